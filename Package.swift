@@ -1,0 +1,42 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "carepath",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "carepath", targets: ["carepath"]),
+        .library(name: "PathwayModel", targets: ["PathwayModel"]),
+        .library(name: "PathwayLanguage", targets: ["PathwayLanguage"]),
+        .library(name: "PathwaySimulation", targets: ["PathwaySimulation"]),
+        .library(name: "PathwayDiff", targets: ["PathwayDiff"]),
+        .library(name: "PathwayExport", targets: ["PathwayExport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        // Value types only: the typed pathway graph, durations, distributions, diagnostics.
+        .target(name: "PathwayModel"),
+        // YAML -> model, validation passes, condition expressions, JSON Schema, formatter.
+        .target(name: "PathwayLanguage", dependencies: ["PathwayModel", .product(name: "Yams", package: "Yams")]),
+        // Seeded discrete-event simulation of patient journeys.
+        .target(name: "PathwaySimulation", dependencies: ["PathwayModel"]),
+        // Standard vs variant matching, change classification, region matrix.
+        .target(name: "PathwayDiff", dependencies: ["PathwayModel", "PathwaySimulation"]),
+        // FHIR R4, BPMN 2.0, DOT/Mermaid, build sheets.
+        .target(name: "PathwayExport", dependencies: ["PathwayModel", "PathwayDiff", "PathwaySimulation"]),
+        // The command-line shell: argument parsing, file I/O, printing.
+        .executableTarget(name: "carepath", dependencies: [
+            "PathwayModel", "PathwayLanguage", "PathwaySimulation", "PathwayDiff", "PathwayExport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "PathwayModelTests", dependencies: ["PathwayModel"]),
+        .testTarget(name: "PathwayLanguageTests", dependencies: ["PathwayLanguage"]),
+        .testTarget(name: "PathwaySimulationTests", dependencies: ["PathwaySimulation", "PathwayLanguage"]),
+        .testTarget(name: "PathwayDiffTests", dependencies: ["PathwayDiff", "PathwayLanguage"]),
+        .testTarget(name: "PathwayExportTests", dependencies: ["PathwayExport", "PathwayLanguage"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+import PathwayModel
+// Diff and region compare live here (issue 4).

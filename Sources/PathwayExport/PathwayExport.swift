@@ -1,0 +1,2 @@
+import PathwayModel
+// Exporters live here (issue 5).

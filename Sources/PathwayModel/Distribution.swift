@@ -1,0 +1,73 @@
+/// A probability distribution over a non-negative quantity: a step's duration (in minutes),
+/// a handoff delay, or a numeric patient attribute (in the attribute's own unit).
+///
+/// Parameters are given as people write them: `lognormal` and `normal` take the mean and
+/// standard deviation of the value itself, not of its logarithm.
+public enum Distribution: Hashable, Sendable, Codable {
+    case fixed(Double)
+    case uniform(min: Double, max: Double)
+    case triangular(min: Double, mode: Double, max: Double)
+    case exponential(mean: Double)
+    case normal(mean: Double, sd: Double)
+    case lognormal(mean: Double, sd: Double)
+    case gamma(shape: Double, scale: Double)
+    /// A discrete distribution over observed values with relative weights (need not sum to 1).
+    case empirical([EmpiricalPoint])
+
+    /// The family's name as written in a pathway file.
+    public var name: String {
+        switch self {
+        case .fixed: "fixed"
+        case .uniform: "uniform"
+        case .triangular: "triangular"
+        case .exponential: "exponential"
+        case .normal: "normal"
+        case .lognormal: "lognormal"
+        case .gamma: "gamma"
+        case .empirical: "empirical"
+        }
+    }
+
+    /// The expected value.
+    public var mean: Double {
+        switch self {
+        case .fixed(let v): v
+        case .uniform(let a, let b): (a + b) / 2
+        case .triangular(let a, let c, let b): (a + b + c) / 3
+        case .exponential(let m): m
+        case .normal(let m, _): m
+        case .lognormal(let m, _): m
+        case .gamma(let k, let theta): k * theta
+        case .empirical(let points):
+            Distribution.weightedMean(points)
+        }
+    }
+
+    /// The smallest value the distribution can take (0 for unbounded-below families, which are
+    /// truncated at zero when sampled as times).
+    public var minimum: Double {
+        switch self {
+        case .fixed(let v): v
+        case .uniform(let a, _): a
+        case .triangular(let a, _, _): a
+        case .exponential, .lognormal, .gamma, .normal: 0
+        case .empirical(let points): points.map(\.value).min() ?? 0
+        }
+    }
+
+    private static func weightedMean(_ points: [EmpiricalPoint]) -> Double {
+        let total = points.reduce(0) { $0 + $1.weight }
+        guard total > 0 else { return 0 }
+        return points.reduce(0) { $0 + $1.value * $1.weight } / total
+    }
+}
+
+/// One value of an empirical distribution and its relative weight.
+public struct EmpiricalPoint: Hashable, Sendable, Codable {
+    public var value: Double
+    public var weight: Double
+    public init(value: Double, weight: Double) {
+        self.value = value
+        self.weight = weight
+    }
+}

@@ -1,0 +1,170 @@
+/// A care pathway: the typed graph a pathway file describes.
+///
+/// Everything downstream of validation (simulation, diff, export) takes this value and never
+/// re-reads YAML. Collections keep the order of the file, so output is deterministic.
+public struct Pathway: Hashable, Sendable, Codable {
+    /// The language version (`carepath: 1`).
+    public var languageVersion: Int
+    public var id: String
+    public var title: String
+    public var version: String
+    public var status: PathwayStatus
+    public var description: String?
+    /// The guidelines and standards the pathway implements.
+    public var sources: [Source]
+    public var organisations: [Organisation]
+    public var resources: [Resource]
+    public var attributes: [Attribute]
+    /// Data items declared up front, with their coded types. Items named only in
+    /// `requires`/`produces` are implied and need not be declared.
+    public var dataItems: [DataItem]
+    public var arrivals: Arrivals?
+    public var targets: [Target]
+    /// The first step's id.
+    public var start: String
+    public var steps: [Step]
+    /// Pathways called by `subpathway` steps, keyed by the step's `pathway` path as written.
+    public var subpathways: [String: Pathway]
+    /// Where the pathway's file starts; also carries the file path.
+    public var location: SourceLocation
+    /// Positions of top-level keys (`start`, `arrivals`, ...), for diagnostics.
+    public var fieldLocations: [String: SourceLocation]
+
+    public init(
+        languageVersion: Int = 1, id: String, title: String, version: String = "1",
+        status: PathwayStatus = .draft, description: String? = nil, sources: [Source] = [],
+        organisations: [Organisation] = [], resources: [Resource] = [], attributes: [Attribute] = [],
+        dataItems: [DataItem] = [], arrivals: Arrivals? = nil, targets: [Target] = [],
+        start: String, steps: [Step], subpathways: [String: Pathway] = [:],
+        location: SourceLocation = .unknown, fieldLocations: [String: SourceLocation] = [:]
+    ) {
+        self.languageVersion = languageVersion
+        self.id = id
+        self.title = title
+        self.version = version
+        self.status = status
+        self.description = description
+        self.sources = sources
+        self.organisations = organisations
+        self.resources = resources
+        self.attributes = attributes
+        self.dataItems = dataItems
+        self.arrivals = arrivals
+        self.targets = targets
+        self.start = start
+        self.steps = steps
+        self.subpathways = subpathways
+        self.location = location
+        self.fieldLocations = fieldLocations
+    }
+
+    /// The step with this id, if any.
+    public func step(_ id: String) -> Step? { steps.first { $0.id == id } }
+    public func organisation(_ id: String) -> Organisation? { organisations.first { $0.id == id } }
+    public func resource(_ id: String) -> Resource? { resources.first { $0.id == id } }
+    public func attribute(_ id: String) -> Attribute? { attributes.first { $0.id == id } }
+
+    /// Index of each step id in `steps`.
+    public var stepIndex: [String: Int] {
+        var index: [String: Int] = [:]
+        for (i, step) in steps.enumerated() where index[step.id] == nil { index[step.id] = i }
+        return index
+    }
+
+    /// The file this pathway was read from.
+    public var file: String { location.file }
+}
+
+/// Whether a pathway is in use.
+public enum PathwayStatus: String, Hashable, Sendable, Codable, CaseIterable {
+    case draft, active, retired
+}
+
+/// A guideline or standard the pathway cites.
+public struct Source: Hashable, Sendable, Codable {
+    public var title: String
+    public var url: String?
+    /// Who publishes it (NICE, NHS England, ...).
+    public var publisher: String?
+    public var location: SourceLocation
+
+    public init(title: String, url: String? = nil, publisher: String? = nil, location: SourceLocation = .unknown) {
+        self.title = title
+        self.url = url
+        self.publisher = publisher
+        self.location = location
+    }
+}
+
+/// An organisation that delivers part of the pathway: a GP practice, an acute trust, ...
+public struct Organisation: Hashable, Sendable, Codable {
+    public var id: String
+    public var name: String
+    public var type: OrganisationType
+    public var location: SourceLocation
+
+    public init(id: String, name: String, type: OrganisationType, location: SourceLocation = .unknown) {
+        self.id = id
+        self.name = name
+        self.type = type
+        self.location = location
+    }
+}
+
+/// The kind of organisation, in NHS terms.
+public enum OrganisationType: String, Hashable, Sendable, Codable, CaseIterable {
+    case primaryCare = "primary-care"
+    case acute
+    case community
+    case specialist
+    case mentalHealth = "mental-health"
+    case ambulance
+    case diagnosticCentre = "diagnostic-centre"
+    case socialCare = "social-care"
+    case hospice
+    case pharmacy
+    case other
+}
+
+/// A clinical code: a system URI, the code, and its human-readable display.
+public struct ClinicalCode: Hashable, Sendable, Codable {
+    public var system: String
+    public var code: String
+    public var display: String?
+
+    public init(system: String, code: String, display: String? = nil) {
+        self.system = system
+        self.code = code
+        self.display = display
+    }
+
+    /// The SNOMED CT system URI.
+    public static let snomedSystem = "http://snomed.info/sct"
+}
+
+/// A waiting-time standard: the share of patients (`standard`) who should get from step
+/// `from` to step `to` within `within`.
+public struct Target: Hashable, Sendable, Codable {
+    public var id: String
+    public var title: String?
+    public var from: String
+    /// The step(s) that end the clock; the first one reached stops it.
+    public var to: [String]
+    public var within: TimeSpan
+    /// The share of patients who should meet it, 0...1 (75% is 0.75).
+    public var standard: Double
+    public var location: SourceLocation
+    public var fieldLocations: [String: SourceLocation]
+
+    public init(id: String, title: String? = nil, from: String, to: [String], within: TimeSpan, standard: Double,
+                location: SourceLocation = .unknown, fieldLocations: [String: SourceLocation] = [:]) {
+        self.id = id
+        self.title = title
+        self.from = from
+        self.to = to
+        self.within = within
+        self.standard = standard
+        self.location = location
+        self.fieldLocations = fieldLocations
+    }
+}

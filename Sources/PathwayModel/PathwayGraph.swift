@@ -1,0 +1,81 @@
+/// A move of a patient from one step to the next, and whether it crosses organisations.
+public struct Transition: Hashable, Sendable {
+    public var from: String
+    public var to: String
+    /// The organisations on each side (after inheritance), if known.
+    public var fromOrganisation: String?
+    public var toOrganisation: String?
+    /// The handoff block of the step being left, when the move crosses organisations.
+    public var handoff: Handoff?
+
+    /// Whether the patient changes organisation on this move.
+    public var crossesOrganisations: Bool {
+        guard let a = fromOrganisation, let b = toOrganisation else { return false }
+        return a != b
+    }
+}
+
+extension Pathway {
+    /// Each step's organisation: its own, or for steps that leave it out (decisions, waits,
+    /// parallel splits), the organisation of the first step found before it from `start`.
+    public var effectiveOrganisations: [String: String] {
+        var result: [String: String] = [:]
+        let index = stepIndex
+        for step in steps { if let org = step.organisation { result[step.id] = org } }
+        // Breadth-first from start, so "the step before" is the nearest one on the shortest route.
+        var queue: [String] = [start]
+        var seen: Set<String> = [start]
+        var head = 0
+        while head < queue.count {
+            let id = queue[head]; head += 1
+            guard let i = index[id] else { continue }
+            let step = steps[i]
+            var outs = step.successors
+            if step.kind == .parallel, let join = step.join { outs.append(join) }
+            for next in outs where index[next] != nil {
+                if result[next] == nil, let org = result[id] { result[next] = org }
+                if seen.insert(next).inserted { queue.append(next) }
+            }
+        }
+        return result
+    }
+
+    /// Every move between steps, in step order then successor order. Moves to ids that are not
+    /// steps are left out (validation reports those).
+    public var transitions: [Transition] {
+        let orgs = effectiveOrganisations
+        let index = stepIndex
+        var result: [Transition] = []
+        for step in steps {
+            for next in step.successors where index[next] != nil {
+                let a = orgs[step.id], b = orgs[next]
+                let crosses = a != nil && b != nil && a != b
+                result.append(Transition(from: step.id, to: next, fromOrganisation: a, toOrganisation: b,
+                                         handoff: crosses ? step.handoff : nil))
+            }
+        }
+        return result
+    }
+
+    /// The ids of steps that lead directly to each step.
+    public var predecessors: [String: [String]] {
+        var result: [String: [String]] = [:]
+        for step in steps {
+            for next in step.successors { result[next, default: []].append(step.id) }
+        }
+        return result
+    }
+
+    /// Steps reachable from `start`, following successors (and joins of parallel steps).
+    public var reachableSteps: Set<String> {
+        let index = stepIndex
+        var seen: Set<String> = []
+        var stack = [start]
+        while let id = stack.popLast() {
+            guard index[id] != nil, seen.insert(id).inserted, let step = index[id].map({ steps[$0] }) else { continue }
+            stack.append(contentsOf: step.successors)
+            if step.kind == .parallel, let join = step.join { stack.append(join) }
+        }
+        return seen
+    }
+}

@@ -1,0 +1,2 @@
+import PathwayModel
+// The simulator lives here (issue 3).

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "compare", abstract: "Not built yet.")
+
+    func run() throws {
+        throw ValidationError("'carepath compare' is not built yet.")
+    }
+}

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+struct SimulateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "simulate", abstract: "Not built yet.")
+
+    func run() throws {
+        throw ValidationError("'carepath simulate' is not built yet.")
+    }
+}

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "validate", abstract: "Not built yet.")
+
+    func run() throws {
+        throw ValidationError("'carepath validate' is not built yet.")
+    }
+}
