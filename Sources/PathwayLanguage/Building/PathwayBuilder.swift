@@ -4,6 +4,10 @@ import PathwayModel
 /// problem as a diagnostic (all of them, not only the first).
 struct PathwayBuilder {
     var reader = NodeReader()
+    /// Steps that could not be built; later checks say nothing about references to them.
+    var brokenSteps: Set<String> = []
+    /// Whether the `steps` section itself could not be read (then the graph is not checked).
+    var stepsUnreadable = false
     let file: String
     let limits: LanguageLimits
 
@@ -358,26 +362,29 @@ struct PathwayBuilder {
     // MARK: Steps
 
     private mutating func buildSteps(_ node: YAMLNode, attributes: [Attribute]) -> [Step] {
-        guard let entries = reader.mapping(node, "`steps`") else { return [] }
+        guard let entries = reader.mapping(node, "`steps`") else { stepsUnreadable = true; return [] }
         var result: [Step] = []
         result.reserveCapacity(entries.count)
         for entry in entries {
-            guard reader.identifier(entry.key, "a step id", at: entry.keyLocation) else { continue }
+            // A badly written id is reported but kept, so references to it do not cascade.
+            _ = reader.identifier(entry.key, "a step id", at: entry.keyLocation)
             if let step = buildStep(id: entry.key, at: entry.keyLocation, entry.value) { result.append(step) }
         }
         return result
     }
 
     private mutating func buildStep(id: String, at location: SourceLocation, _ node: YAMLNode) -> Step? {
-        guard let fields = reader.mapping(node, "step '\(id)'") else { return nil }
+        guard let fields = reader.mapping(node, "step '\(id)'") else { brokenSteps.insert(id); return nil }
         guard let kindNode = fields["kind"] else {
+            brokenSteps.insert(id)
             reader.error("CP012", "step '\(id)' does not say what kind of step it is", at: location,
                          help: "add `kind:` with one of: \(StepKind.allCases.map(\.rawValue).joined(separator: ", "))")
             return nil
         }
-        guard let kindText = reader.text(kindNode, "the step's kind") else { return nil }
+        guard let kindText = reader.text(kindNode, "the step's kind") else { brokenSteps.insert(id); return nil }
         let aliases: [String: StepKind] = ["mdt": .meeting, "appointment": .assessment, "investigation": .test]
         guard let kind = StepKind(rawValue: kindText.lowercased()) ?? aliases[kindText.lowercased()] else {
+            brokenSteps.insert(id)
             let hint = closestMatch(to: kindText, in: StepKind.allCases.map(\.rawValue))
             reader.error("CP303", "'\(kindText)' is not a kind of step" + (hint.map { " — did you mean '\($0)'?" } ?? ""),
                          at: kindNode.contentLocation, suggestion: hint,
@@ -387,7 +394,7 @@ struct PathwayBuilder {
         let allowed = Self.commonStepKeys + (Self.stepKeysByKind[kind] ?? [])
         for entry in fields where !allowed.contains(entry.key) {
             if Self.allStepKeys.contains(entry.key) {
-                reader.error("CP011", "'\(entry.key)' does not apply to a \(kind.rawValue) step", at: entry.keyLocation,
+                reader.error("CP011", "'\(entry.key)' does not apply to \(kind.article) \(kind.rawValue) step", at: entry.keyLocation,
                              help: "a \(kind.rawValue) step can have: \(allowed.joined(separator: ", "))")
             } else {
                 let hint = closestMatch(to: entry.key, in: allowed)

@@ -87,8 +87,8 @@ public enum ValueSyntax {
         guard t.hasSuffix(")") else { return .failure("'\(t)' is missing its closing bracket `)`") }
         guard let parameters = families[name] else {
             let hint = closestMatch(to: name, in: families.keys.sorted())
-            return .failure(ValueSyntaxError("'\(name)' is not a distribution" + (hint.map { " — did you mean '\($0)'?" } ?? "")
-                            + "; use fixed, uniform, triangular, exponential, normal, lognormal, gamma or empirical"))
+            return .failure(ValueSyntaxError("'\(name)' is not a distribution" + (hint.map { " — did you mean '\($0)'?" }
+                            ?? "; use fixed, uniform, triangular, exponential, normal, lognormal, gamma or empirical")))
         }
         let inner = String(t[t.index(after: open)..<t.index(before: t.endIndex)])
         let parts = inner.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
