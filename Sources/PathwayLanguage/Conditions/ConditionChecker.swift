@@ -165,6 +165,11 @@ struct ConditionTypeChecker {
                 }
                 if attributes[name] == nil { return .text(name, bare: true) }
             }
+            // `smoker == yes`: read `yes` as the word, so the message can suggest `smoker`.
+            if let context, case .boolean = context.type, attributes[name] == nil,
+               ["yes", "no", "y", "n"].contains(name.lowercased()) {
+                return .text(name, bare: true)
+            }
             guard let attribute = attributes[name] else {
                 reportUnknownAttribute(name, at: expression)
                 return .unknown
@@ -207,22 +212,31 @@ struct ConditionTypeChecker {
         return attribute
     }
 
+    /// The category or yes/no attribute an operand reads: the context for a bare name beside it.
+    private func contextAttribute(_ expression: Expression) -> Attribute? {
+        guard case .attribute(let name, _) = expression, let attribute = attributes[name] else { return nil }
+        switch attribute.type {
+        case .category, .boolean: return attribute
+        default: return nil
+        }
+    }
+
     private func isDeclaredAttribute(_ expression: Expression) -> Bool {
         if case .attribute(let name, _) = expression { return attributes[name] != nil }
         return false
     }
 
     private mutating func checkComparison(_ op: ComparisonOperator, _ left: Expression, _ right: Expression) {
-        let leftCategory = categoryAttribute(left)
-        let rightCategory = categoryAttribute(right)
-        let leftKind = kind(of: left, context: isDeclaredAttribute(left) ? nil : rightCategory)
-        let rightKind = kind(of: right, context: leftCategory)
+        let leftContext = contextAttribute(left)
+        let rightContext = contextAttribute(right)
+        let leftKind = kind(of: left, context: isDeclaredAttribute(left) ? nil : rightContext)
+        let rightKind = kind(of: right, context: leftContext)
         compare(op, Operand(kind: leftKind, expression: left), Operand(kind: rightKind, expression: right),
                 inList: false)
     }
 
     private mutating func checkMembership(_ left: Expression, _ items: [Expression], negated: Bool) {
-        let category = categoryAttribute(left)
+        let context = contextAttribute(left)
         let leftKind = kind(of: left, context: nil)
         if items.isEmpty {
             report(.warning(
@@ -232,7 +246,7 @@ struct ConditionTypeChecker {
             return
         }
         for item in items {
-            let itemKind = kind(of: item, context: category)
+            let itemKind = kind(of: item, context: context)
             compare(.equal, Operand(kind: leftKind, expression: left), Operand(kind: itemKind, expression: item),
                     inList: true)
         }

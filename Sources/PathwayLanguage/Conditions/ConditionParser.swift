@@ -23,6 +23,12 @@ import PathwayModel
 /// `maxExpressionDepth` is counted while parsing and reported, and every other problem becomes
 /// a diagnostic pointing at the offending token (codes CP020–CP029).
 public enum ConditionParser {
+    /// The deepest tree the parser builds whatever the limits say: nesting (brackets and `not`)
+    /// beyond `min(limits.maxExpressionDepth, hardDepthLimit)`, or more than this many levels of
+    /// `and`/`or`, is reported as CP029. Trees are walked recursively (checking, evaluating,
+    /// hashing, encoding), and this keeps those walks well inside a secondary thread's stack.
+    public static let hardDepthLimit = 256
+
     /// Parses `text`, whose first character is at `location` in the file.
     ///
     /// Returns the condition when the text parses, else `nil` and at least one error. Each
@@ -53,7 +59,8 @@ public enum ConditionParser {
         if !lexicalErrors.isEmpty {
             return (nil, lexicalErrors.map(diagnostic))
         }
-        var parser = ConditionTokenParser(tokens: tokens, maxDepth: limits.maxExpressionDepth)
+        var parser = ConditionTokenParser(
+            tokens: tokens, maxDepth: min(limits.maxExpressionDepth, hardDepthLimit), maxHeight: hardDepthLimit)
         do {
             let expression = try parser.parseCondition()
             return (Condition(text: text, expression: expression, location: location), [])
@@ -68,15 +75,22 @@ public enum ConditionParser {
 struct ConditionTokenParser {
     private let tokens: [ConditionToken]
     private let maxDepth: Int
+    /// Most levels of tree, counting each `and`/`or` of a chain: `a and b and c` is a left-leaning
+    /// tree two levels high above its leaves.
+    private let maxHeight: Int
     private var position = 0
     /// Current nesting of parentheses and `not`, checked against `maxDepth` so that crafted
     /// input gives a diagnostic instead of exhausting the stack.
     private var depth = 0
 
-    init(tokens: [ConditionToken], maxDepth: Int) {
+    init(tokens: [ConditionToken], maxDepth: Int, maxHeight: Int) {
         self.tokens = tokens
         self.maxDepth = maxDepth
+        self.maxHeight = maxHeight
     }
+
+    /// An expression with its height (a leaf is 1), so the tree's height is known without walking it.
+    typealias Node = (expression: Expression, height: Int)
 
     private var current: ConditionToken {
         tokens[min(position, tokens.count - 1)]
@@ -89,7 +103,7 @@ struct ConditionTokenParser {
     private mutating func advance() { if position < tokens.count - 1 { position += 1 } }
 
     mutating func parseCondition() throws(ConditionSyntaxError) -> Expression {
-        let expression = try parseOr()
+        let expression = try parseOr().expression
         let token = current
         switch token.kind {
         case .end:
@@ -114,37 +128,51 @@ struct ConditionTokenParser {
         }
     }
 
-    private mutating func parseOr() throws(ConditionSyntaxError) -> Expression {
+    private mutating func parseOr() throws(ConditionSyntaxError) -> Node {
         var left = try parseAnd()
         while case .keyword(.or) = current.kind {
+            let token = current
             advance()
             let right = try parseAnd()
-            left = .logical(.or, left, right)
+            left = try join(.or, left, right, at: token)
         }
         return left
     }
 
-    private mutating func parseAnd() throws(ConditionSyntaxError) -> Expression {
+    private mutating func parseAnd() throws(ConditionSyntaxError) -> Node {
         var left = try parseNot()
         while case .keyword(.and) = current.kind {
+            let token = current
             advance()
             let right = try parseNot()
-            left = .logical(.and, left, right)
+            left = try join(.and, left, right, at: token)
         }
         return left
     }
 
-    private mutating func parseNot() throws(ConditionSyntaxError) -> Expression {
+    private func join(_ op: LogicalOperator, _ left: Node, _ right: Node,
+                      at token: ConditionToken) throws(ConditionSyntaxError) -> Node {
+        let height = max(left.height, right.height) + 1
+        if height > maxHeight {
+            throw ConditionSyntaxError(
+                code: "CP029",
+                message: "the condition joins too many parts with 'and'/'or' (its tree is more than \(maxHeight) levels deep)",
+                offset: token.offset, help: "simplify it, or split the decision into several decisions")
+        }
+        return (.logical(op, left.expression, right.expression), height)
+    }
+
+    private mutating func parseNot() throws(ConditionSyntaxError) -> Node {
         let token = current
         guard case .keyword(.not) = token.kind else { return try parseComparison() }
         advance()
         try enter(at: token)
         defer { depth -= 1 }
         let operand = try parseNot()
-        return .not(operand, offset: token.offset)
+        return (.not(operand.expression, offset: token.offset), operand.height + 1)
     }
 
-    private mutating func parseComparison() throws(ConditionSyntaxError) -> Expression {
+    private mutating func parseComparison() throws(ConditionSyntaxError) -> Node {
         let left = try parseValue()
         var result = left
         let token = current
@@ -152,10 +180,10 @@ struct ConditionTokenParser {
         case .comparison(let op):
             advance()
             let right = try parseValue(after: token)
-            result = .comparison(op, left, right)
+            result = (.comparison(op, left.expression, right.expression), max(left.height, right.height) + 1)
         case .keyword(.in):
             advance()
-            result = .membership(left, try parseList(after: token), negated: false)
+            result = (.membership(left.expression, try parseList(after: token), negated: false), left.height + 1)
         case .keyword(.not):
             guard case .keyword(.in) = peek(1).kind else {
                 throw ConditionSyntaxError(
@@ -167,7 +195,7 @@ struct ConditionTokenParser {
             let inToken = peek(1)
             advance()
             advance()
-            result = .membership(left, try parseList(after: inToken), negated: true)
+            result = (.membership(left.expression, try parseList(after: inToken), negated: true), left.height + 1)
         default:
             return left
         }
@@ -191,24 +219,24 @@ struct ConditionTokenParser {
 
     /// A single value: a literal, a name, or a parenthesised condition. `after` is the operator
     /// that needs it, for the message when it is missing.
-    private mutating func parseValue(after op: ConditionToken? = nil) throws(ConditionSyntaxError) -> Expression {
+    private mutating func parseValue(after op: ConditionToken? = nil) throws(ConditionSyntaxError) -> Node {
         let token = current
         switch token.kind {
         case .identifier(let name):
             advance()
-            return .attribute(name, offset: token.offset)
+            return (.attribute(name, offset: token.offset), 1)
         case .number(let value, let unit):
             advance()
-            return .number(value, unit: unit, offset: token.offset)
+            return (.number(value, unit: unit, offset: token.offset), 1)
         case .text(let text):
             advance()
-            return .text(text, offset: token.offset)
+            return (.text(text, offset: token.offset), 1)
         case .keyword(.true):
             advance()
-            return .boolean(true, offset: token.offset)
+            return (.boolean(true, offset: token.offset), 1)
         case .keyword(.false):
             advance()
-            return .boolean(false, offset: token.offset)
+            return (.boolean(false, offset: token.offset), 1)
         case .openParen:
             advance()
             try enter(at: token)
@@ -262,7 +290,7 @@ struct ConditionTokenParser {
                     code: "CP025", message: "this '[' is never closed", offset: open.offset,
                     help: "add ']' after the last value")
             case .identifier, .number, .text, .keyword(.true), .keyword(.false):
-                items.append(try parseValue())
+                items.append(try parseValue().expression)
             default:
                 throw ConditionSyntaxError(
                     code: "CP024",

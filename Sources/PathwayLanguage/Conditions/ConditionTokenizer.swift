@@ -119,6 +119,14 @@ enum ConditionTokenizer {
                 misuse(next == "&" ? "&&" : "&", "and", "conditions use words: 'age >= 40 and smoker'")
             case "|":
                 misuse(next == "|" ? "||" : "|", "or", "conditions use words: 'smoker or ex-smoker'")
+            case "\u{2265}": misuse("\u{2265}", ">=", "type '>=' for 'at least'")
+            case "\u{2264}": misuse("\u{2264}", "<=", "type '<=' for 'at most'")
+            case "\u{2260}": misuse("\u{2260}", "!=", "type '!=' for 'is not'")
+            case "\u{201C}", "\u{201D}", "\u{2018}", "\u{2019}":
+                errors.append(ConditionSyntaxError(
+                    code: "CP021", message: "\(describe(c)) is a typographic quote, which conditions do not use",
+                    offset: start, help: "use straight quotes: \"high\" or 'high' (word processors often curl them)"))
+                i += 1
             default:
                 errors.append(ConditionSyntaxError(
                     code: "CP021", message: "\(describe(c)) cannot be used in a condition", offset: start,
