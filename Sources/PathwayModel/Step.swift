@@ -152,3 +152,8 @@ public struct Handoff: Hashable, Sendable, Codable {
         self.fieldLocations = fieldLocations
     }
 }
+
+extension StepKind {
+    /// "a" or "an", for messages ("an end step").
+    public var article: String { ["assessment", "end"].contains(rawValue) ? "an" : "a" }
+}
