@@ -468,6 +468,18 @@ func wellTypedConditionsHaveNoDiagnostics(_ text: String) {
     #expect(check("ntprobpn > 3 ng/L").first?.suggestion == "ntprobnp")
 }
 
+@Test func attributesThatCouldNotBeBuiltAreNotReportedAgain() throws {
+    let condition = try #require(parse("frailty and smokr").condition)
+    let diagnostics = ConditionChecker.check(condition, attributes: attributes, unreadable: ["frailty"])
+    #expect(diagnostics.map(\.code) == ["CP320"])
+    #expect(diagnostics.first?.suggestion == "smoker")
+}
+
+@Test func rangeIsNotCheckedWhenMinIsAboveMax() {
+    let broken = [Attribute(id: "age", type: .integer(.fixed(50), min: 100, max: 18))]
+    #expect(check("age >= 40", broken).isEmpty)
+}
+
 @Test func unknownAttributeHelpNamesTheCategoryItBelongsTo() throws {
     let d = try #require(check("very-high").first)
     #expect(d.code == "CP320")

@@ -15,7 +15,14 @@ import PathwayModel
 public enum ConditionChecker {
     /// Every type problem in `condition`, given the pathway's `attributes`, in source order.
     public static func check(_ condition: Condition, attributes: [Attribute]) -> [Diagnostic] {
-        var checker = ConditionTypeChecker(condition: condition, attributes: attributes)
+        check(condition, attributes: attributes, unreadable: [])
+    }
+
+    /// Every type problem in `condition`, staying silent about the attributes named in
+    /// `unreadable`: ones the file declares but that could not be built (a bad probability, say),
+    /// which have had their own error already and should not be reported again as unknown.
+    public static func check(_ condition: Condition, attributes: [Attribute], unreadable: Set<String>) -> [Diagnostic] {
+        var checker = ConditionTypeChecker(condition: condition, attributes: attributes, unreadable: unreadable)
         checker.checkTopLevel(condition.expression)
         return checker.diagnostics
     }
@@ -100,10 +107,12 @@ struct ConditionTypeChecker {
     let condition: Condition
     let attributes: [String: Attribute]
     let attributeIDs: [String]
+    let unreadable: Set<String>
     private(set) var diagnostics: [Diagnostic] = []
 
-    init(condition: Condition, attributes: [Attribute]) {
+    init(condition: Condition, attributes: [Attribute], unreadable: Set<String> = []) {
         self.condition = condition
+        self.unreadable = unreadable
         var byID: [String: Attribute] = [:]
         var ids: [String] = []
         for attribute in attributes where byID[attribute.id] == nil {
@@ -171,7 +180,7 @@ struct ConditionTypeChecker {
                 return .text(name, bare: true)
             }
             guard let attribute = attributes[name] else {
-                reportUnknownAttribute(name, at: expression)
+                if !unreadable.contains(name) { reportUnknownAttribute(name, at: expression) }
                 return .unknown
             }
             return kind(of: attribute)
@@ -372,6 +381,8 @@ struct ConditionTypeChecker {
         case .number(_, let min, let max): low = min ?? -.infinity; high = max ?? .infinity; integer = false
         default: return
         }
+        // min above max has its own error; every comparison would look impossible.
+        guard low <= high else { return }
         var v = value
         if let unit, let target = attribute.unit {
             guard let factor = UnitTable.factor(from: unit, to: target) else { return }
