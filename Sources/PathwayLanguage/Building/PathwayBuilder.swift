@@ -405,6 +405,7 @@ struct PathwayBuilder {
         }
         var step = Step(id: id, kind: kind, location: location, fieldLocations: fields.fieldLocations)
         step.title = fields["title"].flatMap { reader.text($0, "the step's title") }
+        step.description = fields["description"].flatMap { reader.text($0, "the step's description") }
         step.organisation = fields["organisation"].flatMap { reader.text($0, "the step's organisation") }
         step.role = fields["role"].flatMap { reader.text($0, "the step's role") }
         step.resource = fields["resource"].flatMap { reader.text($0, "the step's resource") }
