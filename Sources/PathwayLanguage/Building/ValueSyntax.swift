@@ -299,6 +299,8 @@ extension StringProtocol {
             guard scalars[before] == " " || scalars[before] == "\t" else { break }
             end = before
         }
-        return String(scalars[start..<end])
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars[start..<end])
+        return String(view)
     }
 }
