@@ -20,6 +20,9 @@ import Testing
 /// - Every example is loaded as if it were the file `Pathways/docs-example.yaml`, so a
 ///   subpathway written `pathway: shared/community-rehabilitation.yaml` resolves as it does for
 ///   the shipped pathways, and a file that calls itself names `docs-example.yaml`.
+/// - A failing example may be followed by `<!-- output -->` and a ```` ```text ```` block: what
+///   `carepath validate` prints for it, without the summary line. The folder of the example file
+///   is shown as `/home/lead/Pathways`, and locations in it as just the file name.
 /// - Every `### CPxxx` heading in `Docs/diagnostics.md` has such an example, whose first code is
 ///   that heading's, and says `**Severity:** error` or `**Severity:** warning` to match.
 /// - Every code written as `"CPxxx"` in `Sources/` has a `### CPxxx` heading.
@@ -44,6 +47,26 @@ struct DocsExamplesTests {
         let subject = result.diagnostics.filter { $0.code == expectation.codes.first }
         #expect(subject.contains { $0.severity == expectation.severity },
                 "\(example): \(expectation.codes[0]) should be \(expectation.severity.rawValue)")
+    }
+
+    @Test(arguments: DocExample.all.filter { $0.output != nil })
+    func eachShownOutputIsWhatCarepathPrints(_ example: DocExample) {
+        let rendered = Self.renderedForDocs(example.load())
+        #expect(rendered == example.output, "\(example): carepath now prints:\n\(rendered)")
+    }
+
+    /// The diagnostics as `validate` prints them, with the example's folder shown as
+    /// `/home/lead/Pathways` and locations inside it as bare file names.
+    static func renderedForDocs(_ result: LoadResult) -> String {
+        let formatter = DiagnosticFormatter(sources: result.sources)
+        var text = result.diagnostics.map { formatter.format($0) }.joined(separator: "\n")
+        let folder = URL(fileURLWithPath: exampleFile).deletingLastPathComponent()
+        for path in [folder.resolvingSymlinksInPath().path, folder.path] {
+            text = text.replacingOccurrences(of: path, with: "/home/lead/Pathways")
+        }
+        return text.components(separatedBy: "\n").map { line in
+            line.hasPrefix("/home/lead/Pathways/") ? String(line.dropFirst("/home/lead/Pathways/".count)) : line
+        }.joined(separator: "\n")
     }
 
     @Test func everyDiagnosticHeadingHasAFailingExampleOfThatCode() throws {
@@ -149,6 +172,8 @@ struct DocExample: Hashable, Sendable, CustomTestStringConvertible, CustomString
     var expectation: ExampleExpectation?
     /// The marking comment could not be read.
     var badComment: String?
+    /// The output shown after the example, if any.
+    var output: String?
 
     var description: String { "Docs/\(document):\(line)" }
     var testDescription: String { description }
@@ -194,6 +219,17 @@ struct DocExample: Hashable, Sendable, CustomTestStringConvertible, CustomString
         return result
     }()
 
+    /// The ```` ```text ```` block after `<!-- output -->` that follows line `end`, if any.
+    static func output(after end: Int, in lines: [String]) -> String? {
+        var k = end + 1
+        while k < lines.count, lines[k].trimmingCharacters(in: .whitespaces).isEmpty { k += 1 }
+        guard k + 1 < lines.count, lines[k].trimmingCharacters(in: .whitespaces) == "<!-- output -->",
+              lines[k + 1].trimmingCharacters(in: .whitespaces) == "```text" else { return nil }
+        var close = k + 2
+        while close < lines.count, !lines[close].hasPrefix("```") { close += 1 }
+        return lines[(k + 2)..<min(close, lines.count)].joined(separator: "\n") + "\n"
+    }
+
     static func examples(in text: String, document: String) -> [DocExample] {
         let lines = text.components(separatedBy: "\n")
         var result: [DocExample] = []
@@ -221,7 +257,8 @@ struct DocExample: Hashable, Sendable, CustomTestStringConvertible, CustomString
             }
             let yaml = body.joined(separator: "\n") + "\n"
             guard expectation != nil || badComment != nil || yaml.contains("carepath: 1") else { continue }
-            result.append(DocExample(document: document, line: i + 1, text: yaml, expectation: expectation, badComment: badComment))
+            result.append(DocExample(document: document, line: i + 1, text: yaml, expectation: expectation,
+                                     badComment: badComment, output: output(after: end, in: lines)))
         }
         return result
     }
