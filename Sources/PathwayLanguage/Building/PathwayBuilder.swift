@@ -371,7 +371,15 @@ struct PathwayBuilder {
         for entry in entries {
             // A badly written id is reported but kept, so references to it do not cascade.
             _ = reader.identifier(entry.key, "a step id", at: entry.keyLocation)
-            if let step = buildStep(id: entry.key, at: entry.keyLocation, entry.value) { result.append(step) }
+            guard var step = buildStep(id: entry.key, at: entry.keyLocation, entry.value) else { continue }
+            // Bare category values become text and numbers take the attribute's unit, so the
+            // simulator compares like with like (`2 weeks` against days).
+            for b in step.branches.indices {
+                if let condition = step.branches[b].when {
+                    step.branches[b].when = ConditionChecker.resolve(condition, attributes: attributes)
+                }
+            }
+            result.append(step)
         }
         return result
     }
