@@ -304,7 +304,8 @@ struct PathwayBuilder {
             if entry.value.isNull { result.append(DataItem(name: entry.key, location: entry.keyLocation)); continue }
             guard let fields = reader.mapping(entry.value, "data item '\(entry.key)'", allowed: ["type", "description"]) else { continue }
             let type = fields["type"].flatMap { reader.text($0, "the data item's type") }
-            result.append(DataItem(name: entry.key, type: type, location: entry.keyLocation))
+            let description = fields["description"].flatMap { reader.text($0, "the data item's description") }
+            result.append(DataItem(name: entry.key, type: type, description: description, location: entry.keyLocation))
         }
         return result
     }
