@@ -304,7 +304,8 @@ struct PathwayBuilder {
             if entry.value.isNull { result.append(DataItem(name: entry.key, location: entry.keyLocation)); continue }
             guard let fields = reader.mapping(entry.value, "data item '\(entry.key)'", allowed: ["type", "description"]) else { continue }
             let type = fields["type"].flatMap { reader.text($0, "the data item's type") }
-            result.append(DataItem(name: entry.key, type: type, location: entry.keyLocation))
+            let description = fields["description"].flatMap { reader.text($0, "the data item's description") }
+            result.append(DataItem(name: entry.key, type: type, description: description, location: entry.keyLocation))
         }
         return result
     }
@@ -371,7 +372,15 @@ struct PathwayBuilder {
         for entry in entries {
             // A badly written id is reported but kept, so references to it do not cascade.
             _ = reader.identifier(entry.key, "a step id", at: entry.keyLocation)
-            if let step = buildStep(id: entry.key, at: entry.keyLocation, entry.value) { result.append(step) }
+            guard var step = buildStep(id: entry.key, at: entry.keyLocation, entry.value) else { continue }
+            // Bare category values become text and numbers take the attribute's unit, so the
+            // simulator compares like with like (`2 weeks` against days).
+            for b in step.branches.indices {
+                if let condition = step.branches[b].when {
+                    step.branches[b].when = ConditionChecker.resolve(condition, attributes: attributes)
+                }
+            }
+            result.append(step)
         }
         return result
     }
