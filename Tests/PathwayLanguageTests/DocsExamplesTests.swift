@@ -39,9 +39,7 @@ struct DocsExamplesTests {
 
     /// Codes whose documented example does not currently give them, with why. Their checks run
     /// as known issues; when the code is fixed the test fails until the entry is removed.
-    static let knownIssues: [String: String] = [
-        "CP329": "PathwayBuilder resolves bare category values to text before validation (ea0e0f5), so ConditionChecker never sees the bare word and cannot warn",
-    ]
+    static let knownIssues: [String: String] = [:]
 
     /// Runs `body`, as a known issue when the example is about a code in `knownIssues`.
     static func checking(_ example: DocExample, _ body: () throws -> Void) rethrows {
