@@ -81,7 +81,7 @@ enum SourceReader {
                                    help: "save the file as UTF-8 (most editors offer this under 'Save with encoding')"))
         }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        if text.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             return .failure(.error("CP003", "the file is empty", at: start,
                                    help: "a pathway needs at least `carepath: 1`, `id`, `title`, `start` and `steps`"))
         }
@@ -90,19 +90,19 @@ enum SourceReader {
 
     /// Tabs used for indentation: YAML forbids them, and libyaml's own message is cryptic.
     static func tabIndentation(in source: SourceText) -> Diagnostic? {
-        var lineNumber = 0
-        for line in source.text.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNumber += 1
-            var column = 0
-            for ch in line {
-                column += 1
-                if ch == "\t" {
+        // Byte scan: only spaces and tabs at the start of a line matter, and both are ASCII.
+        var line = 1, column = 1, atLineStart = true
+        for byte in source.text.utf8 {
+            if byte == 0x0A { line += 1; column = 1; atLineStart = true; continue }
+            if atLineStart {
+                if byte == 0x09 {
                     return .error("CP005", "this line is indented with a tab; YAML allows only spaces for indentation",
-                                  at: SourceLocation(file: source.file, line: lineNumber, column: column),
+                                  at: SourceLocation(file: source.file, line: line, column: column),
                                   help: "replace the tab with spaces (most editors can convert tabs to spaces)")
                 }
-                if ch != " " { break }
+                if byte != 0x20 { atLineStart = false }
             }
+            column += 1
         }
         return nil
     }
