@@ -116,7 +116,7 @@ public struct PathwayLoader: Sendable {
             return nil
         }
         state.diagnostics += builder.diagnostics
-        state.unvalidated[source.file] = builder.stepsUnreadable ? .all : .except(builder.brokenSteps)
+        state.unvalidated[source.file] = builder.stepsUnreadable ? .all : .except(builder.brokenNames)
 
         // Subpathways: relative to this file, inside the root, no cycles, bounded depth.
         let folder = URL(fileURLWithPath: source.file).deletingLastPathComponent()

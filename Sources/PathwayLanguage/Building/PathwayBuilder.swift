@@ -4,8 +4,9 @@ import PathwayModel
 /// problem as a diagnostic (all of them, not only the first).
 struct PathwayBuilder {
     var reader = NodeReader()
-    /// Steps that could not be built; later checks say nothing about references to them.
-    var brokenSteps: Set<String> = []
+    /// Steps, attributes, organisations and resources that could not be built; later checks say
+    /// nothing about references to them.
+    var brokenNames: Set<String> = []
     /// Whether the `steps` section itself could not be read (then the graph is not checked).
     var stepsUnreadable = false
     let file: String
@@ -211,6 +212,7 @@ struct PathwayBuilder {
         guard let node, let entries = reader.mapping(node, "`attributes`") else { return [] }
         var result: [Attribute] = []
         for entry in entries {
+            brokenNames.insert(entry.key)  // until it is built
             guard reader.identifier(entry.key, "an attribute name", at: entry.keyLocation) else { continue }
             let allowed = ["type", "distribution", "min", "max", "unit", "probability", "values", "description"]
             guard let fields = reader.mapping(entry.value, "attribute '\(entry.key)'", allowed: allowed) else { continue }
@@ -287,6 +289,7 @@ struct PathwayBuilder {
                              at: typeNode.contentLocation, suggestion: hint, help: "use integer, number, boolean or category")
             }
             if let type {
+                brokenNames.remove(entry.key)
                 result.append(Attribute(id: entry.key, type: type, description: description, unit: unit, location: entry.keyLocation))
             }
         }
@@ -301,7 +304,8 @@ struct PathwayBuilder {
             if entry.value.isNull { result.append(DataItem(name: entry.key, location: entry.keyLocation)); continue }
             guard let fields = reader.mapping(entry.value, "data item '\(entry.key)'", allowed: ["type", "description"]) else { continue }
             let type = fields["type"].flatMap { reader.text($0, "the data item's type") }
-            result.append(DataItem(name: entry.key, type: type, location: entry.keyLocation))
+            let description = fields["description"].flatMap { reader.text($0, "the data item's description") }
+            result.append(DataItem(name: entry.key, type: type, description: description, location: entry.keyLocation))
         }
         return result
     }
@@ -368,23 +372,31 @@ struct PathwayBuilder {
         for entry in entries {
             // A badly written id is reported but kept, so references to it do not cascade.
             _ = reader.identifier(entry.key, "a step id", at: entry.keyLocation)
-            if let step = buildStep(id: entry.key, at: entry.keyLocation, entry.value) { result.append(step) }
+            guard var step = buildStep(id: entry.key, at: entry.keyLocation, entry.value) else { continue }
+            // Bare category values become text and numbers take the attribute's unit, so the
+            // simulator compares like with like (`2 weeks` against days).
+            for b in step.branches.indices {
+                if let condition = step.branches[b].when {
+                    step.branches[b].when = ConditionChecker.resolve(condition, attributes: attributes)
+                }
+            }
+            result.append(step)
         }
         return result
     }
 
     private mutating func buildStep(id: String, at location: SourceLocation, _ node: YAMLNode) -> Step? {
-        guard let fields = reader.mapping(node, "step '\(id)'") else { brokenSteps.insert(id); return nil }
+        guard let fields = reader.mapping(node, "step '\(id)'") else { brokenNames.insert(id); return nil }
         guard let kindNode = fields["kind"] else {
-            brokenSteps.insert(id)
+            brokenNames.insert(id)
             reader.error("CP012", "step '\(id)' does not say what kind of step it is", at: location,
                          help: "add `kind:` with one of: \(StepKind.allCases.map(\.rawValue).joined(separator: ", "))")
             return nil
         }
-        guard let kindText = reader.text(kindNode, "the step's kind") else { brokenSteps.insert(id); return nil }
+        guard let kindText = reader.text(kindNode, "the step's kind") else { brokenNames.insert(id); return nil }
         let aliases: [String: StepKind] = ["mdt": .meeting, "appointment": .assessment, "investigation": .test]
         guard let kind = StepKind(rawValue: kindText.lowercased()) ?? aliases[kindText.lowercased()] else {
-            brokenSteps.insert(id)
+            brokenNames.insert(id)
             let hint = closestMatch(to: kindText, in: StepKind.allCases.map(\.rawValue))
             reader.error("CP303", "'\(kindText)' is not a kind of step" + (hint.map { " — did you mean '\($0)'?" } ?? ""),
                          at: kindNode.contentLocation, suggestion: hint,

@@ -292,6 +292,8 @@ extension StringProtocol {
     /// Without leading and trailing spaces and tabs (cheaper than Foundation's trimming).
     var trimmed: String {
         let scalars = unicodeScalars
+        if let first = scalars.first, let last = scalars.last,
+           first != " ", first != "\t", last != " ", last != "\t" { return String(self) }
         var start = scalars.startIndex, end = scalars.endIndex
         while start < end, scalars[start] == " " || scalars[start] == "\t" { start = scalars.index(after: start) }
         while end > start {
