@@ -39,6 +39,9 @@ struct CompiledStep: Sendable {
     var targetStops: UInt64 = 0
     /// Whether the event log records this step (pass-through steps of subpathway calls do not).
     var logged: Bool = true
+    /// Whether the step names its own organisation. Only such steps receive handoffs: moving
+    /// into a decision, wait or end step that inherits an organisation is not a transfer of care.
+    var namesOrganisation: Bool = false
 }
 
 /// One way out of a decision.
@@ -260,6 +263,7 @@ private struct Builder {
             let index = base + Int32(i)
             guard local[step.id] == index else { continue }
             var compiled = CompiledStep(behaviour: .work)
+            compiled.namesOrganisation = step.organisation != nil
             if let org = organisations[step.id] {
                 compiled.organisation = organisation(org, in: pathway)
             } else if let inherited = inheritedOrganisation {

@@ -317,8 +317,9 @@ struct Replication<Sink: SimulationEventSink> {
     /// a handoff delay was scheduled instead.
     @inline(__always)
     private mutating func transition(_ p: Int32, from: Int32, _ step: CompiledStep, to: Int32) -> Bool {
-        let a = step.organisation, b = model.steps[Int(to)].organisation
-        guard a >= 0, b >= 0, a != b else { return true }
+        let target = model.steps[Int(to)]
+        let a = step.organisation, b = target.organisation
+        guard a >= 0, b >= 0, a != b, target.namesOrganisation else { return true }
         let delay = step.handoffDelay >= 0 ? model.sampler.duration(step.handoffDelay, &workStream) : 0
         if counted[Int(p)] {
             let pair = Int(a) * model.organisationIds.count + Int(b)

@@ -109,7 +109,7 @@ struct SimulateCommand: ParsableCommand {
         case .json: print(ReportFormatter.json(report), terminator: "")
         case .csv: print(ReportFormatter.csv(report), terminator: "")
         }
-        fflush(stdout)
+        fflush(nil) // stdout before the messages on stderr
         if let eventLog { printError("event log: \(logged) events of replication 1 written to \(eventLog)") }
         if timing {
             let arrivals = report.tallies.reduce(0) { $0 + $1.arrivals }
