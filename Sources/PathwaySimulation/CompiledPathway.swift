@@ -23,9 +23,8 @@ struct CompiledStep: Sendable {
     var resultAfter: Int32 = -1
     /// The handoff delay when leaving this step for another organisation (-1: no delay).
     var handoffDelay: Int32 = -1
-    /// Meetings: minutes between sittings (0: not a recurring meeting) and the first sitting.
-    var every: Double = 0
-    var everyOffset: Double = 0
+    /// Recurring meetings: index in `CompiledPathway.meetings` (-1: not one).
+    var meeting: Int32 = -1
     var next: Int32 = -1
     /// Decisions: range in `branches`; parallel steps: range in `paths`.
     var firstOut: Int32 = 0
@@ -34,9 +33,8 @@ struct CompiledStep: Sendable {
     var joinSlot: Int32 = -1
     var joinExpected: Int32 = 0
     var outcome: Int32 = -1
-    /// Bit k set: target k's clock starts (stops) when a patient enters this step.
-    var targetStarts: UInt64 = 0
-    var targetStops: UInt64 = 0
+    /// Whether entering the step starts or stops a target clock (see `CompiledPathway.targetMasks`).
+    var touchesTargets: Bool = false
     /// Whether the event log records this step (pass-through steps of subpathway calls do not).
     var logged: Bool = true
     /// Whether the step names its own organisation. Only such steps receive handoffs: moving
@@ -61,8 +59,6 @@ struct AttributeSampler: Sendable {
     var minimum: Double = -.infinity
     var maximum: Double = .infinity
     var probability: Double = 0
-    /// Categories: cumulative probabilities.
-    var cumulative: [Double] = []
 }
 
 /// A pathway compiled for the engine: every step, resource, organisation and target as flat,
@@ -73,11 +69,17 @@ public struct CompiledPathway: Sendable {
     var steps: ContiguousArray<CompiledStep> = []
     var branches: ContiguousArray<CompiledBranch> = []
     var paths: ContiguousArray<Int32> = []
+    /// Per step, bit k set: target k's clock starts (stops) when a patient enters the step.
+    /// Kept apart from `CompiledStep` so the step stays small enough to copy in registers.
+    var targetStarts: ContiguousArray<UInt64> = []
+    var targetStops: ContiguousArray<UInt64> = []
+    /// Recurring meetings: minutes between sittings and the time of the first sitting.
+    var meetings: ContiguousArray<(every: Double, offset: Double)> = []
     var conditions: [CompiledCondition] = []
     var sampler = Sampler()
     var start: Int32 = 0
 
-    var attributeSamplers: [AttributeSampler] = []
+    var attributeSamplers: ContiguousArray<AttributeSampler> = []
     var resourceCapacity: ContiguousArray<Int32> = []
     var resourceHours: [OpeningHours] = []
     /// Resources ordered by an attribute: its index (-1 for first come, first served) and
@@ -192,15 +194,9 @@ private struct Builder {
                 sampler = AttributeSampler(kind: .boolean, probability: p)
                 info.isBoolean = true
             case .category(let values):
-                let total = values.reduce(0) { $0 + max(0, $1.probability) }
-                var running = 0.0
-                var cumulative: [Double] = []
-                for v in values {
-                    running += total > 0 ? max(0, v.probability) / total : 1 / Double(values.count)
-                    cumulative.append(running)
-                }
-                if !cumulative.isEmpty { cumulative[cumulative.count - 1] = 1 }
-                sampler = AttributeSampler(kind: .category, cumulative: cumulative)
+                // A category is drawn as an empirical distribution over its values' indices.
+                let points = values.enumerated().map { EmpiricalPoint(value: Double($0.offset), weight: $0.element.probability) }
+                sampler = AttributeSampler(kind: .category, distribution: output.sampler.add(.empirical(points)))
                 info.categories = values.map(\.name)
             }
             attributeInfo.append(info)
@@ -249,6 +245,8 @@ private struct Builder {
             output.stepIds.append(prefix + step.id)
             output.stepTitles.append(step.title ?? step.id)
             output.steps.append(CompiledStep(behaviour: .pass))
+            output.targetStarts.append(0)
+            output.targetStops.append(0)
         }
         func resolve(_ id: String?, from step: Step, key: String) -> Int32 {
             guard let id else { return -1 }
@@ -348,8 +346,9 @@ private struct Builder {
                 if let d = step.duration { compiled.duration = output.sampler.add(d) }
                 if let d = step.resultAfter { compiled.resultAfter = output.sampler.add(d) }
                 if let every = step.every, every.minutes > 0 {
-                    compiled.every = every.minutes
-                    compiled.everyOffset = compiled.resource >= 0 ? output.resourceHours[Int(compiled.resource)].firstOpening : 0
+                    let offset = compiled.resource >= 0 ? output.resourceHours[Int(compiled.resource)].firstOpening : 0
+                    compiled.meeting = Int32(output.meetings.count)
+                    output.meetings.append((every.minutes, offset))
                 }
                 if compiled.next < 0 {
                     diagnostics.append(.error("CP519", "step '\(step.id)' has no next step", at: step.location))
@@ -358,12 +357,16 @@ private struct Builder {
             // Keep join bookkeeping set by an earlier parallel step.
             compiled.joinSlot = output.steps[Int(index)].joinSlot
             compiled.joinExpected = output.steps[Int(index)].joinExpected
+            var starts: UInt64 = 0, stops: UInt64 = 0
             if isRoot {
                 for (k, target) in root.targets.prefix(64).enumerated() {
-                    if target.from == step.id { compiled.targetStarts |= 1 << UInt64(k) }
-                    if target.to.contains(step.id) { compiled.targetStops |= 1 << UInt64(k) }
+                    if target.from == step.id { starts |= 1 << UInt64(k) }
+                    if target.to.contains(step.id) { stops |= 1 << UInt64(k) }
                 }
             }
+            compiled.touchesTargets = starts | stops != 0
+            output.targetStarts[Int(index)] = starts
+            output.targetStops[Int(index)] = stops
             output.steps[Int(index)] = compiled
         }
         // A join named by a parallel step later in the file than the join itself.

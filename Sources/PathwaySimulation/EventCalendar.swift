@@ -43,19 +43,20 @@ struct EventCalendar: Sendable {
 
     @inline(__always)
     private static func before(_ a: Event, _ b: Event) -> Bool {
-        a.time < b.time || (a.time == b.time && a.sequence &- b.sequence > UInt32.max / 2 && a.sequence != b.sequence)
+        a.time < b.time || (a.time == b.time && a.sequence < b.sequence)
     }
 
     /// Schedules an event; events at equal times come out in the order they were scheduled.
     @inline(__always)
     mutating func schedule(_ kind: EventKind, at time: Double, step: Int32 = -1, patient: Int32 = -1) {
+        if nextSequence == UInt32.max { renumber() }
         let event = Event(time: time, sequence: nextSequence, kind: kind, step: step, patient: patient)
         nextSequence &+= 1
         heap.append(event)
         heap.withUnsafeMutableBufferPointer { h in
             var child = h.count - 1
             while child > 0 {
-                let parent = (child - 1) >> 1
+                let parent = (child - 1) >> 2
                 if !EventCalendar.before(event, h[parent]) { break }
                 h[child] = h[parent]
                 child = parent
@@ -65,6 +66,10 @@ struct EventCalendar: Sendable {
     }
 
     /// Removes and returns the earliest event.
+    ///
+    /// A 4-ary heap (half the depth of a binary one, and the four children share a cache line or
+    /// two), popped Floyd's way: walk the hole down to a leaf along the smallest children, then
+    /// sift the last element up from there — it is usually large, so that walk is short.
     @inline(__always)
     mutating func next() -> Event? {
         guard let last = heap.popLast() else { return nil }
@@ -72,17 +77,36 @@ struct EventCalendar: Sendable {
         return heap.withUnsafeMutableBufferPointer { h -> Event in
             let top = h[0]
             let n = h.count
-            var parent = 0
+            var hole = 0
             while true {
-                var child = 2 * parent + 1
-                if child >= n { break }
-                if child + 1 < n && EventCalendar.before(h[child + 1], h[child]) { child += 1 }
-                if !EventCalendar.before(h[child], last) { break }
-                h[parent] = h[child]
-                parent = child
+                let first = 4 * hole + 1
+                if first >= n { break }
+                var best = first
+                let end = min(first + 4, n)
+                var c = first + 1
+                while c < end {
+                    if EventCalendar.before(h[c], h[best]) { best = c }
+                    c += 1
+                }
+                h[hole] = h[best]
+                hole = best
             }
-            h[parent] = last
+            while hole > 0 {
+                let parent = (hole - 1) >> 2
+                if !EventCalendar.before(last, h[parent]) { break }
+                h[hole] = h[parent]
+                hole = parent
+            }
+            h[hole] = last
             return top
         }
+    }
+
+    /// Gives pending events fresh sequence numbers from 0, keeping their order, when the 32-bit
+    /// counter is about to wrap (after four billion events in one replication).
+    private mutating func renumber() {
+        heap.sort { EventCalendar.before($0, $1) } // a sorted array is a valid heap
+        for i in heap.indices { heap[i].sequence = UInt32(i) }
+        nextSequence = UInt32(heap.count)
     }
 }

@@ -19,24 +19,38 @@ struct Replication<Sink: SimulationEventSink> {
     // Patients, by slot.
     private var freeSlots: ContiguousArray<Int32> = []
     private var slotCount = 0
-    private var patientNumber: ContiguousArray<Int> = []
-    private var arrivalTime: ContiguousArray<Double> = []
-    private var liveTokens: ContiguousArray<Int32> = []
-    private var counted: ContiguousArray<Bool> = []
-    private var attributes: ContiguousArray<Double> = []
-    private var clockStart: ContiguousArray<Double> = []
-    private var clocksStarted: ContiguousArray<UInt64> = []
-    private var clocksStopped: ContiguousArray<UInt64> = []
-    private var joinCounters: ContiguousArray<Int32> = []
+    private var patientNumber = FlatBuffer<Int>(repeating: 0, count: 0)
+    private var arrivalTime = FlatBuffer<Double>(repeating: 0, count: 0)
+    private var liveTokens = FlatBuffer<Int32>(repeating: 0, count: 0)
+    private var counted = FlatBuffer<Bool>(repeating: false, count: 0)
+    private var attributes = FlatBuffer<Double>(repeating: 0, count: 0)
+    private var clockStart = FlatBuffer<Double>(repeating: 0, count: 0)
+    private var clocksStarted = FlatBuffer<UInt64>(repeating: 0, count: 0)
+    private var clocksStopped = FlatBuffer<UInt64>(repeating: 0, count: 0)
+    private var joinCounters = FlatBuffer<Int32>(repeating: 0, count: 0)
     private let attributeCount: Int
     private let targetCount: Int
     private let joinCount: Int
 
     // Resources.
-    private var busy: ContiguousArray<Int32>
+    private var busy: FlatBuffer<Int32>
     private var lines: [WaitingLine]
-    private var openingScheduled: ContiguousArray<Bool>
-    private var lastChange: ContiguousArray<Double>
+    private var openingScheduled: FlatBuffer<Bool>
+    private var lastChange: FlatBuffer<Double>
+
+    // Hot tallies, copied into `tally` when the run ends.
+    private let stepVisits: FlatBuffer<Int>
+    private let stepWaits: FlatBuffer<Int>
+    private let stepWaitMinutes: FlatBuffer<Double>
+    private let resourceBusy: FlatBuffer<Double>
+    private let resourceQueueArea: FlatBuffer<Double>
+    private let handoffs: FlatBuffer<Int>
+    private let handoffMinutes: FlatBuffer<Double>
+    private let outcomes: FlatBuffer<Int>
+    private let targetMeasured: FlatBuffer<Int>
+    private let targetMet: FlatBuffer<Int>
+    private let targetMinutes: FlatBuffer<Double>
+    private let targetUnstopped: FlatBuffer<Int>
 
     // Arrivals and the observation window.
     private var arrivals = 0
@@ -63,26 +77,26 @@ struct Replication<Sink: SimulationEventSink> {
         targetCount = model.targetIds.count
         joinCount = model.joinCount
         let resources = model.resourceIds.count
-        busy = ContiguousArray(repeating: 0, count: resources)
+        busy = FlatBuffer(repeating: 0, count: resources)
         lines = model.resourcePriorityAttribute.map { WaitingLine(byPriority: $0 >= 0) }
-        openingScheduled = ContiguousArray(repeating: false, count: resources)
-        lastChange = ContiguousArray(repeating: 0, count: resources)
+        openingScheduled = FlatBuffer(repeating: false, count: resources)
+        lastChange = FlatBuffer(repeating: 0, count: resources)
+        let steps = model.steps.count, orgs = model.organisationIds.count
+        stepVisits = FlatBuffer(repeating: 0, count: steps)
+        stepWaits = FlatBuffer(repeating: 0, count: steps)
+        stepWaitMinutes = FlatBuffer(repeating: 0, count: steps)
+        resourceBusy = FlatBuffer(repeating: 0, count: resources)
+        resourceQueueArea = FlatBuffer(repeating: 0, count: resources)
+        handoffs = FlatBuffer(repeating: 0, count: orgs * orgs)
+        handoffMinutes = FlatBuffer(repeating: 0, count: orgs * orgs)
+        outcomes = FlatBuffer(repeating: 0, count: model.outcomeNames.count)
+        targetMeasured = FlatBuffer(repeating: 0, count: targetCount)
+        targetMet = FlatBuffer(repeating: 0, count: targetCount)
+        targetMinutes = FlatBuffer(repeating: 0, count: targetCount)
+        targetUnstopped = FlatBuffer(repeating: 0, count: targetCount)
         maxArrivalRate = model.arrivalRatePerMinute.max() ?? 0
         homogeneous = Set(model.arrivalRatePerMinute).count <= 1
-        tally.targetMeasured = Array(repeating: 0, count: targetCount)
-        tally.targetMet = Array(repeating: 0, count: targetCount)
-        tally.targetMinutes = Array(repeating: 0, count: targetCount)
-        tally.targetUnstopped = Array(repeating: 0, count: targetCount)
-        tally.stepVisits = Array(repeating: 0, count: model.steps.count)
-        tally.stepWaitMinutes = Array(repeating: 0, count: model.steps.count)
-        tally.stepWaits = Array(repeating: 0, count: model.steps.count)
-        tally.resourceBusy = Array(repeating: 0, count: resources)
-        tally.resourceQueueArea = Array(repeating: 0, count: resources)
         tally.resourceOpenMinutes = Array(repeating: 0, count: resources)
-        let orgs = model.organisationIds.count
-        tally.handoffs = Array(repeating: 0, count: orgs * orgs)
-        tally.handoffMinutes = Array(repeating: 0, count: orgs * orgs)
-        tally.outcomes = Array(repeating: 0, count: model.outcomeNames.count)
     }
 
     // MARK: - The loop
@@ -130,6 +144,29 @@ struct Replication<Sink: SimulationEventSink> {
         if !windowClosed { closeWindow() }
         tally.events = events
         tally.arrivals = arrivals
+        tally.stepVisits = stepVisits.array()
+        tally.stepWaits = stepWaits.array()
+        tally.stepWaitMinutes = stepWaitMinutes.array()
+        tally.resourceBusy = resourceBusy.array()
+        tally.resourceQueueArea = resourceQueueArea.array()
+        tally.handoffs = handoffs.array()
+        tally.handoffMinutes = handoffMinutes.array()
+        tally.outcomes = outcomes.array()
+        tally.targetMeasured = targetMeasured.array()
+        tally.targetMet = targetMet.array()
+        tally.targetMinutes = targetMinutes.array()
+        tally.targetUnstopped = targetUnstopped.array()
+        for buffer in [stepVisits, stepWaits, handoffs, outcomes, targetMeasured, targetMet, targetUnstopped] { buffer.free() }
+        for buffer in [stepWaitMinutes, resourceBusy, resourceQueueArea, handoffMinutes, targetMinutes, arrivalTime,
+                       attributes, clockStart, lastChange] { buffer.free() }
+        patientNumber.free()
+        liveTokens.free()
+        counted.free()
+        clocksStarted.free()
+        clocksStopped.free()
+        joinCounters.free()
+        busy.free()
+        openingScheduled.free()
         return tally
     }
 
@@ -214,8 +251,8 @@ struct Replication<Sink: SimulationEventSink> {
             for _ in 0..<joinCount { joinCounters.append(0) }
         }
         let base = Int(p) * attributeCount
-        for (k, a) in model.attributeSamplers.enumerated() {
-            attributes[base + k] = sampleAttribute(a)
+        for k in 0..<attributeCount {
+            attributes[base + k] = sampleAttribute(model.attributeSamplers[k])
         }
         let jbase = Int(p) * joinCount
         for k in 0..<joinCount { joinCounters[jbase + k] = 0 }
@@ -232,9 +269,7 @@ struct Replication<Sink: SimulationEventSink> {
         case .boolean:
             return arrivalStream.uniform() < a.probability ? 1 : 0
         case .category:
-            let u = arrivalStream.uniform()
-            for (i, c) in a.cumulative.enumerated() where u < c { return Double(i) }
-            return Double(max(0, a.cumulative.count - 1))
+            return model.sampler.sample(a.distribution, &arrivalStream)
         }
     }
 
@@ -256,8 +291,8 @@ struct Replication<Sink: SimulationEventSink> {
                 }
                 joinCounters[c] = 0
             }
-            if step.targetStarts | step.targetStops != 0 { runClocks(pi, step) }
-            if counted[pi] { tally.stepVisits[Int(s)] += 1 }
+            if step.touchesTargets { runClocks(pi, s) }
+            if counted[pi] { stepVisits[Int(s)] += 1 }
             let next: Int32
             switch step.behaviour {
             case .pass:
@@ -271,29 +306,29 @@ struct Replication<Sink: SimulationEventSink> {
                 for k in 1..<max(1, Int(step.outCount)) {
                     liveTokens[pi] += 1
                     let path = model.paths[first + k]
-                    if transition(p, from: s, step, to: path) {
-                        calendar.schedule(.enterStep, at: now, step: path, patient: p)
-                    }
+                    // Nested splits recurse; every path ends its instant run at some work step.
+                    if transition(p, from: s, step, to: path) { enter(p, path) }
                 }
                 next = step.outCount > 0 ? model.paths[first] : -1
             case .end:
                 logInstant(pi, s, step)
-                if counted[pi] { tally.outcomes[Int(step.outcome)] += 1 }
+                if counted[pi] { outcomes[Int(step.outcome)] += 1 }
                 liveTokens[pi] -= 1
                 if liveTokens[pi] == 0 { finish(p) }
                 return
             case .work:
-                if step.resource < 0 && step.duration < 0 && step.resultAfter < 0 && step.every == 0 {
+                if step.resource < 0 && step.duration < 0 && step.resultAfter < 0 && step.meeting < 0 {
                     // Nothing to wait for: an instant step.
-                    if counted[pi] { tally.stepWaits[Int(s)] += 1 }
+                    if counted[pi] { stepWaits[Int(s)] += 1 }
                     logInstant(pi, s, step)
                     next = step.next
                 } else {
-                    if step.every > 0 {
-                        let cycles = ((now - step.everyOffset) / step.every).rounded(.up)
-                        let sitting = max(now, step.everyOffset + cycles * step.every)
+                    if step.meeting >= 0 {
+                        let meeting = model.meetings[Int(step.meeting)]
+                        let cycles = ((now - meeting.offset) / meeting.every).rounded(.up)
+                        let sitting = max(now, meeting.offset + cycles * meeting.every)
                         if sitting > now {
-                            if counted[pi] { tally.stepWaitMinutes[Int(s)] += sitting - now }
+                            if counted[pi] { stepWaitMinutes[Int(s)] += sitting - now }
                             calendar.schedule(.sitting, at: sitting, step: s, patient: p)
                             return
                         }
@@ -323,8 +358,8 @@ struct Replication<Sink: SimulationEventSink> {
         let delay = step.handoffDelay >= 0 ? model.sampler.duration(step.handoffDelay, &workStream) : 0
         if counted[Int(p)] {
             let pair = Int(a) * model.organisationIds.count + Int(b)
-            tally.handoffs[pair] += 1
-            tally.handoffMinutes[pair] += delay
+            handoffs[pair] += 1
+            handoffMinutes[pair] += delay
         }
         if delay > 0 {
             calendar.schedule(.enterStep, at: now + delay, step: to, patient: p)
@@ -368,10 +403,11 @@ struct Replication<Sink: SimulationEventSink> {
 
     private func holds(_ condition: Int32, _ pi: Int) -> Bool {
         let c = model.conditions[Int(condition)]
+        // Capture plain locals only: a closure capturing `self` would copy the whole engine.
+        let values = UnsafeBufferPointer(start: attributes.base, count: attributes.count)
+        let base = pi * attributeCount
         return withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, c.maxDepth + 1)) { stack in
-            attributes.withUnsafeBufferPointer { values in
-                c.evaluate(values, base: pi * attributeCount, stack: stack)
-            }
+            c.evaluate(values, base: base, stack: stack)
         }
     }
 
@@ -381,13 +417,13 @@ struct Replication<Sink: SimulationEventSink> {
         let step = model.steps[Int(s)]
         let r = Int(step.resource)
         if r < 0 {
-            if counted[Int(p)] { tally.stepWaits[Int(s)] += 1 }
+            if counted[Int(p)] { stepWaits[Int(s)] += 1 }
             startWork(p, s, step)
             return
         }
         if busy[r] < model.resourceCapacity[r] && lines[r].isEmpty && model.resourceHours[r].isOpen(now) {
             seize(r)
-            if counted[Int(p)] { tally.stepWaits[Int(s)] += 1 }
+            if counted[Int(p)] { stepWaits[Int(s)] += 1 }
             startWork(p, s, step)
             return
         }
@@ -411,6 +447,13 @@ struct Replication<Sink: SimulationEventSink> {
     private mutating func startWork(_ p: Int32, _ s: Int32, _ step: CompiledStep) {
         if sink.isRecording { log(Int(p), s, step, .start) }
         let d = step.duration >= 0 ? model.sampler.duration(step.duration, &workStream) : 0
+        if step.resource < 0 && step.resultAfter >= 0 {
+            // Nothing to release when the work ends: one event for work and result together.
+            let r = model.sampler.duration(step.resultAfter, &workStream)
+            if sink.isRecording { log(Int(p), s, step, .complete, at: now + d) }
+            calendar.schedule(.resultReady, at: now + d + r, step: s, patient: p)
+            return
+        }
         calendar.schedule(.workDone, at: now + d, step: s, patient: p)
     }
 
@@ -456,8 +499,8 @@ struct Replication<Sink: SimulationEventSink> {
         while busy[r] < model.resourceCapacity[r], let next = lines[r].pop() {
             seize(r) // notes the queue change too
             if counted[Int(next.patient)] {
-                tally.stepWaits[Int(next.step)] += 1
-                tally.stepWaitMinutes[Int(next.step)] += now - next.entered
+                stepWaits[Int(next.step)] += 1
+                stepWaitMinutes[Int(next.step)] += now - next.entered
             }
             startWork(next.patient, next.step, model.steps[Int(next.step)])
         }
@@ -477,32 +520,32 @@ struct Replication<Sink: SimulationEventSink> {
     private mutating func noteChange(_ r: Int) {
         if inWindow {
             let dt = now - lastChange[r]
-            tally.resourceBusy[r] += Double(busy[r]) * dt
-            tally.resourceQueueArea[r] += Double(lines[r].count) * dt
+            resourceBusy[r] += Double(busy[r]) * dt
+            resourceQueueArea[r] += Double(lines[r].count) * dt
         }
         lastChange[r] = now
     }
 
     // MARK: - Targets, journeys, the window
 
-    private mutating func runClocks(_ pi: Int, _ step: CompiledStep) {
-        var starts = step.targetStarts & ~clocksStarted[pi]
+    private mutating func runClocks(_ pi: Int, _ s: Int32) {
+        var starts = model.targetStarts[Int(s)] & ~clocksStarted[pi]
         clocksStarted[pi] |= starts
         while starts != 0 {
             let k = starts.trailingZeroBitCount
             starts &= starts - 1
             clockStart[pi * targetCount + k] = now
         }
-        var stops = step.targetStops & clocksStarted[pi] & ~clocksStopped[pi]
+        var stops = model.targetStops[Int(s)] & clocksStarted[pi] & ~clocksStopped[pi]
         clocksStopped[pi] |= stops
         guard counted[pi] else { return }
         while stops != 0 {
             let k = stops.trailingZeroBitCount
             stops &= stops - 1
             let elapsed = now - clockStart[pi * targetCount + k]
-            tally.targetMeasured[k] += 1
-            tally.targetMinutes[k] += elapsed
-            if elapsed <= model.targetWithin[k] { tally.targetMet[k] += 1 }
+            targetMeasured[k] += 1
+            targetMinutes[k] += elapsed
+            if elapsed <= model.targetWithin[k] { targetMet[k] += 1 }
         }
     }
 
@@ -516,7 +559,7 @@ struct Replication<Sink: SimulationEventSink> {
             tally.journeyHistogram.add(journey)
             var unstopped = clocksStarted[pi] & ~clocksStopped[pi]
             while unstopped != 0 {
-                tally.targetUnstopped[unstopped.trailingZeroBitCount] += 1
+                targetUnstopped[unstopped.trailingZeroBitCount] += 1
                 unstopped &= unstopped - 1
             }
         }
@@ -535,14 +578,14 @@ struct Replication<Sink: SimulationEventSink> {
         guard !inWindow, !windowClosed else { return }
         inWindow = true
         tally.windowStart = now
-        for r in lastChange.indices { lastChange[r] = now }
+        for r in 0..<lastChange.count { lastChange[r] = now }
         inPathwayChanged = now
     }
 
     private mutating func closeWindow() {
         guard !windowClosed else { return }
         if !inWindow { openWindow() }
-        for r in lastChange.indices {
+        for r in 0..<lastChange.count {
             noteChange(r)
             tally.resourceOpenMinutes[r] = model.resourceHours[r].openMinutes(from: tally.windowStart, to: now)
         }
@@ -559,9 +602,9 @@ struct Replication<Sink: SimulationEventSink> {
         if sink.isRecording && step.logged { log(pi, s, step, .complete) }
     }
 
-    private mutating func log(_ pi: Int, _ s: Int32, _ step: CompiledStep, _ lifecycle: Lifecycle) {
+    private mutating func log(_ pi: Int, _ s: Int32, _ step: CompiledStep, _ lifecycle: Lifecycle, at time: Double? = nil) {
         guard step.logged else { return }
-        sink.step(Int(s), lifecycle: lifecycle, patient: patientNumber[pi], at: now,
+        sink.step(Int(s), lifecycle: lifecycle, patient: patientNumber[pi], at: time ?? now,
                   organisation: Int(step.organisation), resource: Int(step.resource))
     }
 }

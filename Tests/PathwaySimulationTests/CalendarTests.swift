@@ -35,8 +35,8 @@ import PathwayModel
         #expect(hours.isOpen(540))
         #expect(!hours.isOpen(539.9))
         #expect(!hours.isOpen(1020))
-        #expect(hours.nextOpening(after: 1020) == 1440 + 540)
-        #expect(hours.nextOpening(after: 4 * 1440 + 1030) == 10_080 + 540) // Friday evening -> Monday
+        #expect(hours.nextOpening(after: 1020) == Double(1440 + 540))
+        #expect(hours.nextOpening(after: 4 * 1440 + 1030) == Double(10_080 + 540)) // Friday evening -> Monday
         #expect(hours.openMinutes(from: 0, to: 10_080) == 5 * 480)
         #expect(hours.openMinutes(from: 600, to: 10_080 + 600) == 5 * 480)
         #expect(OpeningHours(nil).isOpen(12_345))
