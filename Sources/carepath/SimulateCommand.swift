@@ -115,7 +115,7 @@ struct SimulateCommand: ParsableCommand {
             let arrivals = report.tallies.reduce(0) { $0 + $1.arrivals }
             let rate = seconds > 0 ? Double(arrivals) / seconds : 0
             printError("timing: \(arrivals) patients, \(report.events) events in \(String(format: "%.3f", seconds)) s; "
-                       + "\(Int(rate)) patients/s; jobs \(options.jobs)")
+                       + "\(Int(rate)) patients/s; jobs \(options.jobs); cpu \(String(format: "%.3f", cpuSeconds())) s")
         }
     }
 
@@ -125,6 +125,12 @@ struct SimulateCommand: ParsableCommand {
         case .days(let d): return d * 50 * Double(options.replications) // rough: only to decide on a bar
         }
     }
+}
+
+/// CPU time of this process so far, all threads: on a shared machine it shows the work done,
+/// where wall time also counts waiting for a core.
+private func cpuSeconds() -> Double {
+    Double(clock()) / Double(CLOCKS_PER_SEC)
 }
 
 /// A progress bar on standard error, shown only when it is a terminal and the run is long.
