@@ -23,7 +23,7 @@ def simulate(binary: str, root: str, log: str) -> None:
     subprocess.run(
         [binary, "simulate", os.path.join(root, PATHWAY), "--patients", str(PATIENTS),
          "--replications", "1", "--seed", "5", "--event-log", log],
-        check=True, stdout=subprocess.DEVNULL)
+        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def main() -> int:
