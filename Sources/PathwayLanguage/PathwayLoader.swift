@@ -41,23 +41,29 @@ public struct PathwayLoader: Sendable {
         let rootFolder = root ?? (URL(fileURLWithPath: path).deletingLastPathComponent().standardizedFileURL.path)
         let pathway = loadFile(path, chain: [], rootFolder: rootFolder, state: &state)
         var diagnostics = state.diagnostics
-        if let pathway { diagnostics += Validator.validate(pathway) }
+        if let pathway { diagnostics += validate(pathway, skip: state.unvalidated[pathway.file]) }
         return LoadResult(pathway: pathway, diagnostics: diagnostics.sortedBySource(), sources: state.sources)
     }
 
     /// Loads and validates YAML text, reporting positions against `file`. Subpathways are
     /// resolved relative to `file`'s folder.
     public func load(yaml: String, file: String) -> LoadResult {
+        load(data: Data(yaml.utf8), file: file)
+    }
+
+    /// Loads and validates a file's raw bytes (checked for size, binary content and UTF-8),
+    /// reporting positions against `file`.
+    public func load(data: Data, file: String) -> LoadResult {
         var state = LoadState()
         let source: SourceText
-        switch SourceReader.decode(data: Data(yaml.utf8), file: file, limits: limits) {
+        switch SourceReader.decode(data: data, file: file, limits: limits) {
         case .success(let s): source = s
         case .failure(let d): return LoadResult(pathway: nil, diagnostics: [d])
         }
         let rootFolder = root ?? (URL(fileURLWithPath: file).deletingLastPathComponent().standardizedFileURL.path)
         let pathway = build(source, chain: [canonical(file)], rootFolder: rootFolder, state: &state)
         var diagnostics = state.diagnostics
-        if let pathway { diagnostics += Validator.validate(pathway) }
+        if let pathway { diagnostics += validate(pathway, skip: state.unvalidated[pathway.file]) }
         return LoadResult(pathway: pathway, diagnostics: diagnostics.sortedBySource(), sources: state.sources)
     }
 
@@ -66,6 +72,20 @@ public struct PathwayLoader: Sendable {
         var sources: [String: SourceText] = [:]
         /// Subpathways already loaded, by canonical path.
         var loaded: [String: Pathway] = [:]
+        /// What the builder could not read, by file, so validation does not report its consequences.
+        var unvalidated: [String: Skip] = [:]
+    }
+
+    enum Skip { case all, except(Set<String>) }
+
+    /// Validation, leaving out what follows from a step the builder could not read.
+    private func validate(_ pathway: Pathway, skip: Skip?) -> [Diagnostic] {
+        switch skip {
+        case .all: return []
+        case .except(let broken) where !broken.isEmpty:
+            return Validator.validate(pathway).filter { d in !broken.contains { d.message.contains("'\($0)'") } }
+        default: return Validator.validate(pathway)
+        }
     }
 
     private func canonical(_ path: String) -> String {
@@ -96,6 +116,7 @@ public struct PathwayLoader: Sendable {
             return nil
         }
         state.diagnostics += builder.diagnostics
+        state.unvalidated[source.file] = builder.stepsUnreadable ? .all : .except(builder.brokenNames)
 
         // Subpathways: relative to this file, inside the root, no cycles, bounded depth.
         let folder = URL(fileURLWithPath: source.file).deletingLastPathComponent()
@@ -130,7 +151,7 @@ public struct PathwayLoader: Sendable {
             var subState = LoadState()
             subState.loaded = state.loaded
             if let sub = loadFile((displayPath as NSString).standardizingPath, chain: chain, rootFolder: rootFolder, state: &subState) {
-                state.diagnostics += Validator.validate(sub)
+                state.diagnostics += validate(sub, skip: subState.unvalidated[sub.file])
                 pathway.subpathways[relative] = sub
                 state.loaded[resolved] = sub
             }

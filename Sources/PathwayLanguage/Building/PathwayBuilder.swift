@@ -4,6 +4,11 @@ import PathwayModel
 /// problem as a diagnostic (all of them, not only the first).
 struct PathwayBuilder {
     var reader = NodeReader()
+    /// Steps, attributes, organisations and resources that could not be built; later checks say
+    /// nothing about references to them.
+    var brokenNames: Set<String> = []
+    /// Whether the `steps` section itself could not be read (then the graph is not checked).
+    var stepsUnreadable = false
     let file: String
     let limits: LanguageLimits
 
@@ -207,6 +212,7 @@ struct PathwayBuilder {
         guard let node, let entries = reader.mapping(node, "`attributes`") else { return [] }
         var result: [Attribute] = []
         for entry in entries {
+            brokenNames.insert(entry.key)  // until it is built
             guard reader.identifier(entry.key, "an attribute name", at: entry.keyLocation) else { continue }
             let allowed = ["type", "distribution", "min", "max", "unit", "probability", "values", "description"]
             guard let fields = reader.mapping(entry.value, "attribute '\(entry.key)'", allowed: allowed) else { continue }
@@ -283,6 +289,7 @@ struct PathwayBuilder {
                              at: typeNode.contentLocation, suggestion: hint, help: "use integer, number, boolean or category")
             }
             if let type {
+                brokenNames.remove(entry.key)
                 result.append(Attribute(id: entry.key, type: type, description: description, unit: unit, location: entry.keyLocation))
             }
         }
@@ -297,7 +304,8 @@ struct PathwayBuilder {
             if entry.value.isNull { result.append(DataItem(name: entry.key, location: entry.keyLocation)); continue }
             guard let fields = reader.mapping(entry.value, "data item '\(entry.key)'", allowed: ["type", "description"]) else { continue }
             let type = fields["type"].flatMap { reader.text($0, "the data item's type") }
-            result.append(DataItem(name: entry.key, type: type, location: entry.keyLocation))
+            let description = fields["description"].flatMap { reader.text($0, "the data item's description") }
+            result.append(DataItem(name: entry.key, type: type, description: description, location: entry.keyLocation))
         }
         return result
     }
@@ -358,26 +366,37 @@ struct PathwayBuilder {
     // MARK: Steps
 
     private mutating func buildSteps(_ node: YAMLNode, attributes: [Attribute]) -> [Step] {
-        guard let entries = reader.mapping(node, "`steps`") else { return [] }
+        guard let entries = reader.mapping(node, "`steps`") else { stepsUnreadable = true; return [] }
         var result: [Step] = []
         result.reserveCapacity(entries.count)
         for entry in entries {
-            guard reader.identifier(entry.key, "a step id", at: entry.keyLocation) else { continue }
-            if let step = buildStep(id: entry.key, at: entry.keyLocation, entry.value) { result.append(step) }
+            // A badly written id is reported but kept, so references to it do not cascade.
+            _ = reader.identifier(entry.key, "a step id", at: entry.keyLocation)
+            guard var step = buildStep(id: entry.key, at: entry.keyLocation, entry.value) else { continue }
+            // Bare category values become text and numbers take the attribute's unit, so the
+            // simulator compares like with like (`2 weeks` against days).
+            for b in step.branches.indices {
+                if let condition = step.branches[b].when {
+                    step.branches[b].when = ConditionChecker.resolve(condition, attributes: attributes)
+                }
+            }
+            result.append(step)
         }
         return result
     }
 
     private mutating func buildStep(id: String, at location: SourceLocation, _ node: YAMLNode) -> Step? {
-        guard let fields = reader.mapping(node, "step '\(id)'") else { return nil }
+        guard let fields = reader.mapping(node, "step '\(id)'") else { brokenNames.insert(id); return nil }
         guard let kindNode = fields["kind"] else {
+            brokenNames.insert(id)
             reader.error("CP012", "step '\(id)' does not say what kind of step it is", at: location,
                          help: "add `kind:` with one of: \(StepKind.allCases.map(\.rawValue).joined(separator: ", "))")
             return nil
         }
-        guard let kindText = reader.text(kindNode, "the step's kind") else { return nil }
+        guard let kindText = reader.text(kindNode, "the step's kind") else { brokenNames.insert(id); return nil }
         let aliases: [String: StepKind] = ["mdt": .meeting, "appointment": .assessment, "investigation": .test]
         guard let kind = StepKind(rawValue: kindText.lowercased()) ?? aliases[kindText.lowercased()] else {
+            brokenNames.insert(id)
             let hint = closestMatch(to: kindText, in: StepKind.allCases.map(\.rawValue))
             reader.error("CP303", "'\(kindText)' is not a kind of step" + (hint.map { " — did you mean '\($0)'?" } ?? ""),
                          at: kindNode.contentLocation, suggestion: hint,
@@ -387,7 +406,7 @@ struct PathwayBuilder {
         let allowed = Self.commonStepKeys + (Self.stepKeysByKind[kind] ?? [])
         for entry in fields where !allowed.contains(entry.key) {
             if Self.allStepKeys.contains(entry.key) {
-                reader.error("CP011", "'\(entry.key)' does not apply to a \(kind.rawValue) step", at: entry.keyLocation,
+                reader.error("CP011", "'\(entry.key)' does not apply to \(kind.article) \(kind.rawValue) step", at: entry.keyLocation,
                              help: "a \(kind.rawValue) step can have: \(allowed.joined(separator: ", "))")
             } else {
                 let hint = closestMatch(to: entry.key, in: allowed)
@@ -398,6 +417,7 @@ struct PathwayBuilder {
         }
         var step = Step(id: id, kind: kind, location: location, fieldLocations: fields.fieldLocations)
         step.title = fields["title"].flatMap { reader.text($0, "the step's title") }
+        step.description = fields["description"].flatMap { reader.text($0, "the step's description") }
         step.organisation = fields["organisation"].flatMap { reader.text($0, "the step's organisation") }
         step.role = fields["role"].flatMap { reader.text($0, "the step's role") }
         step.resource = fields["resource"].flatMap { reader.text($0, "the step's resource") }

@@ -17,7 +17,7 @@ public enum ValueSyntax {
     /// A plain number: digits with an optional decimal part and sign (no hex, no exponent,
     /// no `inf`/`nan`, which YAML would otherwise accept).
     public static func number(_ text: String) -> Double? {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = text.trimmed
         guard !t.isEmpty else { return nil }
         var digits = 0, dots = 0
         for (i, ch) in t.enumerated() {
@@ -33,7 +33,7 @@ public enum ValueSyntax {
 
     /// `20 min`, `2 days`, `1.5 hours`, `36h` → a time span.
     public static func timeSpan(_ text: String) -> Result<TimeSpan, ValueSyntaxError> {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = text.trimmed
         guard !t.isEmpty else { return .failure("expected a time such as `2 days`, found nothing") }
         var numberPart = ""
         var rest = Substring(t)
@@ -41,7 +41,7 @@ public enum ValueSyntax {
             numberPart.append(ch)
             rest = rest.dropFirst()
         }
-        let unit = rest.trimmingCharacters(in: .whitespaces).lowercased()
+        let unit = rest.trimmed.lowercased()
         guard let value = number(numberPart) else {
             return .failure("'\(t)' is not a time; write a number and a unit, such as `20 min`, `36 hours`, `2 days` or `3 weeks`")
         }
@@ -78,20 +78,20 @@ public enum ValueSyntax {
     ]
 
     private static func distribution(_ text: String, value: (String) -> Result<Double, ValueSyntaxError>, timed: Bool) -> Result<Distribution, ValueSyntaxError> {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = text.trimmed
         guard let open = t.firstIndex(of: "(") else {
             if !timed, let v = number(t) { return .success(.fixed(v)) }
             return value(t).map { .fixed($0) }
         }
-        let name = t[..<open].trimmingCharacters(in: .whitespaces).lowercased()
+        let name = t[..<open].trimmed.lowercased()
         guard t.hasSuffix(")") else { return .failure("'\(t)' is missing its closing bracket `)`") }
         guard let parameters = families[name] else {
             let hint = closestMatch(to: name, in: families.keys.sorted())
-            return .failure(ValueSyntaxError("'\(name)' is not a distribution" + (hint.map { " — did you mean '\($0)'?" } ?? "")
-                            + "; use fixed, uniform, triangular, exponential, normal, lognormal, gamma or empirical"))
+            return .failure(ValueSyntaxError("'\(name)' is not a distribution" + (hint.map { " — did you mean '\($0)'?" }
+                            ?? "; use fixed, uniform, triangular, exponential, normal, lognormal, gamma or empirical")))
         }
         let inner = String(t[t.index(after: open)..<t.index(before: t.endIndex)])
-        let parts = inner.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let parts = inner.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmed }
         if name == "empirical" {
             var points: [EmpiricalPoint] = []
             for part in parts where !part.isEmpty {
@@ -100,12 +100,12 @@ public enum ValueSyntax {
                 }
                 let valueText = String(part[..<colon]), weightText = String(part[part.index(after: colon)...])
                 let v: Double
-                switch value(valueText.trimmingCharacters(in: .whitespaces)) {
+                switch value(valueText.trimmed) {
                 case .success(let x): v = x
                 case .failure(let message): return .failure(message)
                 }
                 guard let w = probability(weightText) else {
-                    return .failure("'\(weightText.trimmingCharacters(in: .whitespaces))' is not a weight; write a number such as 0.5 or 50%")
+                    return .failure("'\(weightText.trimmed)' is not a weight; write a number such as 0.5 or 50%")
                 }
                 points.append(EmpiricalPoint(value: v, weight: w))
             }
@@ -119,8 +119,8 @@ public enum ValueSyntax {
             guard !part.isEmpty else { return .failure("'\(t)' has an empty parameter") }
             let key: String?, valueText: String
             if let colon = part.firstIndex(where: { $0 == ":" || $0 == "=" }) {
-                key = part[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-                valueText = part[part.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                key = part[..<colon].trimmed.lowercased()
+                valueText = part[part.index(after: colon)...].trimmed
             } else {
                 key = nil
                 valueText = part
@@ -182,27 +182,27 @@ public enum ValueSyntax {
 
     /// `0.4`, `40%` → 0.4. Nil when not a number; range is checked by the caller.
     public static func probability(_ text: String) -> Double? {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = text.trimmed
         if t.hasSuffix("%") {
-            return number(String(t.dropLast()).trimmingCharacters(in: .whitespaces)).map { $0 / 100 }
+            return number(String(t.dropLast()).trimmed).map { $0 / 100 }
         }
         return number(t)
     }
 
     /// `35 per week`, `5 per day`, `2 per hour`, `35/week` → arrivals per day.
     public static func ratePerDay(_ text: String) -> Result<Double, ValueSyntaxError> {
-        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let t = text.trimmed.lowercased()
         let separators = [" per ", "/", " a ", " an "]
         for sep in separators {
             guard let range = t.range(of: sep) else { continue }
-            let count = t[..<range.lowerBound].trimmingCharacters(in: .whitespaces)
-            var unit = t[range.upperBound...].trimmingCharacters(in: .whitespaces)
+            let count = t[..<range.lowerBound].trimmed
+            var unit = t[range.upperBound...].trimmed
             guard let n = number(count) else { return .failure("'\(count)' is not a number of patients") }
             guard n >= 0 else { return .failure("a rate cannot be negative") }
             var multiple = 1.0
             if let space = unit.firstIndex(of: " "), let k = number(String(unit[..<space])) {
                 multiple = k
-                unit = unit[unit.index(after: space)...].trimmingCharacters(in: .whitespaces)
+                unit = unit[unit.index(after: space)...].trimmed
             }
             guard let minutes = timeUnits[unit] else {
                 let hint = closestMatch(to: unit, in: ["hour", "day", "week"])
@@ -223,12 +223,12 @@ public enum ValueSyntax {
 
     /// `weekdays 08:00-18:00`, `mon,wed 09:00-13:00; sat 09:00-12:00`, `always`, `daily 00:00-24:00`.
     public static func calendar(_ text: String) -> Result<OpeningCalendar, ValueSyntaxError> {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = text.trimmed
         if t.lowercased() == "always" || t.lowercased() == "24/7" {
             return .success(OpeningCalendar(windows: [OpeningWindow(days: Weekday.allCases, opens: 0, closes: 1440)], text: t))
         }
         var windows: [OpeningWindow] = []
-        for part in t.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }) where !part.isEmpty {
+        for part in t.split(separator: ";").map({ $0.trimmed }) where !part.isEmpty {
             let pieces = part.split(separator: " ", omittingEmptySubsequences: true)
             guard pieces.count == 2 else {
                 return .failure("'\(part)' is not an opening time; write days then hours, such as `weekdays 08:00-18:00` or `mon,wed 09:00-13:00`")
@@ -286,4 +286,23 @@ public struct ValueSyntaxError: Error, Hashable, Sendable, CustomStringConvertib
     public init(_ message: String) { self.message = message }
     public init(stringLiteral value: String) { message = value }
     public var description: String { message }
+}
+
+extension StringProtocol {
+    /// Without leading and trailing spaces and tabs (cheaper than Foundation's trimming).
+    var trimmed: String {
+        let scalars = unicodeScalars
+        if let first = scalars.first, let last = scalars.last,
+           first != " ", first != "\t", last != " ", last != "\t" { return String(self) }
+        var start = scalars.startIndex, end = scalars.endIndex
+        while start < end, scalars[start] == " " || scalars[start] == "\t" { start = scalars.index(after: start) }
+        while end > start {
+            let before = scalars.index(before: end)
+            guard scalars[before] == " " || scalars[before] == "\t" else { break }
+            end = before
+        }
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars[start..<end])
+        return String(view)
+    }
 }

@@ -6,16 +6,17 @@ public struct SourceText: Sendable {
     /// The path as the user named it.
     public var file: String
     public var text: String
-    private var lineStarts: [String.Index]
+    /// UTF-8 offsets where each line starts.
+    private var lineStarts: [Int]
 
     public init(file: String, text: String) {
         self.file = file
         self.text = text
-        var starts = [text.startIndex]
-        var i = text.startIndex
-        while i < text.endIndex {
-            if text[i] == "\n" { starts.append(text.index(after: i)) }
-            i = text.index(after: i)
+        var starts = [0]
+        var offset = 0
+        for byte in text.utf8 {
+            offset += 1
+            if byte == 0x0A { starts.append(offset) }
         }
         lineStarts = starts
     }
@@ -23,11 +24,13 @@ public struct SourceText: Sendable {
     /// The 1-based line's text without its line break, or nil past the end.
     public func line(_ number: Int) -> String? {
         guard number >= 1, number <= lineStarts.count else { return nil }
-        let start = lineStarts[number - 1]
-        let end = number < lineStarts.count ? lineStarts[number] : text.endIndex
-        var line = String(text[start..<end])
-        while line.hasSuffix("\n") || line.hasSuffix("\r") { line.removeLast() }
-        return line
+        let utf8 = text.utf8
+        let start = utf8.index(utf8.startIndex, offsetBy: lineStarts[number - 1])
+        var end = number < lineStarts.count ? utf8.index(utf8.startIndex, offsetBy: lineStarts[number]) : utf8.endIndex
+        while end > start, utf8[utf8.index(before: end)] == 0x0A || utf8[utf8.index(before: end)] == 0x0D {
+            end = utf8.index(before: end)
+        }
+        return String(decoding: utf8[start..<end], as: UTF8.self)
     }
 
     public var lineCount: Int { lineStarts.count }
@@ -81,7 +84,7 @@ enum SourceReader {
                                    help: "save the file as UTF-8 (most editors offer this under 'Save with encoding')"))
         }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        if text.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             return .failure(.error("CP003", "the file is empty", at: start,
                                    help: "a pathway needs at least `carepath: 1`, `id`, `title`, `start` and `steps`"))
         }
@@ -90,19 +93,19 @@ enum SourceReader {
 
     /// Tabs used for indentation: YAML forbids them, and libyaml's own message is cryptic.
     static func tabIndentation(in source: SourceText) -> Diagnostic? {
-        var lineNumber = 0
-        for line in source.text.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNumber += 1
-            var column = 0
-            for ch in line {
-                column += 1
-                if ch == "\t" {
+        // Byte scan: only spaces and tabs at the start of a line matter, and both are ASCII.
+        var line = 1, column = 1, atLineStart = true
+        for byte in source.text.utf8 {
+            if byte == 0x0A { line += 1; column = 1; atLineStart = true; continue }
+            if atLineStart {
+                if byte == 0x09 {
                     return .error("CP005", "this line is indented with a tab; YAML allows only spaces for indentation",
-                                  at: SourceLocation(file: source.file, line: lineNumber, column: column),
+                                  at: SourceLocation(file: source.file, line: line, column: column),
                                   help: "replace the tab with spaces (most editors can convert tabs to spaces)")
                 }
-                if ch != " " { break }
+                if byte != 0x20 { atLineStart = false }
             }
+            column += 1
         }
         return nil
     }

@@ -34,12 +34,7 @@ enum BranchCheck {
                 d.append(.warning("CP207", "decision '\(step.id)' has only one branch, so nothing is decided", at: where_,
                                   help: "use `next:` on an ordinary step instead"))
             }
-            var targets: [String: SourceLocation] = [:]
             for branch in step.branches {
-                if let first = targets[branch.to] {
-                    d.append(.warning("CP213", "two branches of '\(step.id)' go to '\(branch.to)'", at: branch.location,
-                                      notes: [DiagnosticNote("the other branch", at: first)], help: "merge them into one branch"))
-                } else { targets[branch.to] = branch.location }
                 if let condition = branch.when { d += ConditionChecker.check(condition, attributes: p.attributes) }
             }
         }

@@ -6,8 +6,10 @@ public enum Validator {
     /// Every check, in a stable order.
     public static func validate(_ pathway: Pathway) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
-        diagnostics += ReferenceCheck.run(pathway)
-        diagnostics += GraphCheck.run(pathway)
+        let references = ReferenceCheck.run(pathway)
+        diagnostics += references
+        // Reachability and loops are consequences of broken references: check them once those are fixed.
+        if !references.hasErrors { diagnostics += GraphCheck.run(pathway) }
         diagnostics += BranchCheck.run(pathway)
         diagnostics += DataFlowCheck.run(pathway)
         return diagnostics
