@@ -22,7 +22,7 @@ struct ExportCommand: ParsableCommand {
             The pathway must load without errors. See Docs/export.md.
             """)
 
-    @Argument(help: "The format: \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Argument(help: "The export format.")
     var format: ExportFormat
 
     @Argument(help: "The pathway file.", completion: .file(extensions: ["yaml", "yml"]))
