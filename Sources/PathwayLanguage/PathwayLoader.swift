@@ -8,10 +8,13 @@ public struct LoadResult: Sendable {
     /// A pathway is returned even when validation found errors, so tools can still inspect it.
     public var pathway: Pathway?
     public var diagnostics: [Diagnostic]
+    /// The text of every file read, by path, so a renderer can quote source lines.
+    public var sources: [String: SourceText]
 
-    public init(pathway: Pathway?, diagnostics: [Diagnostic]) {
+    public init(pathway: Pathway?, diagnostics: [Diagnostic], sources: [String: SourceText] = [:]) {
         self.pathway = pathway
         self.diagnostics = diagnostics
+        self.sources = sources
     }
 
     /// The pathway if it loaded with no errors.
@@ -21,19 +24,142 @@ public struct LoadResult: Sendable {
 /// Reads pathway files: YAML → syntax tree with positions → typed `Pathway` → validation.
 public struct PathwayLoader: Sendable {
     public var limits: LanguageLimits
+    /// The folder that `subpathway` files must stay inside; `nil` means the top file's folder.
+    public var root: String?
+    /// Let `subpathway` paths leave the root folder.
+    public var allowOutsideRoot: Bool
 
-    public init(limits: LanguageLimits = LanguageLimits()) {
+    public init(limits: LanguageLimits = LanguageLimits(), root: String? = nil, allowOutsideRoot: Bool = false) {
         self.limits = limits
+        self.root = root
+        self.allowOutsideRoot = allowOutsideRoot
     }
 
     /// Loads, resolves and validates the file at `path`.
     public func load(file path: String) -> LoadResult {
-        LoadResult(pathway: nil, diagnostics: [])
+        var state = LoadState()
+        let rootFolder = root ?? (URL(fileURLWithPath: path).deletingLastPathComponent().standardizedFileURL.path)
+        let pathway = loadFile(path, chain: [], rootFolder: rootFolder, state: &state)
+        var diagnostics = state.diagnostics
+        if let pathway { diagnostics += validate(pathway, skip: state.unvalidated[pathway.file]) }
+        return LoadResult(pathway: pathway, diagnostics: diagnostics.sortedBySource(), sources: state.sources)
     }
 
-    /// Loads, resolves and validates YAML text, reporting positions against `file`.
+    /// Loads and validates YAML text, reporting positions against `file`. Subpathways are
+    /// resolved relative to `file`'s folder.
     public func load(yaml: String, file: String) -> LoadResult {
-        LoadResult(pathway: nil, diagnostics: [])
+        load(data: Data(yaml.utf8), file: file)
+    }
+
+    /// Loads and validates a file's raw bytes (checked for size, binary content and UTF-8),
+    /// reporting positions against `file`.
+    public func load(data: Data, file: String) -> LoadResult {
+        var state = LoadState()
+        let source: SourceText
+        switch SourceReader.decode(data: data, file: file, limits: limits) {
+        case .success(let s): source = s
+        case .failure(let d): return LoadResult(pathway: nil, diagnostics: [d])
+        }
+        let rootFolder = root ?? (URL(fileURLWithPath: file).deletingLastPathComponent().standardizedFileURL.path)
+        let pathway = build(source, chain: [canonical(file)], rootFolder: rootFolder, state: &state)
+        var diagnostics = state.diagnostics
+        if let pathway { diagnostics += validate(pathway, skip: state.unvalidated[pathway.file]) }
+        return LoadResult(pathway: pathway, diagnostics: diagnostics.sortedBySource(), sources: state.sources)
+    }
+
+    private struct LoadState {
+        var diagnostics: [Diagnostic] = []
+        var sources: [String: SourceText] = [:]
+        /// Subpathways already loaded, by canonical path.
+        var loaded: [String: Pathway] = [:]
+        /// What the builder could not read, by file, so validation does not report its consequences.
+        var unvalidated: [String: Skip] = [:]
+    }
+
+    enum Skip { case all, except(Set<String>) }
+
+    /// Validation, leaving out what follows from a step the builder could not read.
+    private func validate(_ pathway: Pathway, skip: Skip?) -> [Diagnostic] {
+        switch skip {
+        case .all: return []
+        case .except(let broken) where !broken.isEmpty:
+            return Validator.validate(pathway).filter { d in !broken.contains { d.message.contains("'\($0)'") } }
+        default: return Validator.validate(pathway)
+        }
+    }
+
+    private func canonical(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+
+    private func loadFile(_ path: String, chain: [String], rootFolder: String, state: inout LoadState) -> Pathway? {
+        let source: SourceText
+        switch SourceReader.read(path: path, limits: limits) {
+        case .success(let s): source = s
+        case .failure(let d): state.diagnostics.append(d); return nil
+        }
+        return build(source, chain: chain + [canonical(path)], rootFolder: rootFolder, state: &state)
+    }
+
+    private func build(_ source: SourceText, chain: [String], rootFolder: String, state: inout LoadState) -> Pathway? {
+        state.sources[source.file] = source
+        if let tab = SourceReader.tabIndentation(in: source) {
+            state.diagnostics.append(tab)
+            return nil
+        }
+        let (node, yamlDiagnostics) = YAMLReader.read(source, limits: limits)
+        state.diagnostics += yamlDiagnostics
+        guard let node else { return nil }
+        var builder = PathwayBuilder(file: source.file, limits: limits)
+        guard var pathway = builder.build(node) else {
+            state.diagnostics += builder.diagnostics
+            return nil
+        }
+        state.diagnostics += builder.diagnostics
+        state.unvalidated[source.file] = builder.stepsUnreadable ? .all : .except(builder.brokenNames)
+
+        // Subpathways: relative to this file, inside the root, no cycles, bounded depth.
+        let folder = URL(fileURLWithPath: source.file).deletingLastPathComponent()
+        for step in pathway.steps where step.kind == .subpathway {
+            guard let relative = step.pathway, pathway.subpathways[relative] == nil else { continue }
+            let at = step.location(of: "pathway")
+            let target = folder.appendingPathComponent(relative).standardizedFileURL
+            let resolved = target.resolvingSymlinksInPath().path
+            let rootResolved = URL(fileURLWithPath: rootFolder).resolvingSymlinksInPath().path
+            if !allowOutsideRoot, !(resolved == rootResolved || resolved.hasPrefix(rootResolved.hasSuffix("/") ? rootResolved : rootResolved + "/")) {
+                state.diagnostics.append(.error("CP111", "the subpathway '\(relative)' is outside the pathway folder '\(rootFolder)'",
+                                                at: at, help: "keep subpathway files inside the pathway folder, or allow it with --allow-outside-root"))
+                continue
+            }
+            if chain.contains(resolved) {
+                state.diagnostics.append(.error("CP112", "the subpathway '\(relative)' leads back to a file that is already being read, which would never end",
+                                                at: at, notes: chain.map { DiagnosticNote("included from \($0)") }))
+                continue
+            }
+            if chain.count >= limits.maxIncludeDepth {
+                state.diagnostics.append(.error("CP502", "subpathways are nested more than \(limits.maxIncludeDepth) files deep", at: at,
+                                                help: "raise the limit with --max-include-depth if this is intended"))
+                continue
+            }
+            if let cached = state.loaded[resolved] { pathway.subpathways[relative] = cached; continue }
+            guard FileManager.default.fileExists(atPath: target.path) else {
+                state.diagnostics.append(.error("CP110", "cannot find the subpathway file '\(relative)'", at: at,
+                                                help: "the path is relative to this file's folder"))
+                continue
+            }
+            let displayPath = source.file.contains("/") ? (URL(fileURLWithPath: source.file).deletingLastPathComponent().relativePath as NSString).appendingPathComponent(relative) : relative
+            var subState = LoadState()
+            subState.loaded = state.loaded
+            if let sub = loadFile((displayPath as NSString).standardizingPath, chain: chain, rootFolder: rootFolder, state: &subState) {
+                state.diagnostics += validate(sub, skip: subState.unvalidated[sub.file])
+                pathway.subpathways[relative] = sub
+                state.loaded[resolved] = sub
+            }
+            state.diagnostics += subState.diagnostics
+            state.sources.merge(subState.sources) { a, _ in a }
+            state.loaded.merge(subState.loaded) { a, _ in a }
+        }
+        return pathway
     }
 }
 

@@ -8,6 +8,8 @@ public struct Step: Hashable, Sendable, Codable {
     public var id: String
     public var kind: StepKind
     public var title: String?
+    /// Free text for readers: what happens and why.
+    public var description: String?
     /// The organisation where it happens. Decisions, waits and parallel steps may leave it out,
     /// and then belong to the organisation of the step before them.
     public var organisation: String?
@@ -151,4 +153,9 @@ public struct Handoff: Hashable, Sendable, Codable {
         self.location = location
         self.fieldLocations = fieldLocations
     }
+}
+
+extension StepKind {
+    /// "a" or "an", for messages ("an end step").
+    public var article: String { ["assessment", "end"].contains(rawValue) ? "an" : "a" }
 }

@@ -1,9 +1,60 @@
 import ArgumentParser
+import Foundation
+import PathwayLanguage
+import PathwayModel
 
+/// `carepath validate PATH...`: checks pathway files and prints every problem found.
 struct ValidateCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "validate", abstract: "Not built yet.")
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check pathway files and report every problem, like a compiler.",
+        discussion: """
+        PATH is a file or a folder (searched recursively for *.yaml and *.yml).
+        Exit status: 0 when clean, 1 when any error (or any warning with --strict), 66 when a path does not exist, 64 for usage errors.
+        """
+    )
+
+    @Argument(help: "Pathway files or folders.", completion: .file(extensions: ["yaml", "yml"]))
+    var paths: [String]
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    @Flag(help: "Treat warnings as errors.")
+    var strict = false
+
+    @Option(help: "Colour: auto, always or never.")
+    var color: ColourChoice = .auto
+
+    @OptionGroup var limits: LimitOptions
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
     func run() throws {
-        throw ValidationError("'carepath validate' is not built yet.")
+        let (files, missing) = PathwayFiles.find(paths)
+        for path in missing { printError("error: cannot find '\(path)'") }
+        if !missing.isEmpty { throw ExitCode(ExitStatus.noInput) }
+        if files.isEmpty {
+            printError("error: no pathway files (*.yaml, *.yml) found in \(paths.joined(separator: ", "))")
+            throw ExitCode(ExitStatus.noInput)
+        }
+        let loader = limits.loader
+        var diagnostics: [Diagnostic] = []
+        var sources: [String: SourceText] = [:]
+        var seen: Set<Diagnostic> = []
+        for file in files {
+            let result = loader.load(file: file)
+            // A subpathway shared by several files is reported once.
+            for d in result.diagnostics where seen.insert(d).inserted { diagnostics.append(d) }
+            sources.merge(result.sources) { a, _ in a }
+        }
+        switch format {
+        case .json:
+            print(DiagnosticFormatter.json(diagnostics, files: files.count), terminator: "")
+        case .text:
+            print(DiagnosticFormatter(colour: color.enabled, sources: sources).format(diagnostics, files: files.count), terminator: "")
+        }
+        let failing = diagnostics.contains { $0.severity == .error || (strict && $0.severity == .warning) }
+        if failing { throw ExitCode(ExitStatus.problems) }
     }
 }

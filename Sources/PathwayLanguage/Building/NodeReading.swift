@@ -1,0 +1,158 @@
+import PathwayModel
+
+/// Typed reads from YAML nodes that record a diagnostic, in plain words, when a value has the
+/// wrong shape. Every read returns nil on failure so the builder can go on and find more problems.
+struct NodeReader {
+    var diagnostics: [Diagnostic] = []
+
+    mutating func error(_ code: String, _ message: String, at location: SourceLocation,
+                        notes: [DiagnosticNote] = [], suggestion: String? = nil, help: String? = nil) {
+        diagnostics.append(.error(code, message, at: location, notes: notes, suggestion: suggestion, help: help))
+    }
+
+    mutating func warning(_ code: String, _ message: String, at location: SourceLocation,
+                          notes: [DiagnosticNote] = [], suggestion: String? = nil, help: String? = nil) {
+        diagnostics.append(.warning(code, message, at: location, notes: notes, suggestion: suggestion, help: help))
+    }
+
+    /// The entries of a mapping, checking that only `allowed` keys are used.
+    mutating func mapping(_ node: YAMLNode, _ what: String, allowed: [String]? = nil) -> [YAMLEntry]? {
+        guard case .mapping(let entries) = node.kind else {
+            error("CP013", "\(what) should be a set of keys (`key: value` lines), but it is \(node.description)", at: node.location)
+            return nil
+        }
+        if let allowed {
+            for entry in entries where !allowed.contains(entry.key) {
+                let hint = closestMatch(to: entry.key, in: allowed)
+                error("CP011", "'\(entry.key)' is not a key that \(what) can have" + (hint.map { " — did you mean '\($0)'?" } ?? ""),
+                      at: entry.keyLocation, suggestion: hint,
+                      help: hint == nil ? "the keys allowed here are: \(allowed.joined(separator: ", "))" : nil)
+            }
+        }
+        return entries
+    }
+
+    mutating func sequence(_ node: YAMLNode, _ what: String) -> [YAMLNode]? {
+        switch node.kind {
+        case .sequence(let items): return items
+        default:
+            error("CP013", "\(what) should be a list (`[a, b]` or lines starting with `- `), but it is \(node.description)", at: node.location)
+            return nil
+        }
+    }
+
+    /// A list, also accepting a single scalar as a one-item list.
+    mutating func scalarList(_ node: YAMLNode, _ what: String) -> [(String, SourceLocation)]? {
+        if case .scalar(let s, _) = node.kind, !node.isNull { return [(s, node.contentLocation)] }
+        guard let items = sequence(node, what) else { return nil }
+        var result: [(String, SourceLocation)] = []
+        for item in items {
+            if let s = text(item, "each item of \(what)") { result.append((s, item.contentLocation)) }
+        }
+        return result
+    }
+
+    mutating func text(_ node: YAMLNode, _ what: String) -> String? {
+        guard case .scalar(let s, _) = node.kind, !node.isNull else {
+            error("CP013", "\(what) should be a text value, but it is \(node.description)", at: node.location)
+            return nil
+        }
+        return s
+    }
+
+    /// An identifier: letters, digits, `-` and `_`, starting with a letter or digit.
+    mutating func identifier(_ raw: String, _ what: String, at location: SourceLocation) -> Bool {
+        let ok = !raw.isEmpty && raw.unicodeScalars.allSatisfy { ($0.properties.isAlphabetic && $0.isASCII) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }
+            && raw.first.map { $0.isLetter || $0.isNumber } == true
+        if !ok {
+            let cleaned = String(raw.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" })
+            error("CP015", "'\(raw)' cannot be used as \(what); ids use only letters, digits, '-' and '_'",
+                  at: location, suggestion: cleaned.isEmpty ? nil : cleaned)
+        }
+        return ok
+    }
+
+    mutating func integer(_ node: YAMLNode, _ what: String) -> Int? {
+        guard case .scalar(let s, let quoted) = node.kind, !quoted, let v = ValueSyntax.number(s), v == v.rounded(), abs(v) < 1e12 else {
+            error("CP013", "\(what) should be a whole number, but it is \(node.description)", at: node.location)
+            return nil
+        }
+        return Int(v)
+    }
+
+    mutating func number(_ node: YAMLNode, _ what: String) -> Double? {
+        guard case .scalar(let s, let quoted) = node.kind, !quoted, let v = ValueSyntax.number(s) else {
+            error("CP013", "\(what) should be a number, but it is \(node.description)", at: node.location)
+            return nil
+        }
+        return v
+    }
+
+    mutating func boolean(_ node: YAMLNode, _ what: String) -> Bool? {
+        if case .scalar(let s, false) = node.kind {
+            switch s.lowercased() {
+            case "true", "yes", "on": return true
+            case "false", "no", "off": return false
+            default: break
+            }
+        }
+        error("CP013", "\(what) should be true or false, but it is \(node.description)", at: node.location)
+        return nil
+    }
+
+    /// A probability or share: `0.4` or `40%`, between 0 and 1.
+    mutating func probability(_ node: YAMLNode, _ what: String) -> Double? {
+        guard let s = text(node, what) else { return nil }
+        guard let p = ValueSyntax.probability(s) else {
+            error("CP013", "\(what) should be a probability such as 0.4 or 40%, but it is '\(s)'", at: node.location)
+            return nil
+        }
+        guard (0...1).contains(p) else {
+            error("CP302", "\(what) is \(s), which is impossible; a probability must be between 0 and 1 (0% and 100%)", at: node.location)
+            return nil
+        }
+        return p
+    }
+
+    mutating func timeSpan(_ node: YAMLNode, _ what: String) -> TimeSpan? {
+        guard let s = text(node, what) else { return nil }
+        switch ValueSyntax.timeSpan(s) {
+        case .success(let t): return t
+        case .failure(let message):
+            error("CP030", "\(what): \(message)", at: node.contentLocation)
+            return nil
+        }
+    }
+
+    mutating func timeDistribution(_ node: YAMLNode, _ what: String) -> Distribution? {
+        guard let s = text(node, what) else { return nil }
+        switch ValueSyntax.timeDistribution(s) {
+        case .success(let d): return d
+        case .failure(let message):
+            error(s.contains("(") ? "CP031" : "CP030", "\(what): \(message)", at: node.contentLocation)
+            return nil
+        }
+    }
+
+    mutating func numberDistribution(_ node: YAMLNode, _ what: String) -> Distribution? {
+        guard let s = text(node, what) else { return nil }
+        switch ValueSyntax.numberDistribution(s) {
+        case .success(let d): return d
+        case .failure(let message):
+            error("CP031", "\(what): \(message)", at: node.contentLocation)
+            return nil
+        }
+    }
+}
+
+extension Array where Element == YAMLEntry {
+    subscript(key: String) -> YAMLNode? { first { $0.key == key }?.value }
+    func keyLocation(_ key: String) -> SourceLocation? { first { $0.key == key }?.keyLocation }
+
+    /// Value locations by key, for diagnostics that point at a field.
+    var fieldLocations: [String: SourceLocation] {
+        var result: [String: SourceLocation] = [:]
+        for entry in self { result[entry.key] = entry.value.contentLocation }
+        return result
+    }
+}

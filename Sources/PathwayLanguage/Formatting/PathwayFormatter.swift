@@ -1,0 +1,241 @@
+import PathwayModel
+
+/// Writes a pathway in the canonical layout: keys in a fixed order, small records on one line
+/// (`{ name: GP practice, type: primary-care }`), steps one key per line, values quoted only
+/// where YAML needs it. Reading the output gives back the same pathway (`parse ∘ format` is
+/// the identity up to source positions). Comments are not kept.
+public enum PathwayFormatter {
+    public static func format(_ p: Pathway) -> String {
+        var out = "carepath: \(p.languageVersion)\n"
+        out += "id: \(scalar(p.id))\n"
+        out += "title: \(scalar(p.title))\n"
+        out += "version: \(quotedIfNumeric(p.version))\n"
+        out += "status: \(p.status.rawValue)\n"
+        if let d = p.description { out += "description: \(scalar(d))\n" }
+        if !p.sources.isEmpty {
+            out += "sources:\n"
+            for s in p.sources {
+                out += "  - title: \(scalar(s.title))\n"
+                if let url = s.url { out += "    url: \(scalar(url))\n" }
+                if let publisher = s.publisher { out += "    publisher: \(scalar(publisher))\n" }
+            }
+        }
+        if !p.organisations.isEmpty {
+            out += "organisations:\n"
+            for o in p.organisations { out += "  \(key(o.id)): \(flow([("name", scalar(o.name)), ("type", o.type.rawValue)]))\n" }
+        }
+        if !p.resources.isEmpty {
+            out += "resources:\n"
+            for r in p.resources {
+                var fields: [(String, String)] = []
+                if let name = r.name { fields.append(("name", scalar(name))) }
+                fields.append(("organisation", scalar(r.organisation)))
+                fields.append(("capacity", String(r.capacity)))
+                if let c = r.calendar { fields.append(("calendar", scalar(c.text))) }
+                if case .priority(let attribute) = r.queue { fields.append(("priority", scalar(attribute))) }
+                out += "  \(key(r.id)): \(flow(fields))\n"
+            }
+        }
+        if !p.attributes.isEmpty {
+            out += "attributes:\n"
+            for a in p.attributes {
+                var fields: [(String, String)] = [("type", a.type.name)]
+                switch a.type {
+                case .integer(let d, let min, let max), .number(let d, let min, let max):
+                    fields.append(("distribution", scalar(distribution(d, time: false))))
+                    if let min { fields.append(("min", number(min))) }
+                    if let max { fields.append(("max", number(max))) }
+                case .boolean(let probability):
+                    fields.append(("probability", number(probability)))
+                case .category(let values):
+                    fields.append(("values", flow(values.map { (key($0.name), number($0.probability)) })))
+                }
+                if let unit = a.unit { fields.append(("unit", scalar(unit))) }
+                if let d = a.description { fields.append(("description", scalar(d))) }
+                out += "  \(key(a.id)): \(flow(fields))\n"
+            }
+        }
+        if !p.dataItems.isEmpty {
+            out += "data:\n"
+            for item in p.dataItems {
+                var fields: [(String, String)] = []
+                if let type = item.type { fields.append(("type", scalar(type))) }
+                if let d = item.description { fields.append(("description", scalar(d))) }
+                out += "  \(key(item.name)): \(flow(fields))\n"
+            }
+        }
+        if let arrivals = p.arrivals {
+            switch arrivals {
+            case .poisson(let perDay): out += "arrivals: { rate: \(scalar(rate(perDay))) }\n"
+            case .weekly(let perDay):
+                let days = Weekday.allCases.map { ($0.shortName, number(perDay[$0.rawValue])) }
+                out += "arrivals:\n  weekly: \(flow(days))\n"
+            case .cohort(let size): out += "arrivals: { cohort: \(size) }\n"
+            }
+        }
+        if !p.targets.isEmpty {
+            out += "targets:\n"
+            for t in p.targets {
+                var fields: [(String, String)] = []
+                if let title = t.title { fields.append(("title", scalar(title))) }
+                fields.append(("from", scalar(t.from)))
+                fields.append(("to", t.to.count == 1 ? scalar(t.to[0]) : list(t.to.map(scalar))))
+                fields.append(("within", scalar(time(t.within.minutes))))
+                fields.append(("standard", share(t.standard)))
+                out += "  \(key(t.id)): \(flow(fields))\n"
+            }
+        }
+        out += "start: \(scalar(p.start))\n"
+        out += "steps:\n"
+        for step in p.steps { out += format(step) }
+        return out
+    }
+
+    static func format(_ s: Step) -> String {
+        var out = "  \(key(s.id)):\n"
+        func line(_ k: String, _ v: String) { out += "    \(k): \(v)\n" }
+        line("kind", s.kind.rawValue)
+        if let v = s.title { line("title", scalar(v)) }
+        if let v = s.description { line("description", scalar(v)) }
+        if let v = s.organisation { line("organisation", scalar(v)) }
+        if let v = s.role { line("role", scalar(v)) }
+        if let v = s.resource { line("resource", scalar(v)) }
+        if let c = s.code {
+            var fields = [("system", scalar(c.system)), ("code", quotedIfNumeric(c.code))]
+            if let d = c.display { fields.append(("display", scalar(d))) }
+            line("code", flow(fields))
+        }
+        if let d = s.duration { line("duration", scalar(distribution(d, time: true))) }
+        if let d = s.resultAfter { line("result_after", scalar(distribution(d, time: true))) }
+        if let e = s.every { line("every", scalar(time(e.minutes))) }
+        if !s.requires.isEmpty { line("requires", dataList(s.requires)) }
+        if !s.produces.isEmpty { line("produces", dataList(s.produces)) }
+        if let v = s.next { line("next", scalar(v)) }
+        if !s.branches.isEmpty {
+            out += "    branches:\n"
+            for b in s.branches {
+                var fields = [("to", scalar(b.to))]
+                if let c = b.when { fields.append(("when", quoted(c.text))) }
+                if let q = b.probability { fields.append(("probability", number(q))) }
+                if b.otherwise { fields.append(("otherwise", "true")) }
+                if let l = b.label { fields.append(("label", scalar(l))) }
+                out += "      - \(flow(fields))\n"
+            }
+        }
+        if !s.paths.isEmpty { line("paths", list(s.paths.map(scalar))) }
+        if let v = s.join { line("join", scalar(v)) }
+        if let v = s.pathway { line("pathway", scalar(v)) }
+        if let v = s.outcome { line("outcome", scalar(v)) }
+        if let h = s.handoff {
+            var fields: [(String, String)] = []
+            if let d = h.delay { fields.append(("delay", scalar(distribution(d, time: true)))) }
+            if let sends = h.sends { fields.append(("sends", list(sends.map(scalar)))) }
+            if let via = h.via { fields.append(("via", scalar(via))) }
+            line("handoff", flow(fields))
+        }
+        return out
+    }
+
+    // MARK: Values
+
+    /// A time in the way people write it, falling back to exact minutes when the pretty form
+    /// would not read back to the same number.
+    static func time(_ minutes: Double) -> String {
+        let pretty = TimeSpan(minutes: minutes).description
+        if case .success(let t) = ValueSyntax.timeSpan(pretty), t.minutes == minutes { return pretty }
+        return "\(exact(minutes)) min"
+    }
+
+    static func distribution(_ d: Distribution, time isTime: Bool) -> String {
+        func v(_ x: Double) -> String { isTime ? time(x) : exact(x) }
+        switch d {
+        case .fixed(let x): return v(x)
+        case .uniform(let a, let b): return "uniform(min: \(v(a)), max: \(v(b)))"
+        case .triangular(let a, let c, let b): return "triangular(min: \(v(a)), mode: \(v(c)), max: \(v(b)))"
+        case .exponential(let m): return "exponential(mean: \(v(m)))"
+        case .normal(let m, let sd): return "normal(mean: \(v(m)), sd: \(v(sd)))"
+        case .lognormal(let m, let sd): return "lognormal(mean: \(v(m)), sd: \(v(sd)))"
+        case .gamma(let k, let theta): return "gamma(shape: \(exact(k)), scale: \(v(theta)))"
+        case .empirical(let points): return "empirical(" + points.map { "\(v($0.value)): \(exact($0.weight))" }.joined(separator: ", ") + ")"
+        }
+    }
+
+    /// Arrivals per day as the friendliest rate that reads back exactly.
+    static func rate(_ perDay: Double) -> String {
+        let candidates = [(perDay * 7, "week"), (perDay, "day"), (perDay / 24, "hour")]
+        for (n, unit) in candidates where n == n.rounded() {
+            let text = "\(exact(n)) per \(unit)"
+            if case .success(let back) = ValueSyntax.ratePerDay(text), back == perDay { return text }
+        }
+        return "\(exact(perDay)) per day"
+    }
+
+    /// A share as a percentage when that reads back exactly, else as a plain number.
+    static func share(_ value: Double) -> String {
+        let percent = "\(exact(value * 100))%"
+        if ValueSyntax.probability(percent) == value { return percent }
+        return exact(value)
+    }
+
+    static func number(_ x: Double) -> String { exact(x) }
+
+    /// The shortest text that reads back as exactly `x`.
+    static func exact(_ x: Double) -> String {
+        if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
+        return String(x)
+    }
+
+    static func dataList(_ items: [DataItem]) -> String {
+        if items.allSatisfy({ $0.type == nil }) { return list(items.map { scalar($0.name) }) }
+        return list(items.map { item in
+            item.type.map { flow([("name", scalar(item.name)), ("type", scalar($0))]) } ?? scalar(item.name)
+        })
+    }
+
+    static func flow(_ fields: [(String, String)]) -> String {
+        fields.isEmpty ? "{}" : "{ " + fields.map { "\($0.0): \($0.1)" }.joined(separator: ", ") + " }"
+    }
+
+    static func list(_ items: [String]) -> String { "[" + items.joined(separator: ", ") + "]" }
+
+    static func key(_ k: String) -> String { scalar(k) }
+
+    private static let reserved: Set<String> = ["true", "false", "yes", "no", "on", "off", "null", "~", "y", "n"]
+
+    /// Plain when that is safe in both block and flow context, else double-quoted.
+    static func scalar(_ s: String) -> String {
+        let safe = !s.isEmpty && s.first.map { $0.isLetter || $0.isNumber || $0 == "/" || $0 == "." } == true
+            && s.allSatisfy { $0.isLetter || $0.isNumber || " -_./()'%+".contains($0) }
+            && !s.hasSuffix(" ") && !s.contains("  ") && !reserved.contains(s.lowercased())
+            && ValueSyntax.number(s) == nil
+        return safe ? s : quoted(s)
+    }
+
+    static func quotedIfNumeric(_ s: String) -> String { ValueSyntax.number(s) != nil ? quoted(s) : scalar(s) }
+
+    static func quoted(_ s: String) -> String {
+        var out = "\""
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            default:
+                if ch.value < 0x20 || ch.value == 0x7F { out += "\\x" + String(ch.value, radix: 16).leftPadded(2) } else { out.unicodeScalars.append(ch) }
+            }
+        }
+        return out + "\""
+    }
+}
+
+private extension String {
+    func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
+}
+
+/// The formatter's value writers, exposed for property tests.
+public enum PathwayFormatterProbe {
+    /// A time as the formatter writes it.
+    public static func time(_ minutes: Double) -> String { PathwayFormatter.time(minutes) }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import PathwayModel
+
+/// The text of one pathway file, kept so diagnostics can quote the offending line.
+public struct SourceText: Sendable {
+    /// The path as the user named it.
+    public var file: String
+    public var text: String
+    /// UTF-8 offsets where each line starts.
+    private var lineStarts: [Int]
+
+    public init(file: String, text: String) {
+        self.file = file
+        self.text = text
+        var starts = [0]
+        var offset = 0
+        for byte in text.utf8 {
+            offset += 1
+            if byte == 0x0A { starts.append(offset) }
+        }
+        lineStarts = starts
+    }
+
+    /// The 1-based line's text without its line break, or nil past the end.
+    public func line(_ number: Int) -> String? {
+        guard number >= 1, number <= lineStarts.count else { return nil }
+        let utf8 = text.utf8
+        let start = utf8.index(utf8.startIndex, offsetBy: lineStarts[number - 1])
+        var end = number < lineStarts.count ? utf8.index(utf8.startIndex, offsetBy: lineStarts[number]) : utf8.endIndex
+        while end > start, utf8[utf8.index(before: end)] == 0x0A || utf8[utf8.index(before: end)] == 0x0D {
+            end = utf8.index(before: end)
+        }
+        return String(decoding: utf8[start..<end], as: UTF8.self)
+    }
+
+    public var lineCount: Int { lineStarts.count }
+}
+
+/// Why a file's bytes could not become pathway text.
+enum SourceReadFailure {
+    case diagnostic(Diagnostic)
+}
+
+/// Turns raw bytes into text, refusing what is not a pathway file: too large, empty, binary,
+/// not UTF-8, or indented with tabs.
+enum SourceReader {
+    static func read(path: String, limits: LanguageLimits) -> Result<SourceText, Diagnostic> {
+        let start = SourceLocation(file: path, line: 1, column: 1)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            return .failure(.error("CP001", "cannot find the file '\(path)'", at: nil,
+                                   help: "check the path; it is relative to the folder you ran carepath in"))
+        }
+        if isDirectory.boolValue {
+            return .failure(.error("CP001", "'\(path)' is a folder, not a pathway file", at: nil))
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        if size > limits.maxFileBytes {
+            return .failure(.error("CP002", "the file is \(size) bytes, more than the limit of \(limits.maxFileBytes) bytes",
+                                   at: start, help: "split the pathway into subpathways, or raise the limit with --max-file-bytes"))
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return .failure(.error("CP001", "cannot read the file '\(path)'", at: nil,
+                                   help: "check that you have permission to read it"))
+        }
+        return decode(data: data, file: path, limits: limits)
+    }
+
+    static func decode(data: Data, file: String, limits: LanguageLimits) -> Result<SourceText, Diagnostic> {
+        let start = SourceLocation(file: file, line: 1, column: 1)
+        if data.count > limits.maxFileBytes {
+            return .failure(.error("CP002", "the file is \(data.count) bytes, more than the limit of \(limits.maxFileBytes) bytes",
+                                   at: start, help: "split the pathway into subpathways, or raise the limit with --max-file-bytes"))
+        }
+        if let nul = data.firstIndex(of: 0) {
+            let offset = nul - data.startIndex
+            return .failure(.error("CP004", "this looks like a binary file (it contains a NUL byte at byte \(offset)), not a pathway written in YAML",
+                                   at: start, help: "a pathway file is plain text; check you named the right file"))
+        }
+        guard var text = String(data: data, encoding: .utf8) else {
+            let (line, column) = firstInvalidUTF8(in: data)
+            return .failure(.error("CP004", "the file is not valid UTF-8 text",
+                                   at: SourceLocation(file: file, line: line, column: column),
+                                   help: "save the file as UTF-8 (most editors offer this under 'Save with encoding')"))
+        }
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        if text.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            return .failure(.error("CP003", "the file is empty", at: start,
+                                   help: "a pathway needs at least `carepath: 1`, `id`, `title`, `start` and `steps`"))
+        }
+        return .success(SourceText(file: file, text: text))
+    }
+
+    /// Tabs used for indentation: YAML forbids them, and libyaml's own message is cryptic.
+    static func tabIndentation(in source: SourceText) -> Diagnostic? {
+        // Byte scan: only spaces and tabs at the start of a line matter, and both are ASCII.
+        var line = 1, column = 1, atLineStart = true
+        for byte in source.text.utf8 {
+            if byte == 0x0A { line += 1; column = 1; atLineStart = true; continue }
+            if atLineStart {
+                if byte == 0x09 {
+                    return .error("CP005", "this line is indented with a tab; YAML allows only spaces for indentation",
+                                  at: SourceLocation(file: source.file, line: line, column: column),
+                                  help: "replace the tab with spaces (most editors can convert tabs to spaces)")
+                }
+                if byte != 0x20 { atLineStart = false }
+            }
+            column += 1
+        }
+        return nil
+    }
+
+    private static func firstInvalidUTF8(in data: Data) -> (Int, Int) {
+        var line = 1, column = 1
+        var i = data.startIndex
+        while i < data.endIndex {
+            let b = data[i]
+            let length: Int
+            switch b {
+            case 0x00...0x7F: length = 1
+            case 0xC2...0xDF: length = 2
+            case 0xE0...0xEF: length = 3
+            case 0xF0...0xF4: length = 4
+            default: return (line, column)
+            }
+            if i + length > data.endIndex { return (line, column) }
+            for k in 1..<length where data[i + k] & 0xC0 != 0x80 { return (line, column) }
+            if b == 0x0A { line += 1; column = 1 } else { column += 1 }
+            i += length
+        }
+        return (line, column)
+    }
+}

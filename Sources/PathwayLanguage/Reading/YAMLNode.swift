@@ -1,0 +1,280 @@
+import PathwayModel
+import Yams
+
+/// A YAML node with its position: the syntax tree the builder reads.
+///
+/// Built from Yams's tree with duplicate keys rejected, nesting bounded and every alias
+/// expansion counted, so hostile files end in a diagnostic rather than a hang.
+struct YAMLNode: Sendable {
+    enum Kind: Sendable {
+        /// A scalar's text; `quoted` when written in quotes (so `"40"` stays text).
+        case scalar(String, quoted: Bool)
+        case mapping([YAMLEntry])
+        case sequence([YAMLNode])
+    }
+
+    var kind: Kind
+    var location: SourceLocation
+
+    /// The scalar's text, if this is a scalar.
+    var scalar: String? {
+        if case .scalar(let s, _) = kind { return s }
+        return nil
+    }
+
+    var isNull: Bool {
+        if case .scalar(let s, let quoted) = kind, !quoted { return s.isEmpty || s == "~" || s == "null" || s == "Null" || s == "NULL" }
+        return false
+    }
+
+    /// What kind of value this is, in plain words, for "expected X, found Y" messages.
+    var description: String {
+        switch kind {
+        case .mapping: "a set of keys"
+        case .sequence: "a list"
+        case .scalar(let s, let quoted):
+            if isNull { "nothing" } else if quoted { "the text \"\(s)\"" } else { "'\(s)'" }
+        }
+    }
+
+    /// For scalars: the column where the text itself starts (after an opening quote).
+    var contentLocation: SourceLocation {
+        if case .scalar(_, let quoted) = kind, quoted { return location.advanced(byColumns: 1) }
+        return location
+    }
+}
+
+/// A key and its value in a YAML mapping.
+struct YAMLEntry: Sendable {
+    var key: String
+    var keyLocation: SourceLocation
+    var value: YAMLNode
+}
+
+/// Reads YAML text into a `YAMLNode`, reporting syntax errors and limits as diagnostics.
+enum YAMLReader {
+    static func read(_ source: SourceText, limits: LanguageLimits) -> (YAMLNode?, [Diagnostic]) {
+        if let complex = complexKey(in: source) { return (nil, [complex]) }
+        let root: Node?
+        do {
+            let parser = try Parser(yaml: source.text, resolver: .basic, constructor: .default, encoding: .utf8)
+            root = try parser.singleRoot()
+        } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
+            return (nil, [duplicateKey(duplicates.first ?? "", first: context.mark, in: source)])
+        } catch let error as YamlError {
+            return (nil, [diagnostic(for: error, source: source)])
+        } catch {
+            return (nil, [.error("CP006", "the file is not valid YAML: \(error)", at: SourceLocation(file: source.file, line: 1, column: 1))])
+        }
+        guard let root else {
+            return (nil, [.error("CP003", "the file is empty", at: SourceLocation(file: source.file, line: 1, column: 1))])
+        }
+        var converter = Converter(file: source.file, limits: limits)
+        let node = converter.convert(root, depth: 0)
+        return (converter.failed ? nil : node, converter.diagnostics)
+    }
+
+    private struct Converter {
+        let file: String
+        let limits: LanguageLimits
+        var visited = 0
+        var diagnostics: [Diagnostic] = []
+        var failed = false
+
+        init(file: String, limits: LanguageLimits) {
+            self.file = file
+            self.limits = limits
+        }
+
+        func location(_ mark: Mark?) -> SourceLocation {
+            guard let mark else { return SourceLocation(file: file, line: 1, column: 1) }
+            return SourceLocation(file: file, line: mark.line, column: mark.column)
+        }
+
+        mutating func convert(_ node: Node, depth: Int) -> YAMLNode {
+            let here = location(node.mark)
+            if failed { return YAMLNode(kind: .scalar("", quoted: false), location: here) }
+            visited += 1
+            if visited > limits.maxNodes {
+                failed = true
+                diagnostics.append(.error("CP009", "the file expands to more than \(limits.maxNodes) values; repeated aliases (`*name`) can make a small file enormous",
+                                          at: here, help: "remove the repeated aliases, or raise the limit with --max-nodes"))
+                return YAMLNode(kind: .scalar("", quoted: false), location: here)
+            }
+            if depth > limits.maxDepth {
+                failed = true
+                diagnostics.append(.error("CP008", "the file is nested more than \(limits.maxDepth) levels deep",
+                                          at: here, help: "a pathway needs only a few levels; check the indentation, or raise the limit with --max-depth"))
+                return YAMLNode(kind: .scalar("", quoted: false), location: here)
+            }
+            switch node {
+            case .scalar(let scalar):
+                let quoted = scalar.style == .singleQuoted || scalar.style == .doubleQuoted
+                    || scalar.style == .literal || scalar.style == .folded
+                return YAMLNode(kind: .scalar(scalar.string, quoted: quoted), location: here)
+            case .sequence(let sequence):
+                var items: [YAMLNode] = []
+                items.reserveCapacity(sequence.count)
+                for item in sequence {
+                    items.append(convert(item, depth: depth + 1))
+                    if failed { break }
+                }
+                return YAMLNode(kind: .sequence(items), location: here)
+            case .mapping(let mapping):
+                var entries: [YAMLEntry] = []
+                var seen: [String: SourceLocation] = [:]
+                for (key, value) in mapping {
+                    let keyLocation = location(key.mark)
+                    guard case .scalar(let keyScalar) = key else {
+                        diagnostics.append(.error("CP013", "a key must be a plain name, not a list or a set of keys", at: keyLocation))
+                        continue
+                    }
+                    let name = keyScalar.string
+                    if name == "<<" {
+                        diagnostics.append(.error("CP006", "merge keys (`<<`) are not supported in pathway files",
+                                                  at: keyLocation, help: "write the keys out in full"))
+                        continue
+                    }
+                    if let first = seen[name] {
+                        diagnostics.append(.error("CP007", "the key '\(name)' appears twice here; YAML would silently keep only one of them",
+                                                  at: keyLocation, notes: [DiagnosticNote("first written here", at: first)],
+                                                  help: "remove one of them, or rename it if you meant two different entries"))
+                        continue
+                    }
+                    seen[name] = keyLocation
+                    let converted = convert(value, depth: depth + 1)
+                    entries.append(YAMLEntry(key: name, keyLocation: keyLocation, value: converted))
+                    if failed { break }
+                }
+                return YAMLNode(kind: .mapping(entries), location: here)
+            case .alias:
+                return YAMLNode(kind: .scalar("", quoted: false), location: here)
+            }
+        }
+    }
+
+    /// Keys that are not plain names (`? ` explicit keys, aliases or lists used as keys).
+    ///
+    /// Pathway files never need them, and they are dangerous: Yams compares keys by hashing
+    /// whole nodes, so an alias key that expands to a huge structure would hang the parser.
+    /// This scan runs on the text, before YAML parsing, skipping quoted text and comments.
+    static func complexKey(in source: SourceText) -> Diagnostic? {
+        var lineNumber = 0
+        for rawLine in source.text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            guard rawLine.contains("?") || rawLine.contains("*") || rawLine.contains("]") || rawLine.contains("}") else { continue }
+            let chars = Array(rawLine.unicodeScalars)
+            var i = 0
+            var quote: Unicode.Scalar?
+            var previous: Unicode.Scalar = " "
+            func at(_ k: Int) -> Unicode.Scalar? { k < chars.count ? chars[k] : nil }
+            func keyAfter(_ k: Int) -> Bool {
+                // Skip spaces, then a ':' followed by a space or the end of the line.
+                var j = k
+                while let c = at(j), c == " " { j += 1 }
+                guard at(j) == ":" else { return false }
+                return at(j + 1) == nil || at(j + 1) == " "
+            }
+            while i < chars.count {
+                let c = chars[i]
+                if let q = quote {
+                    if c == q { quote = nil }
+                    previous = c; i += 1; continue
+                }
+                if c == "#" && (previous == " " || i == 0) { break }
+                let atTokenStart = i == 0 || " \t[{,-:".unicodeScalars.contains(previous)
+                if (c == "\"" || c == "'") && atTokenStart { quote = c; previous = c; i += 1; continue }
+                var problem: String?
+                if c == "?" && atTokenStart && (at(i + 1) == nil || at(i + 1) == " ") {
+                    problem = "an explicit key (`? `)"
+                } else if c == "*" && atTokenStart {
+                    var j = i + 1
+                    while let d = at(j), !" ,[]{}".unicodeScalars.contains(d) { j += 1 }
+                    if j > i + 1 && keyAfter(j) { problem = "an alias (`*name`) as a key" }
+                } else if (c == "]" || c == "}") && keyAfter(i + 1) {
+                    problem = "a list or a set of keys as a key"
+                }
+                if let problem {
+                    return .error("CP013", "this file uses \(problem); keys in a pathway file must be plain names",
+                                  at: SourceLocation(file: source.file, line: lineNumber, column: i + 1),
+                                  help: "write the key as a plain name such as `ct-scan:`")
+                }
+                previous = c
+                i += 1
+            }
+        }
+        return nil
+    }
+
+    /// libyaml's composer reports only the first copy of a repeated key; find the second by
+    /// looking for the same key at the same column further down.
+    static func duplicateKey(_ key: String, first: Mark, in source: SourceText) -> Diagnostic {
+        let firstLocation = SourceLocation(file: source.file, line: first.line, column: first.column)
+        var second = firstLocation
+        var line = first.line + 1
+        while line <= source.lineCount, let text = source.line(line) {
+            let scalars = Array(text.unicodeScalars)
+            let col = first.column - 1
+            if scalars.count > col, col >= 0 {
+                let rest = String(String.UnicodeScalarView(scalars[col...]))
+                let indentOK = scalars[..<col].allSatisfy { $0 == " " || $0 == "-" }
+                if indentOK, rest.hasPrefix(key + ":") || rest.hasPrefix("\"\(key)\":") || rest.hasPrefix("'\(key)':") {
+                    second = SourceLocation(file: source.file, line: line, column: first.column)
+                    break
+                }
+            }
+            line += 1
+        }
+        return .error("CP007", "the key '\(key)' appears twice in the same place; YAML would silently keep only one of them",
+                      at: second, notes: second == firstLocation ? [] : [DiagnosticNote("first written here", at: firstLocation)],
+                      help: "remove one of them, or rename it if you meant two different entries")
+    }
+
+    static func diagnostic(for error: YamlError, source: SourceText) -> Diagnostic {
+        let file = source.file
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _):
+            let at = SourceLocation(file: file, line: mark.line, column: mark.column)
+            var notes: [DiagnosticNote] = []
+            if let context {
+                notes.append(DiagnosticNote(context.text, at: SourceLocation(file: file, line: context.mark.line, column: context.mark.column)))
+            }
+            var hint = help(for: problem)
+            if problem.contains("mapping values are not allowed"), source.line(mark.line)?.contains("(") == true {
+                hint = "a value such as `lognormal(mean: 20 min, sd: 5 min)` must be put in quotes, because ': ' inside it looks like a new key; or write `lognormal(mean=20 min, sd=5 min)`"
+            }
+            if problem.contains("did not find expected ',' or '}'") || problem.contains("did not find expected ',' or ']'") {
+                hint = "inside `{ … }` or `[ … ]` a comma ends the value; put a value that contains commas in quotes, such as `distribution: \"normal(mean: 71, sd: 9)\"`"
+            }
+            return .error("CP006", "the file is not valid YAML: \(problem)", at: at, notes: notes, help: hint)
+        case .composer(let context, let problem, let mark, _):
+            let at = SourceLocation(file: file, line: mark.line, column: mark.column)
+            var notes: [DiagnosticNote] = []
+            if let context { notes.append(DiagnosticNote(context.text)) }
+            return .error("CP006", "the file is not valid YAML: \(problem)", at: at, notes: notes)
+        case .reader(let problem, _, _, _):
+            return .error("CP004", "the file could not be read as text: \(problem)", at: SourceLocation(file: file, line: 1, column: 1))
+        default:
+            return .error("CP006", "the file is not valid YAML: \(error)", at: SourceLocation(file: file, line: 1, column: 1))
+        }
+    }
+
+    private static func help(for problem: String) -> String? {
+        if problem.contains("mapping values are not allowed") {
+            return "a value that contains ': ' must be put in quotes, or a key is indented wrongly"
+        }
+        if problem.contains("could not find expected ':'") {
+            return "each line in a set of keys needs the form `key: value`; check the line before for a missing colon or quote"
+        }
+        if problem.contains("did not find expected key") || problem.contains("did not find expected '-' indicator") {
+            return "check the indentation: items at the same level must start in the same column"
+        }
+        if problem.contains("found undefined alias") {
+            return "an alias `*name` must refer to an anchor `&name` written earlier in the file"
+        }
+        if problem.contains("Maximum nesting level") {
+            return "the file is nested far too deeply to be a pathway"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import PathwayModel
+
+/// Prints diagnostics the way a compiler does:
+///
+///     Pathways/lung.yaml:42:7: error[CP101]: step 'ct-result' branches to 'clinc', which is not a step — did you mean 'clinic'?
+///        42 |       - { to: clinc, probability: 0.4 }
+///           |               ^
+///     help: ...
+public struct DiagnosticFormatter: Sendable {
+    /// Use ANSI colours (for a terminal).
+    public var colour: Bool
+    /// The text of each file, to quote the offending line; files not here are not quoted.
+    public var sources: [String: SourceText]
+
+    public init(colour: Bool = false, sources: [String: SourceText] = [:]) {
+        self.colour = colour
+        self.sources = sources
+    }
+
+    private func paint(_ text: String, _ code: String) -> String { colour ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+
+    /// One diagnostic with its source line, caret, notes, suggestion and help.
+    public func format(_ d: Diagnostic) -> String {
+        var out = ""
+        let severityColour: String
+        switch d.severity {
+        case .error: severityColour = "1;31"
+        case .warning: severityColour = "1;33"
+        case .note: severityColour = "1;36"
+        }
+        if let at = d.location { out += paint("\(at):", "1") + " " }
+        out += paint("\(d.severity.rawValue)[\(d.code)]:", severityColour) + " " + paint(d.message, "1") + "\n"
+        if let at = d.location { out += quote(at) }
+        for note in d.notes {
+            if let at = note.location, at != .unknown {
+                out += paint("\(at):", "1") + " " + paint("note:", "1;36") + " \(note.message)\n"
+                out += quote(at)
+            } else {
+                out += "  " + paint("note:", "1;36") + " \(note.message)\n"
+            }
+        }
+        if let suggestion = d.suggestion {
+            let text = suggestion.contains(" ") ? suggestion : "'\(suggestion)'"
+            out += "  " + paint("suggestion:", "1;32") + " \(text)\n"
+        }
+        if let help = d.help { out += "  " + paint("help:", "1;32") + " \(help)\n" }
+        return out
+    }
+
+    private func quote(_ at: SourceLocation) -> String {
+        guard let source = sources[at.file], let line = source.line(at.line) else { return "" }
+        let number = String(at.line)
+        let gutter = String(repeating: " ", count: number.count)
+        // Keep tabs in the caret line so it lines up under the same character.
+        let prefix = line.unicodeScalars.prefix(max(0, at.column - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
+        return " \(number) | \(line)\n \(gutter) | \(prefix)" + paint("^", "1;32") + "\n"
+    }
+
+    /// Every diagnostic, then a summary line (`2 errors, 1 warning in 3 files`).
+    public func format(_ diagnostics: [Diagnostic], files: Int) -> String {
+        var out = diagnostics.map(format).joined(separator: "\n")
+        let errors = diagnostics.filter { $0.severity == .error }.count
+        let warnings = diagnostics.filter { $0.severity == .warning }.count
+        if !out.isEmpty { out += "\n" }
+        func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+        out += "\(plural(errors, "error")), \(plural(warnings, "warning")) in \(plural(files, "file"))\n"
+        return out
+    }
+
+    /// `{"files": N, "diagnostics": [...]}` with stable key order, for machines.
+    public static func json(_ diagnostics: [Diagnostic], files: Int) -> String {
+        var items: [String] = []
+        for d in diagnostics {
+            var fields: [(String, String)] = [
+                ("severity", jsonString(d.severity.rawValue)), ("code", jsonString(d.code)), ("message", jsonString(d.message)),
+            ]
+            if let at = d.location {
+                fields += [("file", jsonString(at.file)), ("line", String(at.line)), ("column", String(at.column))]
+            }
+            if !d.notes.isEmpty {
+                let notes = d.notes.map { note -> String in
+                    var f = [("message", jsonString(note.message))]
+                    if let at = note.location, at != .unknown {
+                        f += [("file", jsonString(at.file)), ("line", String(at.line)), ("column", String(at.column))]
+                    }
+                    return "{" + f.map { "\(jsonString($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
+                }
+                fields.append(("notes", "[" + notes.joined(separator: ", ") + "]"))
+            }
+            if let s = d.suggestion { fields.append(("suggestion", jsonString(s))) }
+            if let h = d.help { fields.append(("help", jsonString(h))) }
+            items.append("    {" + fields.map { "\(jsonString($0.0)): \($0.1)" }.joined(separator: ", ") + "}")
+        }
+        let errors = diagnostics.filter { $0.severity == .error }.count
+        let warnings = diagnostics.filter { $0.severity == .warning }.count
+        let list = items.isEmpty ? "[]" : "[\n" + items.joined(separator: ",\n") + "\n  ]"
+        return "{\n  \"files\": \(files),\n  \"errors\": \(errors),\n  \"warnings\": \(warnings),\n  \"diagnostics\": \(list)\n}\n"
+    }
+}
+
+/// A JSON string literal with every character that needs it escaped.
+public func jsonString(_ s: String) -> String {
+    var out = "\""
+    for scalar in s.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case "\u{2028}": out += "\\u2028"
+        case "\u{2029}": out += "\\u2029"
+        default:
+            if scalar.value < 0x20 || scalar.value == 0x7F {
+                out += String(format: "\\u%04x", scalar.value)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+    }
+    return out + "\""
+}

@@ -1,0 +1,43 @@
+import PathwayModel
+
+/// Decisions: probabilities that add up, a fallback when conditions may all fail, and
+/// conditions that make sense for the declared attributes.
+enum BranchCheck {
+    static func run(_ p: Pathway) -> [Diagnostic] {
+        var d: [Diagnostic] = []
+        for step in p.steps where step.kind == .decision && !step.branches.isEmpty {
+            let otherwise = step.branches.filter(\.otherwise)
+            let lottery = step.branches.filter { $0.when == nil && !$0.otherwise && $0.probability != nil }
+            let conditional = step.branches.filter { $0.when != nil }
+            let total = lottery.reduce(0.0) { $0 + ($1.probability ?? 0) }
+            let where_ = step.location(of: "branches")
+            if otherwise.count > 1 {
+                d.append(.error("CP212", "decision '\(step.id)' has \(otherwise.count) `otherwise` branches; only one can be the fallback",
+                                at: otherwise[1].location))
+            }
+            if total > 1 + 1e-9 {
+                d.append(.error("CP301", "the probabilities of the branches of '\(step.id)' add up to \(format3(total)), more than 1",
+                                at: where_, help: "they are shares of the patients at this decision; make them add up to 1"))
+            } else if otherwise.isEmpty {
+                if !lottery.isEmpty, total < 1 - 1e-9 {
+                    d.append(.error("CP301", "the probabilities of the branches of '\(step.id)' add up to \(format3(total)), not 1, and there is no `otherwise` branch for the remaining \(format3((1 - total) * 100))% of patients",
+                                    at: where_, help: "make them add up to 1, or add a branch with `otherwise: true`"))
+                } else if lottery.isEmpty, !conditional.isEmpty {
+                    d.append(.error("CP206", "decision '\(step.id)' has no `otherwise` branch, so a patient for whom no condition holds has nowhere to go",
+                                    at: where_, help: "add a branch with `otherwise: true`"))
+                }
+            } else if !lottery.isEmpty, abs(total - 1) < 1e-9 {
+                d.append(.warning("CP211", "the `otherwise` branch of '\(step.id)' is never taken: the other branches' probabilities already add up to 1",
+                                  at: otherwise[0].location))
+            }
+            if step.branches.count == 1 {
+                d.append(.warning("CP207", "decision '\(step.id)' has only one branch, so nothing is decided", at: where_,
+                                  help: "use `next:` on an ordinary step instead"))
+            }
+            for branch in step.branches {
+                if let condition = branch.when { d += ConditionChecker.check(condition, attributes: p.attributes) }
+            }
+        }
+        return d
+    }
+}

@@ -1,0 +1,208 @@
+import PathwayModel
+
+/// Data that must travel: each item a step `requires` must have been produced on every route
+/// from the start, and must survive every handoff between organisations on the way.
+///
+/// A forward "must be available" analysis over the step graph (intersection at merges, union
+/// at the join of a parallel step, whose paths all run), then, for each gap, a walk backwards
+/// along a route where the item is missing to say where it was lost: a handoff whose `sends`
+/// leaves it out, or a route on which nothing produces it.
+enum DataFlowCheck {
+    static func run(_ p: Pathway) -> [Diagnostic] {
+        let index = p.stepIndex
+        guard let startIndex = index[p.start] else { return [] }
+        var d: [Diagnostic] = []
+
+        // Number the items.
+        var itemIDs: [String: Int] = [:]
+        var names: [String] = []
+        func number(_ name: String) -> Int {
+            if let i = itemIDs[name] { return i }
+            itemIDs[name] = names.count
+            names.append(name)
+            return names.count - 1
+        }
+        var produced: Set<String> = []
+        for step in p.steps {
+            for item in step.produces { _ = number(item.name); produced.insert(item.name) }
+            for item in step.requires { _ = number(item.name) }
+            if step.kind == .subpathway, let path = step.pathway, let sub = p.subpathways[path] {
+                for s in sub.steps { for item in s.produces { _ = number(item.name); produced.insert(item.name) } }
+            }
+        }
+        let requiredAnywhere = p.steps.contains { !$0.requires.isEmpty }
+
+        // Handoff `sends` lists must name items that exist.
+        for step in p.steps {
+            guard let sends = step.handoff?.sends else { continue }
+            for name in sends where !produced.contains(name) {
+                let (text, hint) = didYouMean(name, in: produced.sorted())
+                d.append(.error("CP404", "the handoff from '\(step.id)' sends '\(name)', but no step produces it\(text)",
+                                at: step.handoff?.fieldLocations["sends"] ?? step.location, suggestion: hint))
+            }
+        }
+        guard requiredAnywhere else { return d }
+
+        let n = p.steps.count
+        let words = (names.count + 63) / 64
+        let orgs = p.effectiveOrganisations
+
+        var produces = [Bits](repeating: Bits(words: words), count: n)
+        for (i, step) in p.steps.enumerated() {
+            for item in step.produces { produces[i].insert(itemIDs[item.name] ?? 0) }
+            if step.kind == .subpathway, let path = step.pathway, let sub = p.subpathways[path] {
+                for s in sub.steps { for item in s.produces { produces[i].insert(itemIDs[item.name] ?? 0) } }
+            }
+        }
+        // Edges with their filter: nil passes everything; a set passes only those items.
+        struct Edge { var from: Int; var to: Int; var filter: Bits?; var joinOf: Int? }
+        var incoming = [[Edge]](repeating: [], count: n)
+        var joinOwner: [Int: Int] = [:]
+        for (i, step) in p.steps.enumerated() where step.kind == .parallel {
+            if let join = step.join, let j = index[join] { joinOwner[j] = i }
+        }
+        for (i, step) in p.steps.enumerated() {
+            for next in step.successors {
+                guard let j = index[next] else { continue }
+                var filter: Bits?
+                if let a = orgs[step.id], let b = orgs[next], a != b, let sends = step.handoff?.sends {
+                    var f = Bits(words: words)
+                    for name in sends { if let k = itemIDs[name] { f.insert(k) } }
+                    filter = f
+                }
+                incoming[j].append(Edge(from: i, to: j, filter: filter, joinOf: nil))
+            }
+        }
+
+        // The steps on each parallel step's paths (its join's predecessors there all run).
+        var pathMembers: [Int: Set<Int>] = [:]
+        for owner in joinOwner.values {
+            let step = p.steps[owner]
+            var seen: Set<Int> = []
+            var stack = step.paths.compactMap { index[$0] }
+            let join = step.join.flatMap { index[$0] }
+            while let i = stack.popLast() {
+                if i == join || !seen.insert(i).inserted { continue }
+                stack.append(contentsOf: p.steps[i].successors.compactMap { index[$0] })
+            }
+            pathMembers[owner] = seen
+        }
+
+        // Fixed point, starting from "everything" except at the start.
+        let all = Bits(words: words, filled: names.count)
+        var inSet = [Bits](repeating: all, count: n)
+        inSet[startIndex] = Bits(words: words)
+        var changed = true
+        var rounds = 0
+        while changed && rounds < n + 2 {
+            changed = false
+            rounds += 1
+            for j in 0..<n where j != startIndex {
+                let edges = incoming[j]
+                guard !edges.isEmpty else { continue }
+                var result: Bits
+                if let owner = joinOwner[j] {
+                    // Paths of a parallel step all run: the join sees the union of what they carry,
+                    // plus what was known when the paths started.
+                    result = inSet[owner].union(produces[owner])
+                    var others: Bits?
+                    for e in edges {
+                        var carried = inSet[e.from].union(produces[e.from])
+                        if let f = e.filter { carried = carried.intersection(f) }
+                        if pathMembers[owner]?.contains(e.from) == true { result = result.union(carried) } else { others = others.map { $0.intersection(carried) } ?? carried }
+                    }
+                    if let others { result = result.intersection(others) }
+                } else {
+                    result = all
+                    for e in edges {
+                        var carried = inSet[e.from].union(produces[e.from])
+                        if let f = e.filter { carried = carried.intersection(f) }
+                        result = result.intersection(carried)
+                    }
+                }
+                if result != inSet[j] { inSet[j] = result; changed = true }
+            }
+        }
+
+        let reachable = p.reachableSteps
+        for (j, step) in p.steps.enumerated() where reachable.contains(step.id) {
+            for item in step.requires {
+                guard let k = itemIDs[item.name], !inSet[j].contains(k) else { continue }
+                if produces[j].contains(k) {
+                    d.append(.error("CP401", "step '\(step.id)' both requires and produces '\(item.name)'; it needs it before it starts",
+                                    at: item.location, help: "remove it from `requires`, or produce it in an earlier step"))
+                    continue
+                }
+                if !produced.contains(item.name) {
+                    let (text, hint) = didYouMean(item.name, in: produced.sorted())
+                    d.append(.error("CP401", "step '\(step.id)' requires '\(item.name)', but no step in the pathway produces it\(text)",
+                                    at: item.location, suggestion: hint,
+                                    help: hint == nil ? "add '\(item.name)' to `produces` of the step that creates it" : nil))
+                    continue
+                }
+                d.append(explain(item: item, k: k, at: j, p: p, incoming: incoming.map { $0.map { ($0.from, $0.filter) } },
+                                 inSet: inSet, produces: produces, startIndex: startIndex, orgs: orgs))
+            }
+        }
+        return d
+    }
+
+    /// Walks back from `j` along predecessors where the item is missing, to the handoff that
+    /// dropped it or to the start of a route on which nothing produces it.
+    private static func explain(item: DataItem, k: Int, at j: Int, p: Pathway, incoming: [[(Int, Bits?)]],
+                                inSet: [Bits], produces: [Bits], startIndex: Int, orgs: [String: String]) -> Diagnostic {
+        var route = [j]
+        var current = j
+        var visited: Set<Int> = [j]
+        while current != startIndex {
+            var moved = false
+            for (from, filter) in incoming[current] {
+                let out = inSet[from].union(produces[from])
+                if out.contains(k), let filter, !filter.contains(k) {
+                    // Lost at this handoff.
+                    let a = p.steps[from], b = p.steps[current]
+                    let fromOrg = orgs[a.id].flatMap { p.organisation($0)?.name } ?? orgs[a.id] ?? "?"
+                    let toOrg = orgs[b.id].flatMap { p.organisation($0)?.name } ?? orgs[b.id] ?? "?"
+                    let target = p.steps[j]
+                    let who = current == j ? "" : " on the way to '\(target.id)'"
+                    return .error("CP402", "step '\(target.id)' requires '\(item.name)', but it is lost at the handoff from '\(a.id)' (\(fromOrg)) to '\(b.id)' (\(toOrg))\(who): the handoff's `sends` list leaves it out",
+                                  at: item.location,
+                                  notes: [DiagnosticNote("the handoff is here; it sends: \((a.handoff?.sends ?? []).joined(separator: ", "))",
+                                                         at: a.handoff?.fieldLocations["sends"] ?? a.handoff?.location ?? a.location)],
+                                  suggestion: "add '\(item.name)' to the `sends` list of the handoff from '\(a.id)'",
+                                  help: "care fails at handoffs when the receiving team lacks the data it needs; send '\(item.name)' with the patient")
+                }
+                if !out.contains(k), !visited.contains(from) {
+                    visited.insert(from)
+                    route.append(from)
+                    current = from
+                    moved = true
+                    break
+                }
+            }
+            if !moved { break }
+        }
+        let names = route.reversed().map { p.steps[$0].id }
+        return .error("CP401", "step '\(p.steps[j].id)' requires '\(item.name)', but some patients reach it without it: on the route \(names.joined(separator: " → ")) no step produces it",
+                      at: item.location,
+                      notes: [DiagnosticNote("the route starts here", at: p.steps[route.last ?? j].location)],
+                      help: "produce '\(item.name)' on that route too, or make the requirement apply only where it is produced")
+    }
+}
+
+/// A fixed-size set of small integers.
+struct Bits: Equatable {
+    var words: [UInt64]
+
+    init(words: Int) { self.words = [UInt64](repeating: 0, count: words) }
+
+    init(words: Int, filled count: Int) {
+        self.words = [UInt64](repeating: 0, count: words)
+        for i in 0..<count { insert(i) }
+    }
+
+    mutating func insert(_ i: Int) { words[i >> 6] |= 1 << UInt64(i & 63) }
+    func contains(_ i: Int) -> Bool { words[i >> 6] & (1 << UInt64(i & 63)) != 0 }
+    func union(_ o: Bits) -> Bits { var r = self; for i in r.words.indices { r.words[i] |= o.words[i] }; return r }
+    func intersection(_ o: Bits) -> Bits { var r = self; for i in r.words.indices { r.words[i] &= o.words[i] }; return r }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import PathwayLanguage
+import PathwayModel
+import Testing
+
+/// `parse(format(x)) == parse(x)`: formatting never changes what a pathway says.
+struct FormatterTests {
+    /// Every shipped and example pathway, plus the valid sample used across these tests.
+    static var files: [String] {
+        PathwayFiles.find([repositoryRoot.appendingPathComponent("Pathways").path,
+                           repositoryRoot.appendingPathComponent("Examples").path]).files
+    }
+
+    func roundTrips(_ original: LoadResult, file: String) -> Bool {
+        guard let pathway = original.pathway else { return false }
+        let formatted = PathwayFormatter.format(pathway)
+        let again = PathwayLoader().load(yaml: formatted, file: file)
+        guard let reread = again.pathway else { return false }
+        return reread.strippingLocations() == pathway.strippingLocations()
+            && PathwayFormatter.format(reread) == formatted
+    }
+
+    @Test(arguments: files)
+    func formattingAShippedPathwayKeepsItsMeaning(_ file: String) {
+        let result = PathwayLoader().load(file: file)
+        #expect(roundTrips(result, file: file), "\(file) changed meaning when formatted")
+    }
+
+    @Test func formattingTheSampleKeepsItsMeaning() {
+        #expect(roundTrips(load(Samples.valid), file: "sample.yaml"))
+    }
+
+    @Test func formattingQuotesWhatYAMLWouldMisread() {
+        var yaml = Samples.valid.replacingOccurrences(of: "title: Sample pathway", with: "title: \"yes: a title, with # and 'quotes' \\\"\"")
+        yaml = yaml.replacingOccurrences(of: "version: \"2024.1\"", with: "version: \"1.0\"")
+        let result = load(yaml)
+        #expect(roundTrips(result, file: "test.yaml"))
+        #expect(result.pathway?.title == "yes: a title, with # and 'quotes' \"")
+        #expect(result.pathway?.version == "1.0")
+    }
+
+    @Test func randomTimesReadBackExactly() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let minutes = Double(Int.random(in: 0...2_000_000, using: &generator)) / Double([1, 2, 4, 10, 3].randomElement(using: &generator) ?? 1)
+            let text = PathwayFormatterProbe.time(minutes)
+            guard case .success(let back) = ValueSyntax.timeSpan(text) else {
+                Issue.record("'\(text)' did not read back")
+                continue
+            }
+            #expect(back.minutes == minutes, "\(minutes) → \(text) → \(back.minutes)")
+        }
+    }
+}
