@@ -38,8 +38,11 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .customLong("format"), help: "Build sheet format: csv or markdown.")
     var sheetFormat: BuildSheetExporter.Format = .csv
 
+    @OptionGroup(title: "Limits")
+    var limits: LimitOptions
+
     func run() throws {
-        let pathway = try loadForExport(file)
+        let pathway = try loadValidPathway(file, limits: limits)
         let text: String
         do {
             text = try format.export(pathway, options: .init(baseURL: baseURL, buildSheet: sheetFormat))
@@ -49,21 +52,6 @@ struct ExportCommand: ParsableCommand {
         }
         try writeOutput(text, to: output)
     }
-}
-
-/// Loads a pathway for a command that turns it into something else: diagnostics go to
-/// standard error, and any error stops the command with exit status 1.
-func loadForExport(_ file: String) throws -> Pathway {
-    let result = PathwayLoader().load(file: file)
-    for diagnostic in result.diagnostics.sortedBySource() {
-        let place = diagnostic.location.map { "\($0): " } ?? "\(file): "
-        printError("\(place)\(diagnostic.severity.rawValue)[\(diagnostic.code)]: \(diagnostic.message)")
-    }
-    guard let pathway = result.pathway, !result.diagnostics.hasErrors else {
-        if result.diagnostics.isEmpty { printError("\(file): error: the pathway could not be loaded") }
-        throw ExitCode(1)
-    }
-    return pathway
 }
 
 /// Writes `text` to the file at `path`, or to standard output when `path` is nil or `-`.
@@ -79,9 +67,4 @@ func writeOutput(_ text: String, to path: String?) throws {
         printError("error: cannot write \(path): \(error.localizedDescription)")
         throw ExitCode(1)
     }
-}
-
-/// Prints a line on standard error.
-func printError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
 }

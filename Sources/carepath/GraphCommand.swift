@@ -23,8 +23,11 @@ struct GraphCommand: ParsableCommand {
             completion: .file())
     var output: String?
 
+    @OptionGroup(title: "Limits")
+    var limits: LimitOptions
+
     func run() throws {
-        let pathway = try loadForExport(file)
+        let pathway = try loadValidPathway(file, limits: limits)
         let text = format == .dot ? DOTExporter().export(pathway) : MermaidExporter().export(pathway)
         try writeOutput(text, to: output)
     }

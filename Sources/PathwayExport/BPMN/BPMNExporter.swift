@@ -90,7 +90,8 @@ public struct BPMNExporter: Sendable {
         switch node.kind {
         case .startEvent, .messageStartEvent: element = "bpmn:startEvent"
         case .endEvent, .messageEndEvent: element = "bpmn:endEvent"
-        case .timerCatchEvent: element = "bpmn:intermediateCatchEvent"
+        case .timerCatchEvent, .messageCatchEvent: element = "bpmn:intermediateCatchEvent"
+        case .messageThrowEvent: element = "bpmn:intermediateThrowEvent"
         case .task(let name): element = "bpmn:" + name
         case .callActivity: element = "bpmn:callActivity"
         case .exclusiveGateway: element = "bpmn:exclusiveGateway"
@@ -104,7 +105,8 @@ public struct BPMNExporter: Sendable {
         for flow in model.flows where flow.target == node.id { xml.element("bpmn:incoming", text: flow.id) }
         for flow in model.flows where flow.source == node.id { xml.element("bpmn:outgoing", text: flow.id) }
         switch node.kind {
-        case .messageStartEvent(let message), .messageEndEvent(let message):
+        case .messageStartEvent(let message), .messageEndEvent(let message), .messageThrowEvent(let message),
+             .messageCatchEvent(let message):
             xml.empty("bpmn:messageEventDefinition", [("id", node.id + "_message"), ("messageRef", message)])
         case .timerCatchEvent(let duration):
             xml.open("bpmn:timerEventDefinition", [("id", node.id + "_timer")])

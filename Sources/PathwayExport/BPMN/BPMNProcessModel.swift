@@ -16,6 +16,10 @@ struct BPMNProcessModel {
         case endEvent
         case messageEndEvent(message: String)
         case timerCatchEvent(duration: String)
+        /// Sends a message and carries on (a parallel path handed to another organisation).
+        case messageThrowEvent(message: String)
+        /// Waits for a message (that path coming back).
+        case messageCatchEvent(message: String)
         case task(element: String)
         case callActivity(calledElement: String)
         case exclusiveGateway
@@ -23,7 +27,8 @@ struct BPMNProcessModel {
 
         var isEvent: Bool {
             switch self {
-            case .startEvent, .messageStartEvent, .endEvent, .messageEndEvent, .timerCatchEvent: true
+            case .startEvent, .messageStartEvent, .endEvent, .messageEndEvent, .timerCatchEvent, .messageThrowEvent,
+                 .messageCatchEvent: true
             default: false
             }
         }
@@ -148,9 +153,10 @@ struct BPMNProcessModel {
             let gateway = ids.id(for: "join:" + step.id, proposed: "Join_" + Identifiers.ncName("", step.id))
             addNode(Node(id: gateway, kind: .parallelGateway, name: nil,
                          documentation: "All paths of \(step.title ?? step.id) meet here", pool: pool(of: join)))
-            for inside in Self.region(from: step.paths, until: join, facts) {
-                joinGateway["\(inside)\u{0}\(join)"] = gateway
-            }
+            let inside = Self.region(from: step.paths, until: join, facts)
+            for id in inside { joinGateway["\(id)\u{0}\(join)"] = gateway }
+            joinGateways.insert(gateway)
+            parallelRegions.append(ParallelRegion(join: join, pool: pool(of: join), steps: inside.union([step.id])))
             connect(from: gateway, fromStep: join, to: join, toNode: stepNode[join] ?? "", facts: facts,
                     name: nil, condition: nil)
         }
@@ -204,6 +210,17 @@ struct BPMNProcessModel {
     }
 
     private var messageNames: Set<String> = []
+    private var joinGateways: Set<String> = []
+
+    /// The steps of a parallel split's paths (and the split itself), and where they join.
+    private struct ParallelRegion {
+        var join: String
+        var pool: Int
+        var steps: Set<String>
+    }
+    private var parallelRegions: [ParallelRegion] = []
+    /// Catch events waiting for a parallel path to come back, keyed by region and the pool it went to.
+    private var pendingReturns: [String: [(catchEvent: String, message: String)]] = [:]
 
     /// Message names must differ: engines such as SpiffWorkflow match messages by name.
     private mutating func uniqueMessageName(_ name: String) -> String {
@@ -221,8 +238,13 @@ struct BPMNProcessModel {
         nodes.append(node)
     }
 
-    /// Connects two nodes: a sequence flow inside one pool, or across pools a message end event,
+    /// Connects two nodes: a sequence flow inside one pool; across pools, a message end event,
     /// a message flow, a message start event and (for a delayed handoff) a timer.
+    ///
+    /// A parallel path that leaves its join's organisation is different: the sending process
+    /// must still reach the join, so it throws the handoff message and waits at a message catch
+    /// event; the receiving process ends the path with a message end event whose message
+    /// flows back to that catch event.
     @discardableResult
     private mutating func connect(from source: String, fromStep: String, to toStep: String, toNode target: String,
                                   facts: PathwayFacts, name: String?, condition: String?) -> String {
@@ -234,38 +256,85 @@ struct BPMNProcessModel {
             return id
         }
         let from = pools[s.pool], to = pools[t.pool]
-        let step = facts.step(fromStep)
-        let handoff = step?.handoff
+        let handoff = facts.step(fromStep)?.handoff
         let carried = handoff?.sends.map { $0.isEmpty ? "no data" : $0.joined(separator: ", ") } ?? "the shared record"
-        let messageID = ids.id(for: "message:" + key, proposed: "Message_\(fromStep)_\(toStep)".ncNameSafe)
-        messages.append(Message(id: messageID, name: uniqueMessageName(
-            "Handoff from \(facts.stepLabel(fromStep)) at \(from.name) to \(facts.stepLabel(toStep)) at \(to.name)")))
-        let end = ids.id(for: "send:" + key, proposed: "Send_\(fromStep)_\(toStep)".ncNameSafe)
         var doc = "Transfer of care to \(to.name)"
         if let via = handoff?.via { doc += " via \(via)" }
         doc += "; carries \(carried)"
-        addNode(Node(id: end, kind: .messageEndEvent(message: messageID), name: "Hand off to \(to.name)",
-                     documentation: doc, pool: s.pool))
-        let outFlow = ids.id(for: "flow:" + key, proposed: "Flow_\(source)_\(end)")
-        flows.append(Flow(id: outFlow, source: source, target: end, name: name, condition: condition))
+        let messageID = ids.id(for: "message:" + key, proposed: "Message_\(fromStep)_\(toStep)".ncNameSafe)
+        let outbound = parallelRegions.indices.first { r in
+            let region = parallelRegions[r]
+            return region.steps.contains(fromStep) && region.steps.contains(toStep) && s.pool == region.pool
+        }
+        let returning = parallelRegions.indices.first { r in
+            let region = parallelRegions[r]
+            return region.steps.contains(fromStep) && (region.steps.contains(toStep) || region.join == toStep)
+                && t.pool == region.pool && !(pendingReturns["\(r):\(s.pool)"] ?? []).isEmpty
+        }
+
+        if let r = returning {
+            // Back to the organisation where the parallel paths join: end this process with a
+            // message that the waiting catch event receives.
+            let pending = pendingReturns["\(r):\(s.pool)", default: []].removeFirst()
+            let end = ids.id(for: "send:" + key, proposed: "Return_\(fromStep)_\(toStep)".ncNameSafe)
+            addNode(Node(id: end, kind: .messageEndEvent(message: pending.message), name: "Hand back to \(to.name)",
+                         documentation: doc, pool: s.pool))
+            let outFlow = ids.id(for: "flow:" + key, proposed: "Flow_\(source)_\(end)")
+            flows.append(Flow(id: outFlow, source: source, target: end, name: name, condition: condition))
+            messageFlows.append(MessageFlow(id: ids.id(for: "messageflow:" + key, proposed: "MessageFlow_\(end)"),
+                                            source: end, target: pending.catchEvent, name: handoff?.via,
+                                            message: pending.message))
+            arrive(after: pending.catchEvent, at: target, delay: handoff?.delay, key: key, fromStep: fromStep, toStep: toStep)
+            return outFlow
+        }
+
+        messages.append(Message(id: messageID, name: uniqueMessageName(
+            "Handoff from \(facts.stepLabel(fromStep)) at \(from.name) to \(facts.stepLabel(toStep)) at \(to.name)")))
+        let send = ids.id(for: "send:" + key, proposed: "Send_\(fromStep)_\(toStep)".ncNameSafe)
+        if let r = outbound {
+            addNode(Node(id: send, kind: .messageThrowEvent(message: messageID), name: "Hand off to \(to.name)",
+                         documentation: doc, pool: s.pool))
+            let back = ids.id(for: "return:" + key, proposed: "Message_\(fromStep)_\(toStep)_return".ncNameSafe)
+            messages.append(Message(id: back, name: uniqueMessageName(
+                "Return from \(to.name) to \(from.name) after \(facts.stepLabel(toStep))")))
+            let wait = ids.id(for: "await:" + key, proposed: "Await_\(fromStep)_\(toStep)".ncNameSafe)
+            addNode(Node(id: wait, kind: .messageCatchEvent(message: back), name: "Back from \(to.name)",
+                         documentation: "Waits for this path to come back from \(to.name)", pool: s.pool))
+            flows.append(Flow(id: ids.id(for: "flow:" + key + ":await", proposed: "Flow_\(send)_\(wait)"),
+                              source: send, target: wait))
+            pendingReturns["\(r):\(t.pool)", default: []].append((wait, back))
+        } else {
+            addNode(Node(id: send, kind: .messageEndEvent(message: messageID), name: "Hand off to \(to.name)",
+                         documentation: doc, pool: s.pool))
+        }
+        let outFlow = ids.id(for: "flow:" + key, proposed: "Flow_\(source)_\(send)")
+        flows.append(Flow(id: outFlow, source: source, target: send, name: name, condition: condition))
         let start = ids.id(for: "receive:" + key, proposed: "Receive_\(fromStep)_\(toStep)".ncNameSafe)
         addNode(Node(id: start, kind: .messageStartEvent(message: messageID), name: "Referral from \(from.name)",
                      documentation: doc, pool: t.pool))
-        messageFlows.append(MessageFlow(id: ids.id(for: "messageflow:" + key, proposed: "MessageFlow_\(end)"),
-                                        source: end, target: start, name: handoff?.via, message: messageID))
-        var last = start
-        if let delay = handoff?.delay, delay.mean > 0 {
+        messageFlows.append(MessageFlow(id: ids.id(for: "messageflow:" + key, proposed: "MessageFlow_\(send)"),
+                                        source: send, target: start, name: handoff?.via, message: messageID))
+        arrive(after: start, at: target, delay: handoff?.delay, key: key, fromStep: fromStep, toStep: toStep)
+        return outFlow
+    }
+
+    /// From the event where a patient arrives in an organisation to the step they arrive for,
+    /// through a timer when the handoff has a delay.
+    private mutating func arrive(after event: String, at target: String, delay: Distribution?, key: String,
+                                 fromStep: String, toStep: String) {
+        guard let pool = node(event)?.pool else { return }
+        var last = event
+        if let delay, delay.mean > 0 {
             let timer = ids.id(for: "delay:" + key, proposed: "Delay_\(fromStep)_\(toStep)".ncNameSafe)
             addNode(Node(id: timer, kind: .timerCatchEvent(duration: TimeText.iso8601(minutes: delay.mean)),
                          name: "Handoff delay \(TimeText.short(delay))",
-                         documentation: "Handoff delay: \(TimeText.words(delay))", pool: t.pool))
-            flows.append(Flow(id: ids.id(for: "flow:" + key + ":delay", proposed: "Flow_\(start)_\(timer)"),
-                              source: start, target: timer))
+                         documentation: "Handoff delay: \(TimeText.words(delay))", pool: pool))
+            flows.append(Flow(id: ids.id(for: "flow:" + key + ":delay", proposed: "Flow_\(event)_\(timer)"),
+                              source: event, target: timer))
             last = timer
         }
         flows.append(Flow(id: ids.id(for: "flow:" + key + ":in", proposed: "Flow_\(last)_\(target)"),
                           source: last, target: target))
-        return outFlow
     }
 
     /// Every node with more than one incoming sequence flow (other than a parallel join) gets an
@@ -273,7 +342,7 @@ struct BPMNProcessModel {
     private mutating func insertMerges() {
         var incoming: [String: [Int]] = [:]
         for (i, flow) in flows.enumerated() { incoming[flow.target, default: []].append(i) }
-        for node in nodes where (incoming[node.id]?.count ?? 0) > 1 && node.kind != .parallelGateway {
+        for node in nodes where (incoming[node.id]?.count ?? 0) > 1 && !joinGateways.contains(node.id) {
             let merge = ids.id(for: "merge:" + node.id, proposed: "Merge_" + node.id)
             addNode(Node(id: merge, kind: .exclusiveGateway, name: nil, documentation: nil, pool: node.pool))
             for i in incoming[node.id] ?? [] { flows[i].target = merge }
