@@ -79,6 +79,14 @@ if [ "$count" -eq 0 ]; then
 fi
 echo "export.sh: exported $count pathways to $OUT"
 
+# The exporter tests' fixtures too: a pathway with coded steps (ActivityDefinitions), and one
+# whose every string is hostile (<script>, ]]>, =cmd|..., quotes, newlines, unicode).
+for fixture in Tests/PathwayExportTests/Golden/fixture-*; do
+    case "$fixture" in
+        *.fhir.json|*.bpmn|*.dot) cp "$fixture" "$OUT/" ;;
+    esac
+done
+
 if ! "$VENV/bin/python" Tests/referees/export_referee.py "$OUT"; then
     failures=$((failures + 1))
 fi

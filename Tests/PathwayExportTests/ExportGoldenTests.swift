@@ -17,9 +17,11 @@ func allExports(_ pathway: Pathway) -> [(String, String)] {
 }
 
 @Test func fixturePathwayExportsMatchGoldenFiles() {
-    for (ext, text) in allExports(Fixtures.lung) {
-        let problem = Golden.mismatch(text, "fixture-lung.\(ext)")
-        #expect(problem == nil, "\(problem ?? "")")
+    for (name, pathway) in [("fixture-lung", Fixtures.lung), ("fixture-hostile", Fixtures.hostilePathway)] {
+        for (ext, text) in allExports(pathway) {
+            let problem = Golden.mismatch(text, "\(name).\(ext)")
+            #expect(problem == nil, "\(problem ?? "")")
+        }
     }
 }
 
@@ -32,19 +34,24 @@ func allExports(_ pathway: Pathway) -> [(String, String)] {
     }
 }
 
-/// The shipped library: `Pathways/*.yaml`, sorted by name.
-func shippedPathwayFiles() -> [URL] {
+/// The shipped library: every `.yaml` file under `Pathways/` (shared subpathways too), as
+/// paths relative to `Pathways/`, sorted.
+func shippedPathwayFiles() -> [String] {
     let dir = Golden.repositoryRoot.appendingPathComponent("Pathways")
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
-    return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map { dir.appendingPathComponent($0) }
+    let all = FileManager.default.enumerator(atPath: dir.path)?.compactMap { $0 as? String } ?? []
+    return all.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
 }
 
 @Test func shippedPathwaysExportMatchGoldenFiles() {
-    for file in shippedPathwayFiles() {
-        let result = PathwayLoader().load(file: "Pathways/" + file.lastPathComponent)
-        // Until the loader can read the file (or while run from elsewhere), try the absolute path.
-        guard let pathway = result.pathway ?? PathwayLoader().load(file: file.path).pathway else { continue }
-        let base = file.deletingPathExtension().lastPathComponent
+    let files = shippedPathwayFiles()
+    #expect(!files.isEmpty, "no pathways found under Pathways/")
+    for file in files {
+        let absolute = Golden.repositoryRoot.appendingPathComponent("Pathways").appendingPathComponent(file).path
+        let result = PathwayLoader().load(file: absolute)
+        #expect(!result.diagnostics.hasErrors, "\(file) does not load cleanly")
+        guard let pathway = result.pathway else { continue }
+        // shared/community-rehabilitation.yaml is stored as shared__community-rehabilitation.*
+        let base = String(file.dropLast(file.hasSuffix(".yml") ? 4 : 5)).replacingOccurrences(of: "/", with: "__")
         for (ext, text) in allExports(pathway) {
             let problem = Golden.mismatch(text, "Pathways/\(base).\(ext)")
             #expect(problem == nil, "\(problem ?? "")")
