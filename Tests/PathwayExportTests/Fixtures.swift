@@ -28,7 +28,7 @@ enum Fixtures {
                                  .comparison(.equal, .attribute("risk", offset: 31), .text("low", offset: 39))),
             location: at(42))
         return Pathway(
-            id: "suspected-lung-cancer", title: "Suspected lung cancer", version: "2024.1", status: .active,
+            id: "fixture-lung-cancer", title: "Suspected lung cancer (test fixture)", version: "2024.1", status: .active,
             description: "Urgent suspected lung cancer referral to diagnosis and treatment.",
             sources: [Source(title: "National Optimal Lung Cancer Pathway", url: "https://www.england.nhs.uk/publication/national-optimal-lung-cancer-pathway/",
                              publisher: "NHS England")],

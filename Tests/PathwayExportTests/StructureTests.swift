@@ -14,8 +14,8 @@ import PathwayModel
     #expect(activities.count == pathway.steps.filter { $0.code != nil }.count)
     #expect(activities.first?["kind"] as? String == "ServiceRequest")
     let plan = try #require(resources.first)
-    #expect(plan["url"] as? String == "https://fhir.example.nhs.uk/PlanDefinition/suspected-lung-cancer")
-    #expect(plan["id"] as? String == "suspected-lung-cancer-2024.1")
+    #expect(plan["url"] as? String == "https://fhir.example.nhs.uk/PlanDefinition/fixture-lung-cancer")
+    #expect(plan["id"] as? String == "fixture-lung-cancer-2024.1")
     let actions = plan["action"] as? [[String: Any]] ?? []
     #expect(actions.count == pathway.steps.count)
     let decision = try #require(actions.first { $0["id"] as? String == "ct-result" })

@@ -181,14 +181,15 @@ def run_patient(path, choices, rng, max_rounds=10000):
 
     engine = PythonScriptEngine(environment=Environment())
     parser = BpmnParser()
-    # Every BPMN file beside this one, so call activities into other exported pathways resolve.
+    parser.add_bpmn_file(path)
+    # Every BPMN file beside this one, so call activities into other exported pathways resolve
+    # (a file whose process ids clash with ones already read is skipped).
     for other in sorted(glob.glob(os.path.join(os.path.dirname(path), "*.bpmn"))):
         if other != path:
             try:
                 parser.add_bpmn_file(other)
             except Exception:
                 pass
-    parser.add_bpmn_file(path)
 
     ns = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
     root = ET.parse(path).getroot()

@@ -92,6 +92,7 @@ struct BPMNProcessModel {
     init(_ pathway: Pathway) {
         let facts = PathwayFacts(pathway)
         let slug = Identifiers.ncName("", pathway.id)
+        self.slug = slug
         definitionsID = ids.id(for: "definitions", proposed: "Definitions_" + slug)
         collaborationID = ids.id(for: "collaboration", proposed: "Collaboration_" + slug)
         targetNamespace = "urn:carepath:pathway:" + Escaping.urlSegment(pathway.id)
@@ -210,6 +211,9 @@ struct BPMNProcessModel {
     }
 
     private var messageNames: Set<String> = []
+    /// The pathway id as an NCName; message ids carry it, because engines that read several
+    /// BPMN files at once (SpiffWorkflow) keep one table of messages for all of them.
+    private var slug = ""
     private var joinGateways: Set<String> = []
 
     /// The steps of a parallel split's paths (and the split itself), and where they join.
@@ -261,7 +265,7 @@ struct BPMNProcessModel {
         var doc = "Transfer of care to \(to.name)"
         if let via = handoff?.via { doc += " via \(via)" }
         doc += "; carries \(carried)"
-        let messageID = ids.id(for: "message:" + key, proposed: "Message_\(fromStep)_\(toStep)".ncNameSafe)
+        let messageID = ids.id(for: "message:" + key, proposed: "Message_\(slug)_\(fromStep)_\(toStep)".ncNameSafe)
         let outbound = parallelRegions.indices.first { r in
             let region = parallelRegions[r]
             return region.steps.contains(fromStep) && region.steps.contains(toStep) && s.pool == region.pool
@@ -294,7 +298,7 @@ struct BPMNProcessModel {
         if let r = outbound {
             addNode(Node(id: send, kind: .messageThrowEvent(message: messageID), name: "Hand off to \(to.name)",
                          documentation: doc, pool: s.pool))
-            let back = ids.id(for: "return:" + key, proposed: "Message_\(fromStep)_\(toStep)_return".ncNameSafe)
+            let back = ids.id(for: "return:" + key, proposed: "Message_\(slug)_\(fromStep)_\(toStep)_return".ncNameSafe)
             messages.append(Message(id: back, name: uniqueMessageName(
                 "Return from \(to.name) to \(from.name) after \(facts.stepLabel(toStep))")))
             let wait = ids.id(for: "await:" + key, proposed: "Await_\(fromStep)_\(toStep)".ncNameSafe)
