@@ -57,7 +57,7 @@ public struct DOTExporter: Sendable {
     static let palette = ["#eef5fb", "#f3f9ee", "#fdf5e8", "#f6effa", "#fbeeee", "#eefaf7", "#f7f7f7"]
 
     private func node(_ step: Step) -> String {
-        var label = step.title ?? step.id
+        var label = LabelText.wrap(step.title ?? step.id)
         var attrs: [String] = []
         switch step.kind {
         case .decision: attrs.append("shape=diamond, style=filled, fillcolor=\"#fff7d6\"")
@@ -66,7 +66,7 @@ public struct DOTExporter: Sendable {
             attrs.append("shape=ellipse, style=dashed")
             if let d = step.duration { label += "\n" + TimeText.short(d) }
         case .end:
-            attrs.append("shape=doublecircle, style=filled, fillcolor=\"#e8e8e8\"")
+            attrs.append("shape=box, style=\"rounded,filled,bold\", peripheries=2, fillcolor=\"#e8e8e8\"")
             if let outcome = step.outcome, outcome != label { label += "\n" + outcome }
         case .subpathway: attrs.append("peripheries=2")
         default:
@@ -94,7 +94,7 @@ public struct DOTExporter: Sendable {
             text = text.isEmpty ? handoff : text + "\n" + handoff
             attrs.append("style=\"bold,dashed\", color=\"#c0392b\"")
         }
-        if !text.isEmpty { attrs.insert("label=\"\(Escaping.dot(text))\"", at: 0) }
+        if !text.isEmpty { attrs.insert("label=\"\(Escaping.dot(LabelText.wrap(text, width: 36)))\"", at: 0) }
         let tail = attrs.isEmpty ? "" : " [\(attrs.joined(separator: ", "))]"
         return "\"\(Escaping.dot(step.id))\" -> \"\(Escaping.dot(next))\"\(tail);"
     }

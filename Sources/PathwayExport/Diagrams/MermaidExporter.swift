@@ -64,7 +64,7 @@ public struct MermaidExporter: Sendable {
     }
 
     private func node(_ step: Step, _ id: String) -> String {
-        var label = step.title ?? step.id
+        var label = LabelText.wrap(step.title ?? step.id)
         if step.kind == .wait, let d = step.duration { label += "\n" + TimeText.short(d) }
         if step.kind == .end, let outcome = step.outcome, outcome != label { label += "\n" + outcome }
         let text = "\"" + Escaping.mermaid(label) + "\""

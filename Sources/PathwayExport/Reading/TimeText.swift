@@ -51,3 +51,24 @@ enum TimeText {
         return (m / 1440, "days", "d")
     }
 }
+
+/// Line-wrapping of labels for diagrams, which do not wrap text themselves.
+enum LabelText {
+    /// `text` broken into lines of at most about `width` characters at spaces; existing line
+    /// breaks are kept.
+    static func wrap(_ text: String, width: Int = 28) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            var lines: [String] = [], current = ""
+            for word in line.split(separator: " ", omittingEmptySubsequences: false) {
+                if !current.isEmpty && current.count + 1 + word.count > width {
+                    lines.append(current)
+                    current = String(word)
+                } else {
+                    current += current.isEmpty ? String(word) : " " + word
+                }
+            }
+            lines.append(current)
+            return lines.joined(separator: "\n")
+        }.joined(separator: "\n")
+    }
+}
