@@ -53,10 +53,10 @@ public struct RandomStream: Sendable {
         Double((next() >> 11) + 1) * 0x1.0p-53
     }
 
-    /// An exponential variate with mean 1.
+    /// An exponential variate with mean 1 (ziggurat method).
     @inline(__always)
     public mutating func standardExponential() -> Double {
-        -portableLog(uniformPositive())
+        zigguratExponential(ExponentialZiggurat.shared)
     }
 
     /// A standard normal variate (Marsaglia's polar method; the second value is kept for the next call).

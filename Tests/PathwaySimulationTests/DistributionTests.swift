@@ -31,6 +31,37 @@ import PathwayModel
         }
     }
 
+    @Test func zigguratExponentialHasTheExponentialShape() {
+        var rng = RandomStream(seed: 3, replication: 0)
+        let n = 400_000
+        var above = [0.1: 0, 1.0: 0, 3.0: 0, 8.0: 0]
+        var sum = 0.0, sumSq = 0.0
+        for _ in 0..<n {
+            let x = rng.standardExponential()
+            sum += x
+            sumSq += x * x
+            for t in above.keys where x > t { above[t, default: 0] += 1 }
+        }
+        let mean = sum / Double(n)
+        #expect(abs(mean - 1) < 0.01)
+        #expect(abs(sumSq / Double(n) - mean * mean - 1) < 0.02)
+        for (t, count) in above {
+            let expected = Foundation.exp(-t)
+            #expect(abs(Double(count) / Double(n) - expected) < 4 * (expected / Double(n)).squareRoot() + 1e-4,
+                    "P(X > \(t)) = \(Double(count) / Double(n)), expected \(expected)")
+        }
+    }
+
+    @Test func histogramQuantilesAreWithinHalfAPercent() {
+        var h = JourneyHistogram()
+        for i in 1...10_000 { h.add(Double(i)) }
+        for q in [0.5, 0.9, 0.95] {
+            let exact = q * 10_000
+            let got = h.quantile(q) ?? 0
+            #expect(abs(got - exact) / exact < 0.005, "q\(q): \(got) vs \(exact)")
+        }
+    }
+
     @Test func lognormalTakesTheMeanAndSdOfTheValue() {
         let m = moments(.lognormal(mean: 20, sd: 5))
         #expect(abs(m.sd - 5) < 0.1)
