@@ -38,9 +38,10 @@ line=$best
 echo "carepath: $line"
 carepath_rate=$(rate_of "$line")
 carepath_cpu=$(cpu_of "$line")
-wait_days=$("$BIN" simulate Examples/queueing/mmc.yaml --patients "$PATIENTS" --replications 1 --jobs 1 --format csv \
-    | awk -F, '$1 == "step" && $3 == "mean_wait_days" { print $4 }')
-awk -v d="$wait_days" 'BEGIN { printf "carepath: mean wait %.2f min (Erlang C: 40.10 min)\n", d * 1440 }'
+# Sanity check of the same model: 10 replications of 200,000 patients after a 2-day warm-up.
+"$BIN" simulate Examples/queueing/mmc.yaml --patients 200000 --warmup 2 --replications 10 --format csv \
+    | awk -F, '$1 == "step" && $3 == "mean_wait_days" {
+        printf "carepath: mean wait %.2f min, 95%% CI %.2f-%.2f (Erlang C: 40.10 min)\n", $4 * 1440, $5 * 1440, $6 * 1440 }'
 
 if [ ! -x "$VENV/bin/python" ]; then python3 -m venv "$VENV"; fi
 "$VENV/bin/python" -c 'import simpy' 2>/dev/null || "$VENV/bin/pip" install --quiet simpy
