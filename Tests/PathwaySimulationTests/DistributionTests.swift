@@ -52,6 +52,27 @@ import PathwayModel
         }
     }
 
+    @Test func zigguratNormalHasTheNormalShape() {
+        var rng = RandomStream(seed: 4, replication: 0)
+        let n = 400_000
+        var sum = 0.0, sumSq = 0.0
+        var beyond = [0.5: 0, 1.0: 0, 2.0: 0, 3.0: 0, 3.6: 0]
+        for _ in 0..<n {
+            let x = rng.standardNormal()
+            sum += x
+            sumSq += x * x
+            for t in beyond.keys where abs(x) > t { beyond[t, default: 0] += 1 }
+        }
+        #expect(abs(sum / Double(n)) < 0.01)
+        #expect(abs(sumSq / Double(n) - 1) < 0.01)
+        // P(|Z| > t) = erfc(t / sqrt 2).
+        for (t, count) in beyond {
+            let expected = Foundation.erfc(t / 2.0.squareRoot())
+            #expect(abs(Double(count) / Double(n) - expected) < 4 * (expected / Double(n)).squareRoot() + 1e-5,
+                    "P(|Z| > \(t)) = \(Double(count) / Double(n)), expected \(expected)")
+        }
+    }
+
     @Test func histogramQuantilesAreWithinHalfAPercent() {
         var h = JourneyHistogram()
         for i in 1...10_000 { h.add(Double(i)) }
