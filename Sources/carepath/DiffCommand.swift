@@ -1,9 +1,88 @@
 import ArgumentParser
+import Foundation
+import PathwayDiff
+import PathwayLanguage
+import PathwayModel
 
+/// `carepath diff STANDARD VARIANT`: the semantic difference between a standard pathway and a variant.
 struct DiffCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "diff", abstract: "Not built yet.")
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "Show how a variant pathway departs from a standard, step by step, with clinical weights.",
+        discussion: """
+        Steps are matched by id, then clinical code, then title and place in the graph. Each change has a class \
+        (added, removed, renamed, moved-organisation, reordered, rewired, retimed, branch-changed, resource-changed, \
+        data-lost, data-added, target-changed, detail-changed), a clinical weight and both source locations. See Docs/diff.md.
+        Exit status, as diff(1): 0 when equivalent, 1 when different, 2 or more on error.
+        """
+    )
+
+    @Argument(help: "The standard pathway file.", completion: .file(extensions: ["yaml", "yml"]))
+    var standard: String
+
+    @Argument(help: "The variant pathway file (a full file or an overlay with `extends`).", completion: .file(extensions: ["yaml", "yml"]))
+    var variant: String
+
+    @Option(help: "Output format: text, json or markdown.")
+    var format: DiffFormat = .text
+
+    @Option(help: "A YAML or JSON file overriding the clinical weights (sections classes, kinds, steps).",
+            completion: .file(extensions: ["yaml", "yml", "json"]))
+    var weights: String?
+
+    @Option(help: "Colour: auto, always or never.")
+    var color: ColourChoice = .auto
+
+    @OptionGroup var limits: LimitOptions
+
+    enum DiffFormat: String, ExpressibleByArgument, CaseIterable { case text, json, markdown }
 
     func run() throws {
-        throw ValidationError("'carepath diff' is not built yet.")
+        let clinicalWeights = try loadWeights(weights)
+        let a = try loadForComparison(standard, limits: limits)
+        let b = try loadForComparison(variant, limits: limits)
+        let diff = PathwayDiff(standard: a, variant: b, weights: clinicalWeights)
+        switch format {
+        case .text: print(DiffRenderer.text(diff, colour: color.enabled), terminator: "")
+        case .json: print(DiffRenderer.json(diff), terminator: "")
+        case .markdown: print(DiffRenderer.markdown(diff), terminator: "")
+        }
+        if !diff.isEquivalent { throw ExitCode(1) }
     }
+}
+
+/// Exit status for trouble in `diff` and `compare`: 2, as diff(1) uses.
+let comparisonTrouble: Int32 = 2
+
+/// Loads a pathway for `diff` or `compare`: prints its errors and exits 2 when it has any.
+func loadForComparison(_ path: String, limits: LimitOptions) throws -> Pathway {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+        printError("error: cannot find the pathway file '\(path)'")
+        throw ExitCode(comparisonTrouble)
+    }
+    let result = limits.loader.load(file: path)
+    let errors = result.diagnostics.filter { $0.severity == .error }
+    guard let pathway = result.pathway, errors.isEmpty else {
+        let formatter = DiagnosticFormatter(colour: isatty(STDERR_FILENO) != 0, sources: result.sources)
+        printError(formatter.format(errors, files: 1))
+        throw ExitCode(comparisonTrouble)
+    }
+    return pathway
+}
+
+/// The clinical weights: the defaults, or a weights file laid over them (exits 2 on a bad file).
+func loadWeights(_ path: String?) throws -> ClinicalWeights {
+    guard let path else { return .standard }
+    let (table, diagnostics) = NumberTable.read(path: path, allowedSections: ClinicalWeights.fileSections)
+    if diagnostics.hasErrors {
+        printError(DiagnosticFormatter(colour: isatty(STDERR_FILENO) != 0, sources: [:]).format(diagnostics, files: 1))
+        throw ExitCode(comparisonTrouble)
+    }
+    let (weights, problems) = ClinicalWeights.overriding(table)
+    if !problems.isEmpty {
+        for p in problems { printError("\(path): error: \(p)") }
+        throw ExitCode(comparisonTrouble)
+    }
+    return weights
 }
