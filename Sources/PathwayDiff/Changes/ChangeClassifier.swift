@@ -131,24 +131,25 @@ struct ChangeClassifier {
     }
 
     private mutating func compareBranches(_ s: Step, _ v: Step, order: Double) {
+        // Branches pair up by destination (through the matching); the aspect names no id, so
+        // the change reads the same whichever side is the standard.
         var remaining = Array(v.branches.indices)
         for branch in s.branches {
-            let aspect = "branch to \(branch.to)"
             if let k = remaining.firstIndex(where: { toStandard(v.branches[$0].to) == branch.to }) {
                 let other = v.branches[remaining[k]]
                 remaining.remove(at: k)
                 let x = describe(branch), y = describe(other)
-                if x != y {
-                    add(.branchChanged, step: s, v, order: order, aspect: aspect, before: x, after: y, at: branch.location, other.location)
+                if describeRule(branch) != describeRule(other) {
+                    add(.branchChanged, step: s, v, order: order, aspect: "branch", before: x, after: y, at: branch.location, other.location)
                 }
             } else {
-                add(.branchChanged, step: s, v, order: order, aspect: aspect, before: describe(branch), after: nil,
+                add(.branchChanged, step: s, v, order: order, aspect: "branch", before: describe(branch), after: nil,
                     at: branch.location, v.location(of: "branches"))
             }
         }
         for k in remaining {
             let other = v.branches[k]
-            add(.branchChanged, step: s, v, order: order, aspect: "branch to \(other.to)", before: nil, after: describe(other),
+            add(.branchChanged, step: s, v, order: order, aspect: "branch", before: nil, after: describe(other),
                 at: s.location(of: "branches"), other.location)
         }
     }
@@ -338,7 +339,10 @@ struct ChangeClassifier {
         return "\(system) \(code.code)" + (code.display.map { " \($0)" } ?? "")
     }
 
-    private func describe(_ b: Branch) -> String {
+    private func describe(_ b: Branch) -> String { "to \(b.to)" + (describeRule(b).isEmpty ? "" : ", " + describeRule(b)) }
+
+    /// When a branch is taken, without where it goes.
+    private func describeRule(_ b: Branch) -> String {
         var parts: [String] = []
         if let w = b.when { parts.append("when \(w.text)") }
         if let p = b.probability { parts.append("probability \(format3(p))") }

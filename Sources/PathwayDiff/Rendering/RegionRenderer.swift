@@ -113,6 +113,9 @@ public enum RegionRenderer {
         DiffRenderer.encode(RegionDocument(region))
     }
 
+    /// `csvField`, visible to tests.
+    public static func csvFieldForTesting(_ value: String) -> String { csvField(value) }
+
     /// A CSV field, quoted when needed; a leading `= + - @` (a formula to a spreadsheet) is
     /// prefixed with an apostrophe.
     static func csvField(_ value: String) -> String {
