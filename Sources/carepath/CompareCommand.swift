@@ -41,7 +41,6 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         let clinicalWeights = try loadWeights(weights)
-        let base = try loadForComparison(standard, limits: limits)
         let (files, missing) = PathwayFiles.find(variants)
         for path in missing { printError("error: cannot find '\(path)'") }
         if !missing.isEmpty { throw ExitCode(comparisonTrouble) }
@@ -51,15 +50,11 @@ struct CompareCommand: ParsableCommand {
             printError("error: no variant files (*.yaml, *.yml) found in \(variants.joined(separator: ", "))")
             throw ExitCode(comparisonTrouble)
         }
-        var loaded: [(name: String, pathway: Pathway)] = []
-        var failed = false
-        for file in variantFiles {
-            do {
-                let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-                loaded.append((name, try loadForComparison(file, limits: limits)))
-            } catch { failed = true }
+        let pathways = try loadAllForComparison([standard] + variantFiles, limits: limits)
+        let base = pathways[0]
+        let loaded = zip(variantFiles, pathways.dropFirst()).map { file, pathway in
+            (name: URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent, pathway: pathway)
         }
-        if failed { throw ExitCode(comparisonTrouble) }
         let region = RegionComparison(standard: base, variants: loaded, weights: clinicalWeights)
         switch format {
         case .text: print(RegionRenderer.text(region, colour: color.enabled), terminator: "")

@@ -27,8 +27,18 @@ struct ChangeClassifier {
         bToA = backward
         aOrgs = standard.effectiveOrganisations
         bOrgs = variant.effectiveOrganisations
-        aCrossing = Set(standard.transitions.filter(\.crossesOrganisations).map(\.from))
-        bCrossing = Set(variant.transitions.filter(\.crossesOrganisations).map(\.from))
+        aCrossing = Self.crossing(standard, aOrgs)
+        bCrossing = Self.crossing(variant, bOrgs)
+    }
+
+    /// Steps with a move into a step of another organisation (as `Pathway.transitions`, without building them all).
+    static func crossing(_ p: Pathway, _ orgs: [String: String]) -> Set<String> {
+        var result: Set<String> = []
+        for s in p.steps {
+            guard let here = orgs[s.id] else { continue }
+            if s.successors.contains(where: { n in orgs[n].map { $0 != here } ?? false }) { result.insert(s.id) }
+        }
+        return result
     }
 
     mutating func classify() -> [PathwayChange] {
@@ -167,8 +177,8 @@ struct ChangeClassifier {
     private mutating func compareHandoff(_ s: Step, _ v: Step, order: Double) {
         // A handoff matters only where care changes hands; one that applies on one side only
         // is a single change (the crossing itself is reported on the step that moved).
-        let hs = aCrossing.contains(s.id) ? s.handoff ?? Handoff() : nil
-        let hv = bCrossing.contains(v.id) ? v.handoff ?? Handoff() : nil
+        let hs = aCrossing.contains(s.id) ? s.handoff : nil
+        let hv = bCrossing.contains(v.id) ? v.handoff : nil
         func at(_ h: Handoff?, _ step: Step, _ key: String) -> SourceLocation {
             guard let h = step.handoff ?? h else { return step.location }
             return h.fieldLocations[key] ?? (h.location == .unknown ? step.location : h.location)
