@@ -154,11 +154,14 @@ public struct DataItem: Hashable, Sendable, Codable {
     public var name: String
     /// A coded type: a FHIR resource type (`DiagnosticReport`) or a SNOMED CT concept.
     public var type: String?
+    /// What the item holds, for readers (declared items only).
+    public var description: String?
     public var location: SourceLocation
 
-    public init(name: String, type: String? = nil, location: SourceLocation = .unknown) {
+    public init(name: String, type: String? = nil, description: String? = nil, location: SourceLocation = .unknown) {
         self.name = name
         self.type = type
+        self.description = description
         self.location = location
     }
 }

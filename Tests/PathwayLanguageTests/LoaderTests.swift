@@ -143,3 +143,14 @@ struct LoaderTests {
         #expect(times.endings.allSatisfy { $0.shortest <= $0.expected })
     }
 }
+
+/// Files saved on Windows (CRLF line ends) read the same and quote cleanly.
+@Test func windowsLineEndingsReadTheSame() throws {
+    let crlf = Samples.valid.replacingOccurrences(of: "\n", with: "\r\n")
+    let a = try #require(load(Samples.valid).pathway), b = try #require(load(crlf).pathway)
+    #expect(a.strippingLocations() == b.strippingLocations())
+    let broken = load(crlf.replacingOccurrences(of: "next: rehab", with: "next: rehb"))
+    let text = DiagnosticFormatter(sources: broken.sources).format(broken.diagnostics, files: 1)
+    #expect(!text.contains("\r"))
+    #expect(text.contains("next: rehb\n"))
+}

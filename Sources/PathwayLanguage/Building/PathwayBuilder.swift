@@ -69,7 +69,7 @@ struct PathwayBuilder {
         if let node = top["status"], let s = reader.text(node, "`status`") {
             if let parsed = PathwayStatus(rawValue: s.lowercased()) { status = parsed } else {
                 let hint = closestMatch(to: s, in: PathwayStatus.allCases.map(\.rawValue))
-                reader.error("CP301", "'\(s)' is not a status" + (hint.map { " — did you mean '\($0)'?" } ?? ""),
+                reader.error("CP303", "'\(s)' is not a status" + (hint.map { " — did you mean '\($0)'?" } ?? ""),
                              at: node.contentLocation, suggestion: hint, help: "use draft, active or retired")
             }
         }
@@ -300,7 +300,8 @@ struct PathwayBuilder {
             if entry.value.isNull { result.append(DataItem(name: entry.key, location: entry.keyLocation)); continue }
             guard let fields = reader.mapping(entry.value, "data item '\(entry.key)'", allowed: ["type", "description"]) else { continue }
             let type = fields["type"].flatMap { reader.text($0, "the data item's type") }
-            result.append(DataItem(name: entry.key, type: type, location: entry.keyLocation))
+            let description = fields["description"].flatMap { reader.text($0, "the data item's description") }
+            result.append(DataItem(name: entry.key, type: type, description: description, location: entry.keyLocation))
         }
         return result
     }

@@ -104,7 +104,7 @@ public enum ValueSyntax {
                 case .success(let x): v = x
                 case .failure(let message): return .failure(message)
                 }
-                guard let w = probability(weightText) else {
+                guard let w = probability(weightText), w >= 0 else {
                     return .failure("'\(weightText.trimmed)' is not a weight; write a number such as 0.5 or 50%")
                 }
                 points.append(EmpiricalPoint(value: v, weight: w))
@@ -292,6 +292,8 @@ extension StringProtocol {
     /// Without leading and trailing spaces and tabs (cheaper than Foundation's trimming).
     var trimmed: String {
         let scalars = unicodeScalars
+        if let first = scalars.first, let last = scalars.last,
+           first != " ", first != "\t", last != " ", last != "\t" { return String(self) }
         var start = scalars.startIndex, end = scalars.endIndex
         while start < end, scalars[start] == " " || scalars[start] == "\t" { start = scalars.index(after: start) }
         while end > start {

@@ -58,7 +58,10 @@ public enum PathwayFormatter {
         if !p.dataItems.isEmpty {
             out += "data:\n"
             for item in p.dataItems {
-                out += "  \(key(item.name)): \(item.type.map { flow([("type", scalar($0))]) } ?? "{}")\n"
+                var fields: [(String, String)] = []
+                if let type = item.type { fields.append(("type", scalar(type))) }
+                if let d = item.description { fields.append(("description", scalar(d))) }
+                out += "  \(key(item.name)): \(flow(fields))\n"
             }
         }
         if let arrivals = p.arrivals {

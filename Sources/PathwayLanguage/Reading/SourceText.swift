@@ -6,16 +6,17 @@ public struct SourceText: Sendable {
     /// The path as the user named it.
     public var file: String
     public var text: String
-    private var lineStarts: [String.Index]
+    /// UTF-8 offsets where each line starts.
+    private var lineStarts: [Int]
 
     public init(file: String, text: String) {
         self.file = file
         self.text = text
-        var starts = [text.startIndex]
-        var i = text.startIndex
-        while i < text.endIndex {
-            if text[i] == "\n" { starts.append(text.index(after: i)) }
-            i = text.index(after: i)
+        var starts = [0]
+        var offset = 0
+        for byte in text.utf8 {
+            offset += 1
+            if byte == 0x0A { starts.append(offset) }
         }
         lineStarts = starts
     }
@@ -23,11 +24,13 @@ public struct SourceText: Sendable {
     /// The 1-based line's text without its line break, or nil past the end.
     public func line(_ number: Int) -> String? {
         guard number >= 1, number <= lineStarts.count else { return nil }
-        let start = lineStarts[number - 1]
-        let end = number < lineStarts.count ? lineStarts[number] : text.endIndex
-        var line = String(text[start..<end])
-        while line.hasSuffix("\n") || line.hasSuffix("\r") { line.removeLast() }
-        return line
+        let utf8 = text.utf8
+        let start = utf8.index(utf8.startIndex, offsetBy: lineStarts[number - 1])
+        var end = number < lineStarts.count ? utf8.index(utf8.startIndex, offsetBy: lineStarts[number]) : utf8.endIndex
+        while end > start, utf8[utf8.index(before: end)] == 0x0A || utf8[utf8.index(before: end)] == 0x0D {
+            end = utf8.index(before: end)
+        }
+        return String(decoding: utf8[start..<end], as: UTF8.self)
     }
 
     public var lineCount: Int { lineStarts.count }

@@ -54,6 +54,7 @@ struct YAMLEntry: Sendable {
 /// Reads YAML text into a `YAMLNode`, reporting syntax errors and limits as diagnostics.
 enum YAMLReader {
     static func read(_ source: SourceText, limits: LanguageLimits) -> (YAMLNode?, [Diagnostic]) {
+        if let complex = complexKey(in: source) { return (nil, [complex]) }
         let root: Node?
         do {
             let parser = try Parser(yaml: source.text, resolver: .basic, constructor: .default, encoding: .utf8)
@@ -150,6 +151,59 @@ enum YAMLReader {
                 return YAMLNode(kind: .scalar("", quoted: false), location: here)
             }
         }
+    }
+
+    /// Keys that are not plain names (`? ` explicit keys, aliases or lists used as keys).
+    ///
+    /// Pathway files never need them, and they are dangerous: Yams compares keys by hashing
+    /// whole nodes, so an alias key that expands to a huge structure would hang the parser.
+    /// This scan runs on the text, before YAML parsing, skipping quoted text and comments.
+    static func complexKey(in source: SourceText) -> Diagnostic? {
+        var lineNumber = 0
+        for rawLine in source.text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            guard rawLine.contains("?") || rawLine.contains("*") || rawLine.contains("]") || rawLine.contains("}") else { continue }
+            let chars = Array(rawLine.unicodeScalars)
+            var i = 0
+            var quote: Unicode.Scalar?
+            var previous: Unicode.Scalar = " "
+            func at(_ k: Int) -> Unicode.Scalar? { k < chars.count ? chars[k] : nil }
+            func keyAfter(_ k: Int) -> Bool {
+                // Skip spaces, then a ':' followed by a space or the end of the line.
+                var j = k
+                while let c = at(j), c == " " { j += 1 }
+                guard at(j) == ":" else { return false }
+                return at(j + 1) == nil || at(j + 1) == " "
+            }
+            while i < chars.count {
+                let c = chars[i]
+                if let q = quote {
+                    if c == q { quote = nil }
+                    previous = c; i += 1; continue
+                }
+                if c == "#" && (previous == " " || i == 0) { break }
+                let atTokenStart = i == 0 || " \t[{,-:".unicodeScalars.contains(previous)
+                if (c == "\"" || c == "'") && atTokenStart { quote = c; previous = c; i += 1; continue }
+                var problem: String?
+                if c == "?" && atTokenStart && (at(i + 1) == nil || at(i + 1) == " ") {
+                    problem = "an explicit key (`? `)"
+                } else if c == "*" && atTokenStart {
+                    var j = i + 1
+                    while let d = at(j), !" ,[]{}".unicodeScalars.contains(d) { j += 1 }
+                    if j > i + 1 && keyAfter(j) { problem = "an alias (`*name`) as a key" }
+                } else if (c == "]" || c == "}") && keyAfter(i + 1) {
+                    problem = "a list or a set of keys as a key"
+                }
+                if let problem {
+                    return .error("CP013", "this file uses \(problem); keys in a pathway file must be plain names",
+                                  at: SourceLocation(file: source.file, line: lineNumber, column: i + 1),
+                                  help: "write the key as a plain name such as `ct-scan:`")
+                }
+                previous = c
+                i += 1
+            }
+        }
+        return nil
     }
 
     /// libyaml's composer reports only the first copy of a repeated key; find the second by

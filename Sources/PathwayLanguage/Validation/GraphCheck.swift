@@ -40,9 +40,9 @@ enum GraphCheck {
             d.append(.error("CP202", "decision '\(step.id)' has no branches, so patients cannot go on from it", at: step.location))
         }
 
-        let transitions = p.transitions
+        let handingOver = Set(p.transitions.filter(\.crossesOrganisations).map(\.from))
         for step in p.steps where step.handoff != nil {
-            if !transitions.contains(where: { $0.from == step.id && $0.crossesOrganisations }) {
+            if !handingOver.contains(step.id) {
                 d.append(.warning("CP208", "step '\(step.id)' has a handoff, but the patient never moves to another organisation from it",
                                   at: step.handoff?.location ?? step.location, help: "remove the handoff, or check the next step's organisation"))
             }

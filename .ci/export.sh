@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Independent referees for `carepath export` (issue 5). Called by .ci/run after `swift build`.
+#
+# Installs what the referees need (idempotent: skips what is already there), exports every
+# pathway under Pathways/ as FHIR, BPMN and DOT with the built carepath binary, and checks:
+#   FHIR  fhir.resources parses each Bundle (R4 models, else R4B) with no validation error;
+#   BPMN  xmllint validates it against the OMG BPMN 2.0 XSD that SpiffWorkflow ships, and
+#         SpiffWorkflow runs synthetic patients through it to completion;
+#   DOT   Graphviz renders it with no warnings.
+# Exits non-zero, saying what failed, on any failure.
+#
+# Environment: CAREPATH_BIN (default .build/debug/carepath), CAREPATH_VENV (default .venv),
+# CAREPATH_EXPORT_DIR (where exports are written; default a fresh temporary directory).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BIN="${CAREPATH_BIN:-.build/debug/carepath}"
+VENV="${CAREPATH_VENV:-.venv}"
+
+if [ ! -x "$BIN" ]; then
+    echo "export.sh: carepath binary not found at $BIN (run swift build first, or set CAREPATH_BIN)" >&2
+    exit 1
+fi
+
+# Debian packages: Graphviz for DOT and SVG, libxml2-utils for xmllint.
+missing=()
+command -v dot >/dev/null 2>&1 || missing+=(graphviz)
+command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "export.sh: installing ${missing[*]}"
+    SUDO=""
+    [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# Python referees in a virtual environment.
+if [ ! -x "$VENV/bin/python" ]; then
+    python3 -m venv "$VENV"
+fi
+if ! "$VENV/bin/python" -c "import fhir.resources, SpiffWorkflow" >/dev/null 2>&1; then
+    echo "export.sh: installing fhir.resources and SpiffWorkflow into $VENV"
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check fhir.resources SpiffWorkflow
+fi
+
+OUT="${CAREPATH_EXPORT_DIR:-}"
+if [ -z "$OUT" ]; then
+    OUT="$(mktemp -d "${TMPDIR:-/tmp}/carepath-export.XXXXXX")"
+    trap 'rm -rf "$OUT"' EXIT
+else
+    rm -rf "$OUT"
+    mkdir -p "$OUT"
+fi
+
+# Every pathway file, including shared subpathways (so BPMN call activities resolve).
+failures=0
+count=0
+while IFS= read -r -d '' file; do
+    name="${file#Pathways/}"
+    name="${name%.yaml}"
+    name="${name%.yml}"
+    name="${name//\//__}"
+    count=$((count + 1))
+    for format in fhir bpmn dot; do
+        case "$format" in
+            fhir) ext="fhir.json" ;;
+            *) ext="$format" ;;
+        esac
+        if ! "$BIN" export "$format" "$file" -o "$OUT/$name.$ext"; then
+            echo "FAIL export   carepath export $format $file"
+            failures=$((failures + 1))
+        fi
+    done
+done < <(find Pathways -type f \( -name '*.yaml' -o -name '*.yml' \) -print0 | sort -z)
+
+if [ "$count" -eq 0 ]; then
+    echo "export.sh: no pathways found under Pathways/" >&2
+    exit 1
+fi
+echo "export.sh: exported $count pathways to $OUT"
+
+# The exporter tests' fixtures too: a pathway with coded steps (ActivityDefinitions), and one
+# whose every string is hostile (<script>, ]]>, =cmd|..., quotes, newlines, unicode).
+for fixture in Tests/PathwayExportTests/Golden/fixture-*; do
+    case "$fixture" in
+        *.fhir.json|*.bpmn|*.dot) cp "$fixture" "$OUT/" ;;
+    esac
+done
+
+if ! "$VENV/bin/python" Tests/referees/export_referee.py "$OUT"; then
+    failures=$((failures + 1))
+fi
+
+if [ "$failures" -ne 0 ]; then
+    echo "export.sh: FAILED (see the FAIL lines above)" >&2
+    exit 1
+fi
+echo "export.sh: every referee accepted every export"

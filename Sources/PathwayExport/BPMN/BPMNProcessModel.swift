@@ -1,0 +1,431 @@
+import PathwayModel
+
+/// A pathway recast as BPMN flow elements: one process per organisation, sequence flows inside
+/// a process, message flows between them. Built by `BPMNProcessModel.init(_:)`, laid out by
+/// `BPMNLayout`, written by `BPMNExporter`.
+///
+/// Sequence flows cannot cross pools, so a patient moving to another organisation leaves the
+/// sending process through a message end event and enters the receiving process through a
+/// message start event (followed by a timer when the handoff has a delay); a message flow joins
+/// the two. A return to an organisation already visited starts a new instance of its process,
+/// as a new referral would in an EPR.
+struct BPMNProcessModel {
+    enum NodeKind: Equatable {
+        case startEvent
+        case messageStartEvent(message: String)
+        case endEvent
+        case messageEndEvent(message: String)
+        case timerCatchEvent(duration: String)
+        /// Sends a message and carries on (a parallel path handed to another organisation).
+        case messageThrowEvent(message: String)
+        /// Waits for a message (that path coming back).
+        case messageCatchEvent(message: String)
+        case task(element: String)
+        case callActivity(calledElement: String)
+        case exclusiveGateway
+        case parallelGateway
+
+        var isEvent: Bool {
+            switch self {
+            case .startEvent, .messageStartEvent, .endEvent, .messageEndEvent, .timerCatchEvent, .messageThrowEvent,
+                 .messageCatchEvent: true
+            default: false
+            }
+        }
+
+        var isGateway: Bool { self == .exclusiveGateway || self == .parallelGateway }
+    }
+
+    struct Node {
+        var id: String
+        var kind: NodeKind
+        var name: String?
+        var documentation: String?
+        var pool: Int
+        /// For exclusive gateways: the flow taken when no condition holds.
+        var defaultFlow: String?
+    }
+
+    struct Flow {
+        var id: String
+        var source: String
+        var target: String
+        var name: String?
+        /// A Python expression over process variables (see `ConditionText.Dialect.python`).
+        var condition: String?
+    }
+
+    struct MessageFlow {
+        var id: String
+        var source: String
+        var target: String
+        var name: String?
+        var message: String
+    }
+
+    struct Pool {
+        var id: String
+        var processID: String
+        var name: String
+        var organisation: String?
+    }
+
+    struct Message {
+        var id: String
+        var name: String
+    }
+
+    var pools: [Pool] = []
+    var nodes: [Node] = []
+    var flows: [Flow] = []
+    var messageFlows: [MessageFlow] = []
+    var messages: [Message] = []
+    var collaborationID = ""
+    var definitionsID = ""
+    var targetNamespace = ""
+    private var ids = UniqueIDs()
+    private var nodeIndex: [String: Int] = [:]
+
+    /// The node with this id.
+    func node(_ id: String) -> Node? { nodeIndex[id].map { nodes[$0] } }
+
+    init(_ pathway: Pathway) {
+        let facts = PathwayFacts(pathway)
+        let slug = Identifiers.ncName("", pathway.id)
+        self.slug = slug
+        definitionsID = ids.id(for: "definitions", proposed: "Definitions_" + slug)
+        collaborationID = ids.id(for: "collaboration", proposed: "Collaboration_" + slug)
+        targetNamespace = "urn:carepath:pathway:" + Escaping.urlSegment(pathway.id)
+
+        // Pools: declared organisations that some step belongs to, in declaration order, then
+        // undeclared ones, then a pool for steps with no organisation at all.
+        let used = Set(facts.order.compactMap { facts.organisationOf[$0.id] })
+        var poolOf: [String: Int] = [:]
+        var orgOrder = pathway.organisations.map(\.id).filter { used.contains($0) }
+        for step in facts.order { if let o = facts.organisationOf[step.id], !orgOrder.contains(o) { orgOrder.append(o) } }
+        for org in orgOrder where poolOf[org] == nil {
+            poolOf[org] = pools.count
+            let processID = ids.id(for: "process:" + org, proposed: "Process_\(slug)_" + Identifiers.ncName("", org))
+            pools.append(Pool(id: ids.id(for: "participant:" + org, proposed: "Participant_" + Identifiers.ncName("", org)),
+                              processID: processID, name: facts.organisationName(org) ?? org, organisation: org))
+        }
+        func pool(of stepID: String) -> Int {
+            if let org = facts.organisationOf[stepID], let p = poolOf[org] { return p }
+            if let p = poolOf["\u{0}unassigned"] { return p }
+            poolOf["\u{0}unassigned"] = pools.count
+            pools.append(Pool(id: ids.id(for: "participant:unassigned", proposed: "Participant_unassigned"),
+                              processID: ids.id(for: "process:unassigned", proposed: "Process_\(slug)_unassigned"),
+                              name: "No organisation given", organisation: nil))
+            return pools.count - 1
+        }
+
+        // One node per step; an end step with no organisation of its own gets an end event in
+        // each pool that leads to it, since the journey ends wherever the patient is.
+        var stepNode: [String: String] = [:]
+        var sharedEnd: [String: [Int: String]] = [:]
+        for step in facts.order where step.kind == .end && step.organisation == nil {
+            let pools = Set(pathway.steps.filter { $0.successors.contains(step.id) }.map { pool(of: $0.id) })
+            guard pools.count > 1 else { continue }
+            for p in pools.sorted() {
+                let id = ids.id(for: "end:\(step.id):\(p)",
+                                proposed: "End_" + Identifiers.ncName("", step.id) + "_" + Identifiers.ncName("", poolName(p)))
+                sharedEnd[step.id, default: [:]][p] = id
+                addNode(Node(id: id, kind: .endEvent, name: step.title ?? step.id,
+                             documentation: Self.documentation(step, facts), pool: p))
+            }
+        }
+        func poolName(_ p: Int) -> String { pools[p].organisation ?? "unassigned" }
+        func targetNode(_ stepID: String, from source: String) -> String? {
+            if let ends = sharedEnd[stepID], let p = nodeIndex[source].map({ nodes[$0].pool }) { return ends[p] }
+            return stepNode[stepID]
+        }
+        for step in facts.order where sharedEnd[step.id] == nil {
+            let id = ids.id(for: "step:" + step.id, proposed: Self.prefix(step.kind) + Identifiers.ncName("", step.id))
+            stepNode[step.id] = id
+            addNode(Node(id: id, kind: Self.kind(of: step, pathway: pathway), name: step.title ?? step.id,
+                         documentation: Self.documentation(step, facts), pool: pool(of: step.id)))
+        }
+
+        // Parallel joins: a converging gateway in front of the join step, fed by the steps
+        // inside the parallel paths.
+        var joinGateway: [String: String] = [:]  // "sourceStep->joinStep" -> gateway id
+        for step in facts.order where step.kind == .parallel {
+            guard let join = step.join, stepNode[join] != nil else { continue }
+            let gateway = ids.id(for: "join:" + step.id, proposed: "Join_" + Identifiers.ncName("", step.id))
+            addNode(Node(id: gateway, kind: .parallelGateway, name: nil,
+                         documentation: "All paths of \(step.title ?? step.id) meet here", pool: pool(of: join)))
+            let inside = Self.region(from: step.paths, until: join, facts)
+            for id in inside { joinGateway["\(id)\u{0}\(join)"] = gateway }
+            joinGateways.insert(gateway)
+            parallelRegions.append(ParallelRegion(join: join, pool: pool(of: join), steps: inside.union([step.id])))
+            connect(from: gateway, fromStep: join, to: join, toNode: stepNode[join] ?? "", facts: facts,
+                    name: nil, condition: nil)
+        }
+
+        // Start. A none start event, unless the patient can come back to the first organisation:
+        // engines start a fresh process instance for each message, and a none start event in
+        // that instance would begin the journey again, so then the first entry is a message
+        // start event too ("Patient referred into the pathway").
+        var startNode: String?
+        if let first = stepNode[pathway.start] {
+            let start = ids.id(for: "start", proposed: "Start_" + slug)
+            addNode(Node(id: start, kind: .startEvent, name: "Patient enters pathway", documentation: nil,
+                         pool: pool(of: pathway.start)))
+            flows.append(Flow(id: ids.id(for: "flow:start", proposed: "Flow_start"), source: start, target: first))
+            startNode = start
+        }
+        // Every move between steps.
+        for step in facts.order {
+            guard let source = stepNode[step.id] else { continue }
+
+            switch step.kind {
+            case .decision:
+                let defaultIndex = step.branches.firstIndex { $0.otherwise } ?? (step.branches.count - 1)
+                for (i, branch) in step.branches.enumerated() {
+                    guard let targetNode = joinGateway["\(step.id)\u{0}\(branch.to)"] ?? targetNode(branch.to, from: source) else { continue }
+                    let condition: String? = i == defaultIndex ? nil
+                        : branch.when.map { ConditionText.render($0.expression, .python) }
+                          ?? "\(ConditionText.pythonIdentifier(step.id + "_outcome")) == \(ConditionText.pythonString(branch.to))"
+                    let name = branch.label ?? facts.ruleWords(branch)
+                    let flow = connect(from: source, fromStep: step.id, to: branch.to, toNode: targetNode, facts: facts,
+                                       name: name, condition: condition)
+                    if i == defaultIndex, let n = nodeIndex[source] { nodes[n].defaultFlow = flow }
+                }
+            default:
+                for next in step.successors {
+                    guard let targetNode = joinGateway["\(step.id)\u{0}\(next)"] ?? targetNode(next, from: source) else { continue }
+                    connect(from: source, fromStep: step.id, to: next, toNode: targetNode, facts: facts, name: nil, condition: nil)
+                }
+            }
+        }
+
+        insertMerges()
+
+        if let start = startNode, let n = nodeIndex[start],
+           nodes.contains(where: { if case .messageStartEvent = $0.kind { $0.pool == nodes[n].pool } else { false } }) {
+            let message = ids.id(for: "message:start", proposed: "Message_start_" + slug)
+            messages.insert(Message(id: message, name: uniqueMessageName("Patient referred into \(pathway.title)")), at: 0)
+            nodes[n].kind = .messageStartEvent(message: message)
+            nodes[n].name = "Patient referred into pathway"
+        }
+    }
+
+    private var messageNames: Set<String> = []
+    /// The pathway id as an NCName; message ids carry it, because engines that read several
+    /// BPMN files at once (SpiffWorkflow) keep one table of messages for all of them.
+    private var slug = ""
+    private var joinGateways: Set<String> = []
+
+    /// The steps of a parallel split's paths (and the split itself), and where they join.
+    private struct ParallelRegion {
+        var join: String
+        var pool: Int
+        var steps: Set<String>
+    }
+    private var parallelRegions: [ParallelRegion] = []
+    /// Catch events waiting for a parallel path to come back, keyed by region and the pool it went to.
+    private var pendingReturns: [String: [(catchEvent: String, message: String)]] = [:]
+
+    /// Message names must differ: engines such as SpiffWorkflow match messages by name.
+    private mutating func uniqueMessageName(_ name: String) -> String {
+        var candidate = name, n = 2
+        while messageNames.contains(candidate) {
+            candidate = "\(name) (\(n))"
+            n += 1
+        }
+        messageNames.insert(candidate)
+        return candidate
+    }
+
+    private mutating func addNode(_ node: Node) {
+        nodeIndex[node.id] = nodes.count
+        nodes.append(node)
+    }
+
+    /// Connects two nodes: a sequence flow inside one pool; across pools, a message end event,
+    /// a message flow, a message start event and (for a delayed handoff) a timer.
+    ///
+    /// A parallel path that leaves its join's organisation is different: the sending process
+    /// must still reach the join, so it throws the handoff message and waits at a message catch
+    /// event; the receiving process ends the path with a message end event whose message
+    /// flows back to that catch event.
+    @discardableResult
+    private mutating func connect(from source: String, fromStep: String, to toStep: String, toNode target: String,
+                                  facts: PathwayFacts, name: String?, condition: String?) -> String {
+        guard let s = node(source), let t = node(target) else { return "" }
+        let key = "\(source)->\(target)#\(flows.count)"
+        if s.pool == t.pool {
+            let id = ids.id(for: "flow:" + key, proposed: "Flow_\(source)_\(target)")
+            flows.append(Flow(id: id, source: source, target: target, name: name, condition: condition))
+            return id
+        }
+        let from = pools[s.pool], to = pools[t.pool]
+        let handoff = facts.step(fromStep)?.handoff
+        let carried = handoff?.sends.map { $0.isEmpty ? "no data" : $0.joined(separator: ", ") } ?? "the shared record"
+        var doc = "Transfer of care to \(to.name)"
+        if let via = handoff?.via { doc += " via \(via)" }
+        doc += "; carries \(carried)"
+        let messageID = ids.id(for: "message:" + key, proposed: "Message_\(slug)_\(fromStep)_\(toStep)".ncNameSafe)
+        let outbound = parallelRegions.indices.first { r in
+            let region = parallelRegions[r]
+            return region.steps.contains(fromStep) && region.steps.contains(toStep) && s.pool == region.pool
+        }
+        let returning = parallelRegions.indices.first { r in
+            let region = parallelRegions[r]
+            return region.steps.contains(fromStep) && (region.steps.contains(toStep) || region.join == toStep)
+                && t.pool == region.pool && !(pendingReturns["\(r):\(s.pool)"] ?? []).isEmpty
+        }
+
+        if let r = returning {
+            // Back to the organisation where the parallel paths join: end this process with a
+            // message that the waiting catch event receives.
+            let pending = pendingReturns["\(r):\(s.pool)", default: []].removeFirst()
+            let end = ids.id(for: "send:" + key, proposed: "Return_\(fromStep)_\(toStep)".ncNameSafe)
+            addNode(Node(id: end, kind: .messageEndEvent(message: pending.message), name: "Hand back to \(to.name)",
+                         documentation: doc, pool: s.pool))
+            let outFlow = ids.id(for: "flow:" + key, proposed: "Flow_\(source)_\(end)")
+            flows.append(Flow(id: outFlow, source: source, target: end, name: name, condition: condition))
+            messageFlows.append(MessageFlow(id: ids.id(for: "messageflow:" + key, proposed: "MessageFlow_\(end)"),
+                                            source: end, target: pending.catchEvent, name: handoff?.via,
+                                            message: pending.message))
+            arrive(after: pending.catchEvent, at: target, delay: handoff?.delay, key: key, fromStep: fromStep, toStep: toStep)
+            return outFlow
+        }
+
+        messages.append(Message(id: messageID, name: uniqueMessageName(
+            "Handoff from \(facts.stepLabel(fromStep)) at \(from.name) to \(facts.stepLabel(toStep)) at \(to.name)")))
+        let send = ids.id(for: "send:" + key, proposed: "Send_\(fromStep)_\(toStep)".ncNameSafe)
+        if let r = outbound {
+            addNode(Node(id: send, kind: .messageThrowEvent(message: messageID), name: "Hand off to \(to.name)",
+                         documentation: doc, pool: s.pool))
+            let back = ids.id(for: "return:" + key, proposed: "Message_\(slug)_\(fromStep)_\(toStep)_return".ncNameSafe)
+            messages.append(Message(id: back, name: uniqueMessageName(
+                "Return from \(to.name) to \(from.name) after \(facts.stepLabel(toStep))")))
+            let wait = ids.id(for: "await:" + key, proposed: "Await_\(fromStep)_\(toStep)".ncNameSafe)
+            addNode(Node(id: wait, kind: .messageCatchEvent(message: back), name: "Back from \(to.name)",
+                         documentation: "Waits for this path to come back from \(to.name)", pool: s.pool))
+            flows.append(Flow(id: ids.id(for: "flow:" + key + ":await", proposed: "Flow_\(send)_\(wait)"),
+                              source: send, target: wait))
+            pendingReturns["\(r):\(t.pool)", default: []].append((wait, back))
+        } else {
+            addNode(Node(id: send, kind: .messageEndEvent(message: messageID), name: "Hand off to \(to.name)",
+                         documentation: doc, pool: s.pool))
+        }
+        let outFlow = ids.id(for: "flow:" + key, proposed: "Flow_\(source)_\(send)")
+        flows.append(Flow(id: outFlow, source: source, target: send, name: name, condition: condition))
+        let start = ids.id(for: "receive:" + key, proposed: "Receive_\(fromStep)_\(toStep)".ncNameSafe)
+        addNode(Node(id: start, kind: .messageStartEvent(message: messageID), name: "Referral from \(from.name)",
+                     documentation: doc, pool: t.pool))
+        messageFlows.append(MessageFlow(id: ids.id(for: "messageflow:" + key, proposed: "MessageFlow_\(send)"),
+                                        source: send, target: start, name: handoff?.via, message: messageID))
+        arrive(after: start, at: target, delay: handoff?.delay, key: key, fromStep: fromStep, toStep: toStep)
+        return outFlow
+    }
+
+    /// From the event where a patient arrives in an organisation to the step they arrive for,
+    /// through a timer when the handoff has a delay.
+    private mutating func arrive(after event: String, at target: String, delay: Distribution?, key: String,
+                                 fromStep: String, toStep: String) {
+        guard let pool = node(event)?.pool else { return }
+        var last = event
+        if let delay, delay.mean > 0 {
+            let timer = ids.id(for: "delay:" + key, proposed: "Delay_\(fromStep)_\(toStep)".ncNameSafe)
+            addNode(Node(id: timer, kind: .timerCatchEvent(duration: TimeText.iso8601(minutes: delay.mean)),
+                         name: "Handoff delay \(TimeText.short(delay))",
+                         documentation: "Handoff delay: \(TimeText.words(delay))", pool: pool))
+            flows.append(Flow(id: ids.id(for: "flow:" + key + ":delay", proposed: "Flow_\(event)_\(timer)"),
+                              source: event, target: timer))
+            last = timer
+        }
+        flows.append(Flow(id: ids.id(for: "flow:" + key + ":in", proposed: "Flow_\(last)_\(target)"),
+                          source: last, target: target))
+    }
+
+    /// Every node with more than one incoming sequence flow (other than a parallel join) gets an
+    /// exclusive merge gateway in front of it, so each task has exactly one way in.
+    private mutating func insertMerges() {
+        var incoming: [String: [Int]] = [:]
+        for (i, flow) in flows.enumerated() { incoming[flow.target, default: []].append(i) }
+        for node in nodes where (incoming[node.id]?.count ?? 0) > 1 && !joinGateways.contains(node.id) {
+            let merge = ids.id(for: "merge:" + node.id, proposed: "Merge_" + node.id)
+            addNode(Node(id: merge, kind: .exclusiveGateway, name: nil, documentation: nil, pool: node.pool))
+            for i in incoming[node.id] ?? [] { flows[i].target = merge }
+            flows.append(Flow(id: ids.id(for: "flow:merge:" + node.id, proposed: "Flow_\(merge)_\(node.id)"),
+                              source: merge, target: node.id))
+        }
+    }
+
+    /// Steps reachable from a parallel step's paths without passing its join.
+    static func region(from paths: [String], until join: String, _ facts: PathwayFacts) -> Set<String> {
+        var seen: Set<String> = []
+        var stack = paths.filter { $0 != join }
+        while let id = stack.popLast() {
+            guard id != join, seen.insert(id).inserted, let step = facts.step(id) else { continue }
+            stack.append(contentsOf: StepOrder.outgoing(of: step).filter { $0 != join })
+        }
+        return seen
+    }
+
+    static func prefix(_ kind: StepKind) -> String {
+        switch kind {
+        case .decision: "Decision_"
+        case .parallel: "Split_"
+        case .wait: "Wait_"
+        case .end: "End_"
+        default: "Step_"
+        }
+    }
+
+    /// The BPMN element for a step: a task type an EPR workflow engine understands.
+    static func kind(of step: Step, pathway: Pathway) -> NodeKind {
+        switch step.kind {
+        // Clinician work recorded on a form in the EPR.
+        case .referral, .assessment, .meeting: return .task(element: "userTask")
+        // Order communications: the order goes to the lab or radiology system, the result comes back.
+        case .test: return .task(element: "serviceTask")
+        // Hands-on care, documented afterwards.
+        case .treatment: return .task(element: "manualTask")
+        case .subpathway:
+            if let file = step.pathway, let sub = pathway.subpathways[file] {
+                return .callActivity(calledElement: BPMNProcessModel.mainProcessID(of: sub))
+            }
+            return .task(element: "task")
+        case .decision: return .exclusiveGateway
+        case .parallel: return .parallelGateway
+        case .wait: return .timerCatchEvent(duration: TimeText.iso8601(minutes: step.duration?.mean ?? 0))
+        case .end: return .endEvent
+        }
+    }
+
+    /// The id of the process where a pathway starts (what a call activity calls).
+    static func mainProcessID(of pathway: Pathway) -> String {
+        let model = BPMNProcessModel(pathway)
+        return model.nodes.first { $0.kind == .startEvent }.map { model.pools[$0.pool].processID }
+            ?? model.pools.first?.processID ?? "Process_" + Identifiers.ncName("", pathway.id)
+    }
+
+    static func documentation(_ step: Step, _ facts: PathwayFacts) -> String {
+        var lines: [String] = ["Step \(step.id) (\(step.kind.rawValue))"]
+        if let role = step.role { lines.append("Role: \(role)") }
+        if let code = step.code {
+            lines.append("Code: \(code.system) \(code.code)" + (code.display.map { " \($0)" } ?? ""))
+        }
+        if let d = step.duration { lines.append("Duration: \(TimeText.words(d))") }
+        if let r = step.resultAfter { lines.append("Result after: \(TimeText.words(r))") }
+        if let every = step.every { lines.append("Held every \(every)") }
+        if let resource = step.resource { lines.append("Resource: \(facts.pathway.resource(resource)?.name ?? resource)") }
+        if !step.requires.isEmpty { lines.append("Requires: " + step.requires.map(\.name).joined(separator: ", ")) }
+        if !step.produces.isEmpty { lines.append("Produces: " + step.produces.map(\.name).joined(separator: ", ")) }
+        let targets = facts.targetWords(step)
+        if !targets.isEmpty { lines.append("Targets: \(targets)") }
+        if step.kind == .decision { lines.append("Rules: \(facts.nextWords(step))") }
+        if let outcome = step.outcome { lines.append("Outcome: \(outcome)") }
+        if let file = step.pathway { lines.append("Runs pathway: \(file)") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension String {
+    /// Characters outside XML's NCName set replaced by `_`.
+    var ncNameSafe: String { Identifiers.ncName("", self) }
+}

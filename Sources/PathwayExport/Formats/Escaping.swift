@@ -1,0 +1,185 @@
+/// Escaping of user text for each output format. Every string that comes from a pathway file
+/// (titles, ids, roles, codes, conditions, URLs) goes through one of these before it is written.
+public enum Escaping {
+    /// Text for XML element content. `]]>` cannot survive because every `>` is escaped.
+    public static func xmlText(_ text: String) -> String {
+        var out = ""
+        for scalar in xmlSafeScalars(text) {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\r": out += "&#13;"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// Text for a double-quoted XML attribute value; line breaks and tabs are kept as character
+    /// references so attribute normalisation does not turn them into spaces.
+    public static func xmlAttribute(_ text: String) -> String {
+        var out = ""
+        for scalar in xmlSafeScalars(text) {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            case "\n": out += "&#10;"
+            case "\r": out += "&#13;"
+            case "\t": out += "&#9;"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// XML 1.0 cannot hold most control characters even as references; they become U+FFFD.
+    static func xmlSafeScalars(_ text: String) -> [Unicode.Scalar] {
+        text.unicodeScalars.map { s in
+            let v = s.value
+            let allowed = v == 0x9 || v == 0xA || v == 0xD || (v >= 0x20 && v <= 0xD7FF)
+                || (v >= 0xE000 && v <= 0xFFFD) || v >= 0x10000
+            return allowed ? s : "\u{FFFD}"
+        }
+    }
+
+    /// The inside of a double-quoted DOT string (Graphviz "escString"): backslashes and quotes
+    /// escaped, line breaks as `\n`, other control characters dropped.
+    public static func dot(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            case "\r": continue
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F { continue }
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// Text inside a quoted Mermaid label: characters with meaning to Mermaid or HTML become
+    /// Mermaid entity codes (`#quot;`), line breaks become `<br/>`.
+    public static func mermaid(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "#quot;"
+            case "#": out += "#35;"
+            case "<": out += "#lt;"
+            case ">": out += "#gt;"
+            case "&": out += "#amp;"
+            case "`": out += "#96;"
+            case "|": out += "#124;"
+            case "\n": out += "<br/>"
+            case "\r": continue
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F { continue }
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// Text for Markdown (including a table cell): HTML is neutralised as entities, Markdown
+    /// punctuation is backslash-escaped, and line breaks become `<br>`.
+    public static func markdown(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\\", "`", "*", "_", "[", "]", "|", "~", "#", "!", "(", ")", "{", "}":
+                out += "\\"
+                out.unicodeScalars.append(scalar)
+            case "\n": out += "<br>"
+            case "\r": continue
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F { continue }
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// One CSV field per RFC 4180, made safe for spreadsheets: a cell beginning with `=`, `+`,
+    /// `-`, `@`, a tab or a carriage return gets a leading apostrophe so it is shown as text,
+    /// never run as a formula (OWASP "CSV injection").
+    public static func csvField(_ text: String) -> String {
+        var cell = text
+        if let first = cell.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
+            cell = "'" + cell
+        }
+        let needsQuotes = cell.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
+        guard needsQuotes else { return cell }
+        var quoted = "\""
+        for c in cell { quoted += c == "\"" ? "\"\"" : String(c) }
+        return quoted + "\""
+    }
+
+    /// A string safe for FHIR's `string` and `markdown` types: control characters other than
+    /// tab, line feed and carriage return are removed.
+    static func fhirString(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if (scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r") || scalar.value == 0x7F {
+                continue
+            }
+            out.unicodeScalars.append(scalar)
+        }
+        return out
+    }
+
+    /// A value for FHIR's `code` type: no leading, trailing or repeated whitespace.
+    static func fhirCode(_ text: String) -> String {
+        fhirString(text).split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    /// A value for FHIR's `uri` type: no whitespace (spaces become `%20`).
+    static func fhirURI(_ text: String) -> String {
+        var out = ""
+        for scalar in fhirString(text).unicodeScalars {
+            if scalar.properties.isWhitespace {
+                out += "%" + String(scalar.value & 0xFF, radix: 16, uppercase: true).leftPadded(to: 2)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// A URL path segment: every character outside the RFC 3986 unreserved set is percent-encoded.
+    static func urlSegment(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            let c = Character(Unicode.Scalar(byte))
+            if c.isASCII && (c.isLetter || c.isNumber || c == "-" || c == "." || c == "_" || c == "~") {
+                out.append(c)
+            } else {
+                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return out
+    }
+
+    /// Whether `url` is a plain http(s) link that can be shown as a clickable Markdown link.
+    static func isPlainWebLink(_ url: String) -> Bool {
+        guard url.hasPrefix("https://") || url.hasPrefix("http://") else { return false }
+        return !url.unicodeScalars.contains { s in
+            s.value <= 0x20 || s.value == 0x7F || "<>()[]\"'`\\|{}".unicodeScalars.contains(s)
+        }
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int, with pad: Character = "0") -> String {
+        count >= width ? self : String(repeating: pad, count: width - count) + self
+    }
+}

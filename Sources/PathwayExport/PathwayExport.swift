@@ -1,2 +1,0 @@
-import PathwayModel
-// Exporters live here (issue 5).

@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+@testable import PathwayExport
+import PathwayModel
+
+@Test func fhirBundleHasOnePlanAndOneActivityPerCodedStep() throws {
+    let pathway = Fixtures.lung
+    let json = try JSONSerialization.jsonObject(with: Data(FHIRExporter(baseURL: "https://fhir.example.nhs.uk/").export(pathway).utf8))
+    let bundle = try #require(json as? [String: Any])
+    #expect(bundle["type"] as? String == "collection")
+    let resources = (bundle["entry"] as? [[String: Any]] ?? []).compactMap { $0["resource"] as? [String: Any] }
+    #expect(resources.filter { $0["resourceType"] as? String == "PlanDefinition" }.count == 1)
+    let activities = resources.filter { $0["resourceType"] as? String == "ActivityDefinition" }
+    #expect(activities.count == pathway.steps.filter { $0.code != nil }.count)
+    #expect(activities.first?["kind"] as? String == "ServiceRequest")
+    let plan = try #require(resources.first)
+    #expect(plan["url"] as? String == "https://fhir.example.nhs.uk/PlanDefinition/fixture-lung-cancer")
+    #expect(plan["id"] as? String == "fixture-lung-cancer-2024.1")
+    let actions = plan["action"] as? [[String: Any]] ?? []
+    #expect(actions.count == pathway.steps.count)
+    let decision = try #require(actions.first { $0["id"] as? String == "ct-result" })
+    #expect(decision["selectionBehavior"] as? String == "exactly-one")
+    let branches = decision["action"] as? [[String: Any]] ?? []
+    #expect(branches.count == 4)
+    let firstCondition = (branches.first?["condition"] as? [[String: Any]])?.first?["expression"] as? [String: Any]
+    #expect(firstCondition?["expression"] as? String == "age >= 40 and smoker")
+    #expect(firstCondition?["language"] as? String == "text/cql")
+    // The handoff into the CT scan is an offset of two days on the relation to the referral.
+    let ct = try #require(actions.first { $0["id"] as? String == "ct-scan" })
+    let related = (ct["relatedAction"] as? [[String: Any]])?.first
+    #expect(related?["actionId"] as? String == "referral")
+    #expect((related?["offsetDuration"] as? [String: Any])?["value"] as? Int == 2)
+}
+
+@Test func conditionsAreRenderedForEachDialectFromTheTree() {
+    let e = Expression.logical(.or, .not(.comparison(.greater, .attribute("nt-probnp", offset: 0), .number(2000, unit: "ng/L", offset: 0)), offset: 0),
+                               .membership(.attribute("risk", offset: 0), [.text("high", offset: 0), .text("o'neil\"", offset: 0)], negated: true))
+    #expect(ConditionText.render(e, .python) == "not (nt_probnp > 2000) or risk not in [\"high\", \"o'neil\\\"\"]")
+    #expect(ConditionText.render(e, .cql) == "not (\"nt-probnp\" > 2000 'ng/L') or not (risk in {'high', 'o\\'neil\"'})")
+    #expect(ConditionText.render(e, .words) == "not (nt-probnp is more than 2000 ng/L) or risk is not one of high, o'neil\"")
+    let nested = Expression.logical(.and, .attribute("a", offset: 0), .logical(.or, .attribute("b", offset: 0), .attribute("c", offset: 0)))
+    #expect(ConditionText.render(nested, .python) == "a and (b or c)")
+}
+
+@Test func bpmnHasAPoolPerOrganisationAndAMessageFlowPerHandoff() {
+    let pathway = Fixtures.lung
+    let model = BPMNProcessModel(pathway)
+    #expect(model.pools.map(\.name) == ["GP practice", "Acute trust", "Community respiratory team"])
+    // Every move between organisations, except into an end step with no organisation of its own
+    // (the journey ends wherever the patient is).
+    let crossings = pathway.transitions.filter { t in
+        t.crossesOrganisations && !(pathway.step(t.to).map { $0.kind == .end && $0.organisation == nil } ?? false)
+    }.count
+    #expect(model.messageFlows.count == crossings)
+    #expect(model.messageFlows.count == 4)
+    // Every sequence flow stays inside its pool.
+    for flow in model.flows {
+        #expect(model.node(flow.source)?.pool == model.node(flow.target)?.pool, "\(flow.id) crosses pools")
+    }
+    // Every flow node and pool has a shape, every flow has waypoints.
+    let layout = BPMNLayout(model)
+    #expect(model.nodes.allSatisfy { layout.shapes[$0.id] != nil })
+    #expect(model.flows.allSatisfy { (layout.edges[$0.id]?.count ?? 0) >= 2 })
+    #expect(model.messageFlows.allSatisfy { (layout.edges[$0.id]?.count ?? 0) >= 2 })
+    #expect(layout.pools.count == model.pools.count)
+    // No two shapes overlap.
+    let boxes = Array(layout.shapes.values)
+    for i in boxes.indices { for j in boxes.indices where j > i {
+        let a = boxes[i], b = boxes[j]
+        #expect(a.right <= b.x || b.right <= a.x || a.bottom <= b.y || b.bottom <= a.y)
+    } }
+}
+
+@Test func bpmnGatewaysHaveADefaultFlowAndPythonConditions() {
+    let xml = BPMNExporter().export(Fixtures.lung)
+    #expect(xml.contains("<bpmn:exclusiveGateway id=\"Decision_ct-result\" name=\"CT result\" default="))
+    #expect(xml.contains(">age &gt;= 40 and smoker</bpmn:conditionExpression>"))
+    #expect(xml.contains(">treatment_choice_outcome == \"surgery\"</bpmn:conditionExpression>"))
+    #expect(xml.contains("<bpmn:timeDuration xsi:type=\"bpmn:tFormalExpression\">P42D</bpmn:timeDuration>"))
+    #expect(xml.contains("<bpmn:parallelGateway id=\"Join_tests\""))
+}
+
+@Test func buildSheetHasOneRowPerStepInJourneyOrder() {
+    let rows = BuildSheetExporter.rows(Fixtures.lung)
+    #expect(rows.count == Fixtures.lung.steps.count)
+    #expect(rows.first?[1] == "referral")
+    #expect(rows.last?[1] == "discharge")
+    #expect(rows.allSatisfy { $0.count == BuildSheetExporter.columns.count })
+    let ct = rows.first { $0[1] == "ct-result" }
+    #expect(ct?[12].contains("if age is at least 40 and smoker (probability 0.4) → Respiratory clinic (clinic)") == true)
+    let referral = rows.first { $0[1] == "referral" }
+    #expect(referral?[11] == "starts 28-day Faster Diagnosis Standard (4 weeks, 75%)")
+    #expect(referral?[12] == "→ CT chest and abdomen (ct-scan) (handoff to Acute trust after 2 days via e-RS; sends referral-letter)")
+}
+
+@Test func stepOrderPutsEveryStepAfterTheStepsThatLeadToIt() {
+    let order = StepOrder.steps(of: Fixtures.lung).map(\.id)
+    #expect(Set(order).count == order.count && order.count == Fixtures.lung.steps.count)
+    func before(_ a: String, _ b: String) -> Bool { (order.firstIndex(of: a) ?? 0) < (order.firstIndex(of: b) ?? 0) }
+    #expect(before("tests", "bloods") && before("bloods", "mdt") && before("spirometry", "mdt") && before("rehab", "discharge"))
+}
+
+@Test func stepOrderHandlesAVeryLongChainWithoutRecursion() {
+    var steps = (0..<20_000).map { Step(id: "s\($0)", kind: .assessment, organisation: "gp", next: "s\($0 + 1)") }
+    steps.append(Step(id: "s20000", kind: .end))
+    let pathway = Pathway(id: "long", title: "Long", start: "s0", steps: steps)
+    #expect(StepOrder.steps(of: pathway).count == 20_001)
+}
+
+@Test func isoDurationsAndUcumQuantities() {
+    #expect(TimeText.iso8601(minutes: 2880) == "P2D")
+    #expect(TimeText.iso8601(minutes: 20) == "PT20M")
+    #expect(TimeText.iso8601(minutes: 2160) == "P1DT12H")
+    #expect(TimeText.iso8601(minutes: 0) == "PT0S")
+    #expect(TimeText.ucum(minutes: 40320) == (4, "weeks", "wk"))
+    #expect(TimeText.ucum(minutes: 90) == (90, "minutes", "min"))
+}
+
+@Test func fhirIdsStayWithinTheFhirIdRules() {
+    let long = Identifiers.fhirID([String(repeating: "a", count: 80), "1.0"])
+    #expect(long.count <= 64)
+    #expect(long == Identifiers.fhirID([String(repeating: "a", count: 80), "1.0"]))
+    #expect(Identifiers.fhirID(["a b/c", "é"]) == "a-b-c--")
+}
+
+@Test func svgRendererReportsMissingGraphvizClearly() {
+    let renderer = SVGRenderer(searchPath: ["/nonexistent"])
+    #expect(throws: SVGRenderer.Failure.graphvizMissing) { try renderer.render(dot: "digraph {}") }
+    #expect(SVGRenderer.Failure.graphvizMissing.description.contains("apt-get install graphviz"))
+}
+
+@Test func svgRendersThroughGraphvizWhenInstalled() throws {
+    let renderer = SVGRenderer()
+    guard renderer.dotExecutable != nil else { return }
+    let svg = try renderer.render(dot: DOTExporter().export(Fixtures.lung))
+    #expect(svg.contains("<svg"))
+    #expect(svg.contains("Acute trust"))
+}
