@@ -5,12 +5,13 @@ import PathwayModel
 public enum DiffRenderer {
     /// The readable listing: changes grouped by step, each with its class, what changed, its
     /// weight and both source locations, then a summary line with the conformance score.
-    public static func text(_ diff: PathwayDiff, colour: Bool = false) -> String {
+    public static func text(_ diff: PathwayDiff, impact: ImpactReport? = nil, colour: Bool = false) -> String {
         let style = TerminalStyle(enabled: colour)
         var out = style.bold("--- \(diff.standard.file)") + "  \(diff.standard.id): \(diff.standard.title)\n"
         out += style.bold("+++ \(diff.variant.file)") + "  \(diff.variant.id): \(diff.variant.title)\n"
         if diff.isEquivalent {
             out += "\nThe variant is equivalent to the standard: no changes.\n"
+            if let impact { out += "\n" + ImpactRenderer.text(impact, style: style) }
             return out
         }
         let classWidth = ChangeClass.allCases.map(\.rawValue.count).max() ?? 18
@@ -27,17 +28,19 @@ public enum DiffRenderer {
             }
         }
         out += "\n" + summaryLine(diff) + "\n"
+        if let impact { out += "\n" + ImpactRenderer.text(impact, style: style) }
         return out
     }
 
     /// A Markdown report: a heading, the conformance score, and a table of changes.
-    public static func markdown(_ diff: PathwayDiff) -> String {
+    public static func markdown(_ diff: PathwayDiff, impact: ImpactReport? = nil) -> String {
         var out = "# \(escape(diff.variant.title)) compared with \(escape(diff.standard.title))\n\n"
         out += "- Standard: `\(diff.standard.file)` (`\(diff.standard.id)`)\n"
         out += "- Variant: `\(diff.variant.file)` (`\(diff.variant.id)`)\n"
         out += "- " + summaryLine(diff) + "\n\n"
         if diff.isEquivalent {
             out += "The variant is equivalent to the standard.\n"
+            if let impact { out += "\n" + ImpactRenderer.markdown(impact) }
             return out
         }
         out += "| | Subject | Class | Change | Weight | Standard | Variant |\n|---|---|---|---|---:|---|---|\n"
@@ -46,12 +49,15 @@ public enum DiffRenderer {
             out += "| \(change.changeClass.mark) | \(escape(subject)) | \(change.changeClass.rawValue) | \(escape(change.summary)) | \(format3(change.weight)) | "
             out += "\(change.standardLocation.map { "`\($0)`" } ?? "") | \(change.variantLocation.map { "`\($0)`" } ?? "") |\n"
         }
+        if let impact { out += "\n" + ImpactRenderer.markdown(impact) }
         return out
     }
 
     /// The diff as JSON: both pathways, the step matches, every change and the score.
-    public static func json(_ diff: PathwayDiff) -> String {
-        encode(DiffDocument(diff))
+    public static func json(_ diff: PathwayDiff, impact: ImpactReport? = nil) -> String {
+        var document = DiffDocument(diff)
+        document.impact = impact
+        return encode(document)
     }
 
     /// `12 changes, clinical weight 31.5; conformance 84.2/100`.
@@ -125,6 +131,7 @@ struct DiffDocument: Encodable {
     var conformance: ConformanceScore
     var matches: [StepMatch]
     var changes: [PathwayChange]
+    var impact: ImpactReport?
 
     init(_ diff: PathwayDiff) {
         standard = diff.standard
