@@ -29,5 +29,7 @@ best_ms() {
 
 changes=$("$bin" diff --format json "$tmp/standard-5000.yaml" "$tmp/variant-5000.yaml" | grep -c '"class"' || true)
 echo "diff of two 5,000-step pathways ($changes changes): $(best_ms diff "$tmp/standard-5000.yaml" "$tmp/variant-5000.yaml") ms"
+echo "  of which (one run, --timing): $("$bin" diff --timing "$tmp/standard-5000.yaml" "$tmp/variant-5000.yaml" 2>&1 >/dev/null | tail -1)"
 echo "compare of 50 variants of a 200-step pathway: $(best_ms compare "$tmp/standard-200.yaml" "$tmp/region") ms"
+echo "  of which (one run, --timing): $("$bin" compare --timing "$tmp/standard-200.yaml" "$tmp/region" 2>&1 >/dev/null | tail -1)"
 echo "(for scale) validate of both 5,000-step files: $(best_ms validate "$tmp/standard-5000.yaml" "$tmp/variant-5000.yaml") ms"

@@ -35,6 +35,9 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Colour: auto, always or never.")
     var color: ColourChoice = .auto
 
+    @Flag(help: "Print the time spent loading and comparing to standard error.")
+    var timing = false
+
     @OptionGroup var limits: LimitOptions
 
     enum CompareFormat: String, ExpressibleByArgument, CaseIterable { case text, json, csv, markdown }
@@ -50,12 +53,16 @@ struct CompareCommand: ParsableCommand {
             printError("error: no variant files (*.yaml, *.yml) found in \(variants.joined(separator: ", "))")
             throw ExitCode(comparisonTrouble)
         }
+        let clock = ContinuousClock()
+        let started = clock.now
         let pathways = try loadAllForComparison([standard] + variantFiles, limits: limits)
+        let loadedAt = clock.now
         let base = pathways[0]
         let loaded = zip(variantFiles, pathways.dropFirst()).map { file, pathway in
             (name: URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent, pathway: pathway)
         }
         let region = RegionComparison(standard: base, variants: loaded, weights: clinicalWeights)
+        if timing { printError("loaded \(pathways.count) files in \(milliseconds(loadedAt - started)) ms, compared in \(milliseconds(clock.now - loadedAt)) ms") }
         switch format {
         case .text: print(RegionRenderer.text(region, colour: color.enabled), terminator: "")
         case .json: print(RegionRenderer.json(region), terminator: "")

@@ -52,15 +52,22 @@ struct DiffCommand: ParsableCommand {
     @Option(help: "With --impact: threads running replications (default: all cores). Output does not depend on it.")
     var jobs: Int?
 
+    @Flag(help: "Print the time spent loading and comparing to standard error.")
+    var timing = false
+
     @OptionGroup var limits: LimitOptions
 
     enum DiffFormat: String, ExpressibleByArgument, CaseIterable { case text, json, markdown }
 
     func run() throws {
         let clinicalWeights = try loadWeights(weights)
+        let clock = ContinuousClock()
+        let started = clock.now
         let both = try loadAllForComparison([standard, variant], limits: limits)
         let a = both[0], b = both[1]
+        let loaded = clock.now
         let diff = PathwayDiff(standard: a, variant: b, weights: clinicalWeights)
+        if timing { printError("loaded in \(milliseconds(loaded - started)) ms, compared in \(milliseconds(clock.now - loaded)) ms") }
         var report: ImpactReport?
         if impact {
             guard replications >= 2 else {
@@ -85,6 +92,9 @@ struct DiffCommand: ParsableCommand {
         if !diff.isEquivalent { throw ExitCode(1) }
     }
 }
+
+/// A duration in whole milliseconds, for `--timing`.
+func milliseconds(_ d: Duration) -> Int64 { d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000 }
 
 /// Exit status for trouble in `diff` and `compare`: 2, as diff(1) uses.
 let comparisonTrouble: Int32 = 2

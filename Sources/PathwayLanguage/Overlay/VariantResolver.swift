@@ -89,8 +89,11 @@ struct VariantResolver {
         }
         let (baseNode, yamlDiagnostics) = YAMLReader.read(base, limits: limits)
         diagnostics += yamlDiagnostics
-        guard var standard = baseNode else {
-            diagnostics.append(.error("CP613", "the standard '\(relative)' could not be read, so this variant cannot be built", at: at))
+        guard var standard = baseNode, case .mapping = standard.kind else {
+            diagnostics.append(.error("CP613", baseNode == nil
+                                      ? "the standard '\(relative)' could not be read, so this variant cannot be built"
+                                      : "the standard '\(relative)' is not a pathway file (it is \(baseNode?.description ?? "empty")), so this variant cannot be built",
+                                      at: at, help: "`extends` names the standard pathway's YAML file"))
             return nil
         }
         if Self.isVariant(standard) {
