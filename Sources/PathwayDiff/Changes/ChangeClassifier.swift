@@ -89,36 +89,41 @@ struct ChangeClassifier {
     // MARK: Steps
 
     private mutating func compare(_ s: Step, _ v: Step, order: Double) {
-        func field(_ cls: ChangeClass, _ aspect: String, _ key: String, _ before: String?, _ after: String?) {
-            guard before != after else { return }
-            add(cls, step: s, v, order: order, aspect: aspect, before: before, after: after,
+        // Values are compared first and described only when they differ: most matched steps
+        // are unchanged, and describing times is the costly part.
+        func field<T: Equatable>(_ cls: ChangeClass, _ aspect: String, _ key: String, _ x: T?, _ y: T?, _ show: (T) -> String) {
+            guard x != y else { return }
+            add(cls, step: s, v, order: order, aspect: aspect, before: x.map(show), after: y.map(show),
                 at: s.location(of: key), v.location(of: key))
         }
-        if s.id != v.id { field(.renamed, "id", "id", s.id, v.id) }
-        if s.title != v.title { field(.renamed, "title", "title", s.title, v.title) }
-        field(.detailChanged, "kind", "kind", s.kind.rawValue, v.kind.rawValue)
+        func text(_ t: String) -> String { t }
+        if s.id != v.id { field(.renamed, "id", "id", s.id, v.id, text) }
+        field(.renamed, "title", "title", s.title, v.title, text)
+        field(.detailChanged, "kind", "kind", s.kind, v.kind, \.rawValue)
         let orgA = aOrgs[s.id], orgB = bOrgs[v.id]
         if !sameOrganisation(orgA, orgB) {
-            field(.movedOrganisation, "organisation", "organisation", orgA.map { describeOrganisation($0, in: a) }, orgB.map { describeOrganisation($0, in: b) })
+            add(.movedOrganisation, step: s, v, order: order, aspect: "organisation",
+                before: orgA.map { describeOrganisation($0, in: a) }, after: orgB.map { describeOrganisation($0, in: b) },
+                at: s.location(of: "organisation"), v.location(of: "organisation"))
         }
-        field(.detailChanged, "role", "role", s.role, v.role)
-        field(.detailChanged, "clinical code", "code", s.code.map(describe), v.code.map(describe))
-        field(.resourceChanged, "resource", "resource", s.resource, v.resource)
-        field(.retimed, "duration", "duration", s.duration.map(describeTime), v.duration.map(describeTime))
-        field(.retimed, "result after", "result_after", s.resultAfter.map(describeTime), v.resultAfter.map(describeTime))
-        field(.retimed, "every", "every", s.every.map(\.description), v.every.map(\.description))
-        field(.detailChanged, "outcome", "outcome", s.outcome, v.outcome)
-        field(.detailChanged, "subpathway", "pathway", s.pathway, v.pathway)
+        field(.detailChanged, "role", "role", s.role, v.role, text)
+        field(.detailChanged, "clinical code", "code", s.code, v.code, describe)
+        field(.resourceChanged, "resource", "resource", s.resource, v.resource, text)
+        field(.retimed, "duration", "duration", s.duration, v.duration, describeTime)
+        field(.retimed, "result after", "result_after", s.resultAfter, v.resultAfter, describeTime)
+        field(.retimed, "every", "every", s.every, v.every, \.description)
+        field(.detailChanged, "outcome", "outcome", s.outcome, v.outcome, text)
+        field(.detailChanged, "subpathway", "pathway", s.pathway, v.pathway, text)
         // Wiring, compared in the standard's ids.
         switch s.kind {
         case .decision: compareBranches(s, v, order: order)
         case .parallel:
             let pa = s.paths.sorted(), pb = v.paths.map(toStandard).sorted()
-            if pa != pb { field(.rewired, "paths", "paths", s.paths.joined(separator: ", "), v.paths.joined(separator: ", ")) }
-            if s.join != v.join.map(toStandard) { field(.rewired, "join", "join", s.join, v.join) }
+            if pa != pb { field(.rewired, "paths", "paths", s.paths.joined(separator: ", "), v.paths.joined(separator: ", "), text) }
+            if s.join != v.join.map(toStandard) { field(.rewired, "join", "join", s.join, v.join, text) }
         default:
             if v.kind == .decision { compareBranches(s, v, order: order) } else if s.next != v.next.map(toStandard) {
-                field(.rewired, "next", "next", s.next, v.next)
+                field(.rewired, "next", "next", s.next, v.next, text)
             }
         }
         compareData(s.requires.map(\.name), v.requires.map(\.name), "requires", s, v, order: order)
@@ -148,9 +153,9 @@ struct ChangeClassifier {
             if let k = remaining.firstIndex(where: { toStandard(v.branches[$0].to) == branch.to }) {
                 let other = v.branches[remaining[k]]
                 remaining.remove(at: k)
-                let x = describe(branch), y = describe(other)
-                if describeRule(branch) != describeRule(other) {
-                    add(.branchChanged, step: s, v, order: order, aspect: "branch", before: x, after: y, at: branch.location, other.location)
+                if branch.when?.text != other.when?.text || branch.probability != other.probability || branch.otherwise != other.otherwise {
+                    add(.branchChanged, step: s, v, order: order, aspect: "branch", before: describe(branch), after: describe(other),
+                        at: branch.location, other.location)
                 }
             } else {
                 add(.branchChanged, step: s, v, order: order, aspect: "branch", before: describe(branch), after: nil,

@@ -46,6 +46,11 @@ public enum RegionRenderer {
             if others > 0 { out += " (\(others) to targets, resources or the whole pathway)" }
             out += "\n"
         }
+        out = out.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            var l = Substring(line)
+            while l.last == " " { l.removeLast() }
+            return String(l)
+        }.joined(separator: "\n")
         out += "\n" + style.dim("= same  missing: left out  added: trust's own step  ·: not in this trust\n"
             + "changed: " + ChangeClass.allCases.filter { $0 != .added && $0 != .removed }
                 .map { "\(shortNames[$0] ?? $0.rawValue) \($0.title)" }.joined(separator: ", ")) + "\n"
