@@ -22,14 +22,18 @@ public struct PathwayDiff: Sendable {
 
     /// Compares `variant` with `standard`.
     public init(standard: Pathway, variant: Pathway, weights: ClinicalWeights = .standard) {
+        self.init(standard: PathwayFacts(standard), variant: PathwayFacts(variant), weights: weights)
+    }
+
+    init(standard: PathwayFacts, variant: PathwayFacts, weights: ClinicalWeights) {
         let matches = StepMatcher.match(standard, variant)
         var classifier = ChangeClassifier(standard: standard, variant: variant, matches: matches, weights: weights)
         let changes = classifier.classify()
-        self.standard = PathwaySummary(standard)
-        self.variant = PathwaySummary(variant)
+        self.standard = PathwaySummary(standard.pathway)
+        self.variant = PathwaySummary(variant.pathway)
         self.matches = matches
         self.changes = changes
-        self.conformance = ConformanceScore(standard: standard, changes: changes, weights: weights)
+        self.conformance = ConformanceScore(standard: standard.pathway, changes: changes, weights: weights)
     }
 }
 

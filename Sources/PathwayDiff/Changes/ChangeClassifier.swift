@@ -13,32 +13,26 @@ struct ChangeClassifier {
     let aOrgs: [String: String], bOrgs: [String: String]
     /// Steps with a move into another organisation, where their handoff applies.
     let aCrossing: Set<String>, bCrossing: Set<String>
+    /// First-visit order from `start` on each side.
+    let orderA: [String: Int], orderB: [String: Int]
     var changes: [(order: Double, change: PathwayChange)] = []
 
-    init(standard: Pathway, variant: Pathway, matches: [StepMatch], weights: ClinicalWeights) {
-        a = standard
-        b = variant
+    init(standard: PathwayFacts, variant: PathwayFacts, matches: [StepMatch], weights: ClinicalWeights) {
+        a = standard.pathway
+        b = variant.pathway
         self.weights = weights
-        aIndex = standard.stepIndex
-        bIndex = variant.stepIndex
+        aIndex = standard.index
+        bIndex = variant.index
         var forward: [String: String] = [:], backward: [String: String] = [:]
         for m in matches { forward[m.standardID] = m.variantID; backward[m.variantID] = m.standardID }
         aToB = forward
         bToA = backward
-        aOrgs = standard.effectiveOrganisations
-        bOrgs = variant.effectiveOrganisations
-        aCrossing = Self.crossing(standard, aOrgs)
-        bCrossing = Self.crossing(variant, bOrgs)
-    }
-
-    /// Steps with a move into a step of another organisation (as `Pathway.transitions`, without building them all).
-    static func crossing(_ p: Pathway, _ orgs: [String: String]) -> Set<String> {
-        var result: Set<String> = []
-        for s in p.steps {
-            guard let here = orgs[s.id] else { continue }
-            if s.successors.contains(where: { n in orgs[n].map { $0 != here } ?? false }) { result.insert(s.id) }
-        }
-        return result
+        aOrgs = standard.organisations
+        bOrgs = variant.organisations
+        aCrossing = standard.crossing
+        bCrossing = variant.crossing
+        orderA = standard.visitOrder
+        orderB = variant.visitOrder
     }
 
     mutating func classify() -> [PathwayChange] {
@@ -227,7 +221,6 @@ struct ChangeClassifier {
     /// in the other (first-visit order from `start`). Both pathways' moves are checked, so the
     /// result is the same whichever side is the standard.
     private mutating func reordered() {
-        let orderA = visitOrder(a), orderB = visitOrder(b)
         var pairs: Set<[String]> = []  // in standard ids, sorted
         for s in a.steps {
             guard let vs = aToB[s.id], let ia = orderA[s.id], let ib = orderB[vs] else { continue }
@@ -252,24 +245,6 @@ struct ChangeClassifier {
                 before: (firstInA ? "before " : "after ") + pair[1], after: (firstInB ? "before " : "after ") + otherV,
                 at: s.location, v.location)
         }
-    }
-
-    /// Each step's position in a breadth-first walk from `start`.
-    private func visitOrder(_ p: Pathway) -> [String: Int] {
-        let index = p.stepIndex
-        var order: [String: Int] = [p.start: 0]
-        var queue = [p.start], head = 0
-        while head < queue.count {
-            let id = queue[head]; head += 1
-            guard let i = index[id] else { continue }
-            var outs = p.steps[i].successors
-            if let j = p.steps[i].join { outs.append(j) }
-            for n in outs where order[n] == nil && index[n] != nil {
-                order[n] = queue.count
-                queue.append(n)
-            }
-        }
-        return order
     }
 
     // MARK: Targets, resources, pathway

@@ -37,7 +37,12 @@ public enum StepMatcher {
 
     /// The matched pairs, in the standard's step order.
     public static func match(_ standard: Pathway, _ variant: Pathway) -> [StepMatch] {
-        var side = MatchState(standard, variant)
+        match(PathwayFacts(standard), PathwayFacts(variant))
+    }
+
+    static func match(_ standardFacts: PathwayFacts, _ variantFacts: PathwayFacts) -> [StepMatch] {
+        let standard = standardFacts.pathway, variant = variantFacts.pathway
+        var side = MatchState(standardFacts, variantFacts)
         // 1. Same id.
         for (i, step) in standard.steps.enumerated() {
             if let j = side.bIndex[step.id], side.bToA[j] == nil, side.aToB[i] == nil { side.pair(i, j, .id) }
@@ -107,32 +112,17 @@ private struct MatchState {
     let aNeighbours: [[Int]], bNeighbours: [[Int]]
     let aLabel: [String], bLabel: [String]
 
-    init(_ a: Pathway, _ b: Pathway) {
-        self.a = a
-        self.b = b
-        bIndex = b.stepIndex
-        aToB = Array(repeating: nil, count: a.steps.count)
-        bToA = Array(repeating: nil, count: b.steps.count)
-        method = Array(repeating: nil, count: a.steps.count)
-        aNeighbours = Self.neighbours(a)
-        bNeighbours = Self.neighbours(b)
-        aLabel = a.steps.map(Self.label)
-        bLabel = b.steps.map(Self.label)
-    }
-
-    /// What a step says it is, for title matching: its title, or an end step's outcome.
-    static func label(_ s: Step) -> String { s.title ?? s.outcome ?? "" }
-
-    /// Each step's neighbours (before and after it), as indices.
-    static func neighbours(_ p: Pathway) -> [[Int]] {
-        let index = p.stepIndex
-        var result = Array(repeating: [Int](), count: p.steps.count)
-        for (i, s) in p.steps.enumerated() {
-            var outs = s.successors
-            if let j = s.join { outs.append(j) }
-            for n in outs { if let k = index[n] { result[i].append(k); result[k].append(i) } }
-        }
-        return result
+    init(_ a: PathwayFacts, _ b: PathwayFacts) {
+        self.a = a.pathway
+        self.b = b.pathway
+        bIndex = b.index
+        aToB = Array(repeating: nil, count: a.pathway.steps.count)
+        bToA = Array(repeating: nil, count: b.pathway.steps.count)
+        method = Array(repeating: nil, count: a.pathway.steps.count)
+        aNeighbours = a.neighbours
+        bNeighbours = b.neighbours
+        aLabel = a.labels
+        bLabel = b.labels
     }
 
     mutating func pair(_ i: Int, _ j: Int, _ how: MatchMethod) {

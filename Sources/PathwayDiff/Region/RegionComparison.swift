@@ -1,3 +1,4 @@
+import Foundation
 import PathwayModel
 
 /// One trust's variant compared with the regional standard: the region matrix's column.
@@ -69,7 +70,13 @@ public struct RegionComparison: Sendable {
     /// Compares each variant with the standard. `variants` pairs each column's name with its pathway.
     public init(standard: Pathway, variants: [(name: String, pathway: Pathway)], weights: ClinicalWeights = .standard) {
         self.standard = PathwaySummary(standard)
-        trusts = variants.map { TrustColumn(name: $0.name, diff: PathwayDiff(standard: standard, variant: $0.pathway, weights: weights)) }
+        // The standard's facts are worked out once; the variants are compared in parallel.
+        let facts = PathwayFacts(standard)
+        let diffs = DiffSlots(count: variants.count)
+        DispatchQueue.concurrentPerform(iterations: variants.count) { k in
+            diffs.set(k, PathwayDiff(standard: facts, variant: PathwayFacts(variants[k].pathway), weights: weights))
+        }
+        trusts = zip(variants, diffs.all).compactMap { v, d in d.map { TrustColumn(name: v.name, diff: $0) } }
         rows = Self.rows(standard: standard, trusts: trusts)
     }
 
@@ -113,5 +120,25 @@ public struct RegionComparison: Sendable {
             for r in rows.indices { rows[r].cells.append(cells[r]) }
         }
         return rows
+    }
+}
+
+/// Diffs filled in from several threads, each slot written once.
+private final class DiffSlots: @unchecked Sendable {
+    private var slots: [PathwayDiff?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ k: Int, _ diff: PathwayDiff) {
+        lock.lock()
+        slots[k] = diff
+        lock.unlock()
+    }
+
+    var all: [PathwayDiff?] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots
     }
 }
