@@ -1,3 +1,4 @@
+import PathwayModel
 /// A JSON value, built in Swift and printed deterministically: objects with their keys sorted,
 /// two-space indentation, `"key": value`. Used for the language's JSON Schema, where the
 /// output must be byte-identical on every platform (Foundation's serialiser differs between
@@ -84,23 +85,6 @@ indirect enum SchemaValue: Hashable, Sendable,
     /// A JSON string literal: escapes quotes, backslashes and control characters only, so
     /// non-ASCII text (µ, —) stays readable.
     static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        JSONText.quoted(text)
     }
 }
