@@ -96,7 +96,8 @@ public enum Escaping {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
-            case "\\", "`", "*", "_", "[", "]", "|", "~", "#", "!", "(", ")", "{", "}":
+            // Parentheses and `!` need no escape: with `[` and `]` escaped no link or image can form.
+            case "\\", "`", "*", "_", "[", "]", "|", "~", "#":
                 out += "\\"
                 out.unicodeScalars.append(scalar)
             case "\n": out += "<br>"
