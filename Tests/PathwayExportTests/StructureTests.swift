@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import PathwayExport
 import PathwayModel
+import PathwayLanguage
 
 @Test func fhirBundleHasOnePlanAndOneActivityPerCodedStep() throws {
     let pathway = Fixtures.lung
@@ -135,4 +136,34 @@ import PathwayModel
     let svg = try renderer.render(dot: DOTExporter().export(Fixtures.lung))
     #expect(svg.contains("<svg"))
     #expect(svg.contains("Acute trust"))
+}
+
+/// Edge segments that pass through a shape other than the edge's own ends.
+func edgesCrossingShapes(_ pathway: Pathway) -> [String] {
+    let model = BPMNProcessModel(pathway)
+    let layout = BPMNLayout(model)
+    var ends: [String: (String, String)] = [:]
+    for f in model.flows { ends[f.id] = (f.source, f.target) }
+    for f in model.messageFlows { ends[f.id] = (f.source, f.target) }
+    var bad: [String] = []
+    for (id, points) in layout.edges.sorted(by: { $0.key < $1.key }) {
+        let (a, b) = ends[id] ?? ("", "")
+        for (p, q) in zip(points, points.dropFirst()) {
+            for (node, box) in layout.shapes where node != a && node != b {
+                let horizontal = p.y == q.y && p.y > box.y && p.y < box.bottom && min(p.x, q.x) < box.right && max(p.x, q.x) > box.x
+                let vertical = p.x == q.x && p.x > box.x && p.x < box.right && min(p.y, q.y) < box.bottom && max(p.y, q.y) > box.y
+                if horizontal || vertical { bad.append("\(id) crosses \(node)") }
+            }
+        }
+    }
+    return bad
+}
+
+@Test func bpmnEdgesNeverRunThroughShapes() {
+    #expect(edgesCrossingShapes(Fixtures.lung) == [])
+    for file in shippedPathwayFiles() {
+        let path = Golden.repositoryRoot.appendingPathComponent("Pathways").appendingPathComponent(file).path
+        guard let pathway = PathwayLoader().load(file: path).pathway else { continue }
+        #expect(edgesCrossingShapes(pathway) == [], "\(file)")
+    }
 }
