@@ -42,7 +42,7 @@ public struct PathwayLoader: Sendable {
         let pathway = loadFile(path, chain: [], rootFolder: rootFolder, state: &state)
         var diagnostics = state.diagnostics
         if let pathway { diagnostics += validate(pathway, skip: state.unvalidated[pathway.file]) }
-        return LoadResult(pathway: pathway, diagnostics: diagnostics.sortedBySource(), sources: state.sources)
+        return LoadResult(pathway: pathway.map(Self.resolvingConditions), diagnostics: diagnostics.sortedBySource(), sources: state.sources)
     }
 
     /// Loads and validates YAML text, reporting positions against `file`. Subpathways are
@@ -64,7 +64,23 @@ public struct PathwayLoader: Sendable {
         let pathway = build(source, chain: [canonical(file)], rootFolder: rootFolder, state: &state)
         var diagnostics = state.diagnostics
         if let pathway { diagnostics += validate(pathway, skip: state.unvalidated[pathway.file]) }
-        return LoadResult(pathway: pathway, diagnostics: diagnostics.sortedBySource(), sources: state.sources)
+        return LoadResult(pathway: pathway.map(Self.resolvingConditions), diagnostics: diagnostics.sortedBySource(), sources: state.sources)
+    }
+
+    /// Bare category values become text and numbers take the attribute's unit, so the simulator
+    /// compares like with like (`2 weeks` against days). Done after validation, which reports
+    /// on the conditions as written.
+    static func resolvingConditions(_ pathway: Pathway) -> Pathway {
+        var p = pathway
+        for s in p.steps.indices {
+            for b in p.steps[s].branches.indices {
+                if let condition = p.steps[s].branches[b].when {
+                    p.steps[s].branches[b].when = ConditionChecker.resolve(condition, attributes: p.attributes)
+                }
+            }
+        }
+        p.subpathways = p.subpathways.mapValues(resolvingConditions)
+        return p
     }
 
     private struct LoadState {
@@ -137,7 +153,7 @@ public struct PathwayLoader: Sendable {
                 continue
             }
             if chain.count >= limits.maxIncludeDepth {
-                state.diagnostics.append(.error("CP502", "subpathways are nested more than \(limits.maxIncludeDepth) files deep", at: at,
+                state.diagnostics.append(.error("CP502", "subpathways are nested more than \(limits.maxIncludeDepth) file\(limits.maxIncludeDepth == 1 ? "" : "s") deep", at: at,
                                                 help: "raise the limit with --max-include-depth if this is intended"))
                 continue
             }

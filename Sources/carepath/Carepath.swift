@@ -17,6 +17,7 @@ struct Carepath: ParsableCommand {
             DiffCommand.self,
             CompareCommand.self,
             ExportCommand.self,
+            ReportCommand.self,
         ]
     )
 }

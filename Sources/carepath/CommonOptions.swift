@@ -3,7 +3,7 @@ import Foundation
 import PathwayLanguage
 import PathwayModel
 
-/// Bounds on input, each with a flag to raise it (see Docs/limits.md).
+/// Bounds on input, each with a flag to raise it (see Docs/language.md, "Limits").
 struct LimitOptions: ParsableArguments {
     @Option(help: "Largest pathway file read, in bytes.")
     var maxFileBytes: Int = LanguageLimits().maxFileBytes
@@ -15,6 +15,10 @@ struct LimitOptions: ParsableArguments {
     var maxSteps: Int = LanguageLimits().maxSteps
     @Option(help: "Deepest chain of subpathway files.")
     var maxIncludeDepth: Int = LanguageLimits().maxIncludeDepth
+    @Option(help: "Longest condition expression, in characters.")
+    var maxExpressionLength: Int = LanguageLimits().maxExpressionLength
+    @Option(help: "Deepest nesting of a condition expression.")
+    var maxExpressionDepth: Int = LanguageLimits().maxExpressionDepth
     @Flag(help: "Let subpathway paths leave the pathway's folder.")
     var allowOutsideRoot = false
 
@@ -25,6 +29,8 @@ struct LimitOptions: ParsableArguments {
         limits.maxNodes = maxNodes
         limits.maxSteps = maxSteps
         limits.maxIncludeDepth = maxIncludeDepth
+        limits.maxExpressionLength = maxExpressionLength
+        limits.maxExpressionDepth = maxExpressionDepth
         return PathwayLoader(limits: limits, allowOutsideRoot: allowOutsideRoot)
     }
 }

@@ -73,7 +73,7 @@ struct PathwayBuilder {
         if let node = top["status"], let s = reader.text(node, "`status`") {
             if let parsed = PathwayStatus(rawValue: s.lowercased()) { status = parsed } else {
                 let hint = closestMatch(to: s, in: PathwayStatus.allCases.map(\.rawValue))
-                reader.error("CP301", "'\(s)' is not a status" + (hint.map { " — did you mean '\($0)'?" } ?? ""),
+                reader.error("CP303", "'\(s)' is not a status" + (hint.map { " — did you mean '\($0)'?" } ?? ""),
                              at: node.contentLocation, suggestion: hint, help: "use draft, active or retired")
             }
         }
@@ -372,15 +372,7 @@ struct PathwayBuilder {
         for entry in entries {
             // A badly written id is reported but kept, so references to it do not cascade.
             _ = reader.identifier(entry.key, "a step id", at: entry.keyLocation)
-            guard var step = buildStep(id: entry.key, at: entry.keyLocation, entry.value) else { continue }
-            // Bare category values become text and numbers take the attribute's unit, so the
-            // simulator compares like with like (`2 weeks` against days).
-            for b in step.branches.indices {
-                if let condition = step.branches[b].when {
-                    step.branches[b].when = ConditionChecker.resolve(condition, attributes: attributes)
-                }
-            }
-            result.append(step)
+            if let step = buildStep(id: entry.key, at: entry.keyLocation, entry.value) { result.append(step) }
         }
         return result
     }

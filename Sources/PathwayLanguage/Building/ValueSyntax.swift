@@ -104,7 +104,7 @@ public enum ValueSyntax {
                 case .success(let x): v = x
                 case .failure(let message): return .failure(message)
                 }
-                guard let w = probability(weightText) else {
+                guard let w = probability(weightText), w >= 0 else {
                     return .failure("'\(weightText.trimmed)' is not a weight; write a number such as 0.5 or 50%")
                 }
                 points.append(EmpiricalPoint(value: v, weight: w))

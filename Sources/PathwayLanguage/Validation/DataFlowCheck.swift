@@ -167,7 +167,7 @@ enum DataFlowCheck {
                     let who = current == j ? "" : " on the way to '\(target.id)'"
                     return .error("CP402", "step '\(target.id)' requires '\(item.name)', but it is lost at the handoff from '\(a.id)' (\(fromOrg)) to '\(b.id)' (\(toOrg))\(who): the handoff's `sends` list leaves it out",
                                   at: item.location,
-                                  notes: [DiagnosticNote("the handoff is here; it sends: \((a.handoff?.sends ?? []).joined(separator: ", "))",
+                                  notes: [DiagnosticNote("the handoff is here; it sends \((a.handoff?.sends ?? []).isEmpty ? "nothing" : (a.handoff?.sends ?? []).joined(separator: ", "))",
                                                          at: a.handoff?.fieldLocations["sends"] ?? a.handoff?.location ?? a.location)],
                                   suggestion: "add '\(item.name)' to the `sends` list of the handoff from '\(a.id)'",
                                   help: "care fails at handoffs when the receiving team lacks the data it needs; send '\(item.name)' with the patient")

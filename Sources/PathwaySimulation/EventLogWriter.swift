@@ -1,0 +1,218 @@
+import PathwayModel
+
+/// Streams one replication's events as a process-mining log: CSV, XES (IEEE 1849) or OCEL 2.0
+/// JSON. Bytes go to `write` in chunks of about 64 KB, so the log is never held in memory
+/// (XES keeps only the traces of patients still in the pathway, since a trace is written whole).
+///
+/// Case identity is the patient's synthetic NHS number, the same in every organisation.
+/// Time 0 of the simulation is written as Monday 1 January 2024, 00:00 UTC.
+public struct EventLogWriter: SimulationEventSink {
+    /// The file formats.
+    public enum Format: String, Sendable, CaseIterable {
+        case csv
+        case xes
+        case ocel = "jsonocel"
+
+        /// The format a file name implies by its extension, if any.
+        public init?(fileName: String) {
+            let lower = fileName.lowercased()
+            if lower.hasSuffix(".csv") { self = .csv } else if lower.hasSuffix(".xes") { self = .xes } else if lower.hasSuffix(".jsonocel") || lower.hasSuffix(".ocel.json") {
+                self = .ocel
+            } else { return nil }
+        }
+    }
+
+    private let format: Format
+    private let model: CompiledPathway
+    private let replication: Int
+    private let write: ([UInt8]) -> Void
+    private var buffer: [UInt8] = []
+    private var traces: [Int: [UInt8]] = [:]
+    private var eventCount = 0
+    private var patientsSeen = 0
+    /// Events written so far.
+    public var events: Int { eventCount }
+
+    /// A writer for replication `replication`'s events, sending bytes to `write`.
+    public init(format: Format, model: CompiledPathway, replication: Int = 0, write: @escaping ([UInt8]) -> Void) {
+        self.format = format
+        self.model = model
+        self.replication = replication
+        self.write = write
+        buffer.reserveCapacity(1 << 16)
+        header()
+    }
+
+    /// Always true.
+    public var isRecording: Bool { true }
+
+    private var activityNames: [String] { model.stepTitles }
+
+    private mutating func header() {
+        switch format {
+        case .csv:
+            emit("case_id,activity,lifecycle,timestamp,organisation,resource,step_id\n")
+        case .xes:
+            emit("""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <log xes.version="1849-2016" xes.features="" xmlns="http://www.xes-standard.org/">
+            <extension name="Concept" prefix="concept" uri="http://www.xes-standard.org/concept.xesext"/>
+            <extension name="Time" prefix="time" uri="http://www.xes-standard.org/time.xesext"/>
+            <extension name="Lifecycle" prefix="lifecycle" uri="http://www.xes-standard.org/lifecycle.xesext"/>
+            <extension name="Organizational" prefix="org" uri="http://www.xes-standard.org/org.xesext"/>
+            <global scope="trace"><string key="concept:name" value="UNKNOWN"/></global>
+            <global scope="event"><string key="concept:name" value="UNKNOWN"/><string key="lifecycle:transition" value="complete"/><date key="time:timestamp" value="2024-01-01T00:00:00.000+00:00"/></global>
+            <classifier name="Activity" keys="concept:name"/>
+            <classifier name="Activity and lifecycle" keys="concept:name lifecycle:transition"/>
+            <string key="concept:name" value="\(xml(model.title))"/>
+
+            """)
+        case .ocel:
+            emit("{\n  \"objectTypes\": [\n")
+            emit("    {\"name\": \"patient\", \"attributes\": [{\"name\": \"nhs_number\", \"type\": \"string\"}]},\n")
+            emit("    {\"name\": \"organisation\", \"attributes\": [{\"name\": \"name\", \"type\": \"string\"}]}\n  ],\n")
+            emit("  \"eventTypes\": [\n")
+            var names: [String] = []
+            for (s, step) in model.steps.enumerated() where step.logged && !names.contains(activityNames[s]) {
+                names.append(activityNames[s])
+            }
+            for (i, name) in names.enumerated() {
+                emit("    {\"name\": \(JSONWriter.quoted(name)), \"attributes\": [{\"name\": \"lifecycle\", \"type\": \"string\"}, {\"name\": \"resource\", \"type\": \"string\"}, {\"name\": \"step\", \"type\": \"string\"}]}")
+                emit(i == names.count - 1 ? "\n" : ",\n")
+            }
+            emit("  ],\n  \"events\": [")
+        }
+    }
+
+    /// Records a new patient.
+    public mutating func patientArrived(_ patient: Int, at minutes: Double) {
+        patientsSeen = max(patientsSeen, patient + 1)
+        if format == .xes {
+            var trace: [UInt8] = []
+            let nhs = NHSNumber.synthetic(replication: replication, patient: patient)
+            trace.append(contentsOf: "<trace><string key=\"concept:name\" value=\"\(nhs)\"/><string key=\"nhs_number\" value=\"\(nhs)\"/>\n".utf8)
+            traces[patient] = trace
+        }
+    }
+
+    /// Records a step starting or completing.
+    public mutating func step(_ step: Int, lifecycle: Lifecycle, patient: Int, at minutes: Double,
+                              organisation: Int, resource: Int) {
+        eventCount += 1
+        let nhs = NHSNumber.synthetic(replication: replication, patient: patient)
+        let activity = activityNames[step]
+        let org = organisation >= 0 ? model.organisationIds[organisation] : ""
+        let res = resource >= 0 ? model.resourceIds[resource] : ""
+        let phase = lifecycle == .start ? "start" : "complete"
+        switch format {
+        case .csv:
+            emit("\(nhs),\(csvCell(activity)),\(phase),\(timestamp(minutes, zone: "Z")),\(csvCell(org)),\(csvCell(res)),\(csvCell(model.stepIds[step]))\n")
+        case .xes:
+            var line = "<event><string key=\"concept:name\" value=\"\(xml(activity))\"/>"
+            line += "<string key=\"lifecycle:transition\" value=\"\(phase)\"/>"
+            line += "<date key=\"time:timestamp\" value=\"\(timestamp(minutes, zone: "+00:00"))\"/>"
+            if !org.isEmpty { line += "<string key=\"org:group\" value=\"\(xml(org))\"/>" }
+            if !res.isEmpty { line += "<string key=\"org:resource\" value=\"\(xml(res))\"/>" }
+            line += "<string key=\"step\" value=\"\(xml(model.stepIds[step]))\"/></event>\n"
+            traces[patient, default: []].append(contentsOf: line.utf8)
+        case .ocel:
+            var line = eventCount == 1 ? "\n    " : ",\n    "
+            line += "{\"id\": \"e\(eventCount)\", \"type\": \(JSONWriter.quoted(activity)), \"time\": \"\(timestamp(minutes, zone: "Z"))\", "
+            line += "\"attributes\": [{\"name\": \"lifecycle\", \"value\": \"\(phase)\"}"
+            if !res.isEmpty { line += ", {\"name\": \"resource\", \"value\": \(JSONWriter.quoted(res))}" }
+            line += ", {\"name\": \"step\", \"value\": \(JSONWriter.quoted(model.stepIds[step]))}], "
+            line += "\"relationships\": [{\"objectId\": \"patient-\(nhs)\", \"qualifier\": \"patient\"}"
+            if !org.isEmpty { line += ", {\"objectId\": \(JSONWriter.quoted("organisation-" + org)), \"qualifier\": \"organisation\"}" }
+            line += "]}"
+            emit(line)
+        }
+    }
+
+    /// Closes a patient's trace (XES writes it now).
+    public mutating func patientFinished(_ patient: Int, at minutes: Double) {
+        guard format == .xes, let trace = traces.removeValue(forKey: patient) else { return }
+        buffer.append(contentsOf: trace)
+        emit("</trace>\n")
+    }
+
+    /// Writes what is left (open traces, the object list, closing brackets) and flushes.
+    public mutating func finish() {
+        switch format {
+        case .csv:
+            break
+        case .xes:
+            for patient in traces.keys.sorted() {
+                if let trace = traces[patient] {
+                    buffer.append(contentsOf: trace)
+                    emit("</trace>\n")
+                }
+            }
+            traces = [:]
+            emit("</log>\n")
+        case .ocel:
+            emit("\n  ],\n  \"objects\": [")
+            for patient in 0..<patientsSeen {
+                let nhs = NHSNumber.synthetic(replication: replication, patient: patient)
+                emit(patient == 0 ? "\n    " : ",\n    ")
+                emit("{\"id\": \"patient-\(nhs)\", \"type\": \"patient\", \"attributes\": [{\"name\": \"nhs_number\", \"time\": \"1970-01-01T00:00:00Z\", \"value\": \"\(nhs)\"}]}")
+            }
+            for (i, org) in model.organisationIds.enumerated() {
+                emit(patientsSeen == 0 && i == 0 ? "\n    " : ",\n    ")
+                emit("{\"id\": \(JSONWriter.quoted("organisation-" + org)), \"type\": \"organisation\", \"attributes\": [{\"name\": \"name\", \"time\": \"1970-01-01T00:00:00Z\", \"value\": \(JSONWriter.quoted(model.organisationNames[i]))}]}")
+            }
+            emit("\n  ]\n}\n")
+        }
+        flush()
+    }
+
+    private mutating func emit(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 60_000 { flush() }
+    }
+
+    private mutating func flush() {
+        guard !buffer.isEmpty else { return }
+        write(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func xml(_ text: String) -> String {
+        var out = ""
+        for ch in text {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            default: out.append(ch)
+            }
+        }
+        return out
+    }
+
+    /// ISO 8601 with milliseconds, counting from Monday 2024-01-01 00:00 UTC.
+    private func timestamp(_ minutes: Double, zone: String) -> String {
+        let totalMillis = Int((minutes * 60_000).rounded())
+        let millis = totalMillis % 1000
+        let totalSeconds = totalMillis / 1000
+        let second = totalSeconds % 60, minute = (totalSeconds / 60) % 60, hour = (totalSeconds / 3600) % 24
+        let (y, m, d) = EventLogWriter.civilDate(daysSince2024: totalSeconds / 86_400)
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let ms = millis < 10 ? "00\(millis)" : (millis < 100 ? "0\(millis)" : "\(millis)")
+        return "\(y)-\(two(m))-\(two(d))T\(two(hour)):\(two(minute)):\(two(second)).\(ms)\(zone)"
+    }
+
+    /// Year, month, day of a day count from 2024-01-01 (Howard Hinnant's civil-from-days).
+    static func civilDate(daysSince2024: Int) -> (Int, Int, Int) {
+        let z = daysSince2024 + 19_723 + 719_468 // days from 1970-01-01, shifted to 0000-03-01
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+}

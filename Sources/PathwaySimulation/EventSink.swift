@@ -1,0 +1,38 @@
+/// Where in a step's life an event-log entry falls.
+public enum Lifecycle: UInt8, Sendable {
+    /// Work on the step starts (the patient has the resource, or the sitting has begun).
+    case start
+    /// The step is complete (for instant steps such as decisions, the only entry).
+    case complete
+}
+
+/// Receives the events of one replication as they happen, to write an event log or to check
+/// behaviour in tests. The engine is generic over its sink, so a sink that records nothing costs
+/// nothing.
+public protocol SimulationEventSink {
+    /// Whether the engine should report events at all.
+    var isRecording: Bool { get }
+    /// A patient (numbered from 0 in arrival order within the replication) arrives.
+    mutating func patientArrived(_ patient: Int, at minutes: Double)
+    /// A patient's step starts or completes. `organisation` and `resource` index the compiled
+    /// pathway's `organisationIds` and `resourceIds` (-1: none).
+    mutating func step(_ step: Int, lifecycle: Lifecycle, patient: Int, at minutes: Double,
+                       organisation: Int, resource: Int)
+    /// A patient's journey is over.
+    mutating func patientFinished(_ patient: Int, at minutes: Double)
+}
+
+/// A sink that records nothing; the engine's calls to it compile away.
+public struct NoEventSink: SimulationEventSink {
+    /// Creates the sink.
+    public init() {}
+    /// Always false.
+    public var isRecording: Bool { false }
+    /// Does nothing.
+    @inline(__always) public mutating func patientArrived(_ patient: Int, at minutes: Double) {}
+    /// Does nothing.
+    @inline(__always) public mutating func step(_ step: Int, lifecycle: Lifecycle, patient: Int, at minutes: Double,
+                                                organisation: Int, resource: Int) {}
+    /// Does nothing.
+    @inline(__always) public mutating func patientFinished(_ patient: Int, at minutes: Double) {}
+}

@@ -1,0 +1,91 @@
+import PathwayModel
+
+/// A resource's weekly opening windows as sorted, merged minute intervals within a week.
+///
+/// Simulation time 0 is Monday 00:00, so minute `t` of the run falls at `t mod 10080` of the
+/// week. An empty calendar is never open; `alwaysOpen` short-cuts every query.
+struct OpeningHours: Sendable {
+    static let week = 10_080.0
+
+    /// Disjoint `[start, end)` intervals within one week, in order.
+    private(set) var intervals: ContiguousArray<(start: Double, end: Double)> = []
+    private(set) var alwaysOpen: Bool
+    /// Open minutes in a whole week.
+    private(set) var openPerWeek: Double
+
+    init(_ calendar: OpeningCalendar?) {
+        guard let calendar else {
+            alwaysOpen = true
+            openPerWeek = OpeningHours.week
+            return
+        }
+        var minutes = [Bool](repeating: false, count: 7 * 1440)
+        for window in calendar.windows {
+            let opens = max(0, min(1440, window.opens)), closes = max(0, min(1440, window.closes))
+            for day in window.days where closes > opens {
+                for m in opens..<closes { minutes[day.rawValue * 1440 + m] = true }
+            }
+        }
+        var list: ContiguousArray<(start: Double, end: Double)> = []
+        var m = 0
+        while m < minutes.count {
+            if minutes[m] {
+                let start = m
+                while m < minutes.count && minutes[m] { m += 1 }
+                list.append((Double(start), Double(m)))
+            } else {
+                m += 1
+            }
+        }
+        intervals = list
+        openPerWeek = list.reduce(0) { $0 + ($1.end - $1.start) }
+        alwaysOpen = openPerWeek >= OpeningHours.week
+    }
+
+    /// Whether the resource may start work at `time`.
+    @inline(__always)
+    func isOpen(_ time: Double) -> Bool {
+        if alwaysOpen { return true }
+        let weekStart = (time / OpeningHours.week).rounded(.down) * OpeningHours.week
+        let w = time - weekStart
+        for interval in intervals where w < interval.end {
+            return w >= interval.start
+        }
+        return false
+    }
+
+    /// The first moment at or after `time` when the resource is open (nil if it never opens).
+    func nextOpening(after time: Double) -> Double? {
+        if alwaysOpen { return time }
+        guard let first = intervals.first else { return nil }
+        let weekStart = (time / OpeningHours.week).rounded(.down) * OpeningHours.week
+        let w = time - weekStart
+        for interval in intervals where w < interval.end {
+            return w >= interval.start ? time : weekStart + interval.start
+        }
+        return weekStart + OpeningHours.week + first.start
+    }
+
+    /// Open minutes between `from` and `to`.
+    func openMinutes(from: Double, to: Double) -> Double {
+        guard to > from else { return 0 }
+        if alwaysOpen { return to - from }
+        return openBefore(to) - openBefore(from)
+    }
+
+    /// Open minutes between time 0 and `time`.
+    private func openBefore(_ time: Double) -> Double {
+        let weeks = (time / OpeningHours.week).rounded(.down)
+        let w = time - weeks * OpeningHours.week
+        var total = weeks * openPerWeek
+        for interval in intervals {
+            if w <= interval.start { break }
+            total += min(w, interval.end) - interval.start
+        }
+        return total
+    }
+
+    /// The first minute of the week the resource opens (0 when always open): meetings with
+    /// `every` sit at that moment of their cycle.
+    var firstOpening: Double { alwaysOpen ? 0 : (intervals.first?.start ?? 0) }
+}

@@ -1,2 +1,0 @@
-import PathwayModel
-// The simulator lives here (issue 3).

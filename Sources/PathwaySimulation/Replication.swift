@@ -1,0 +1,610 @@
+/// One replication of a compiled pathway: the discrete-event loop and its state.
+///
+/// Every piece of state is a flat array of numbers indexed by patient slot, step or resource;
+/// patient slots are reused once a journey ends, so memory follows the number of patients in
+/// the pathway at once, not the number simulated.
+struct Replication<Sink: SimulationEventSink> {
+    let model: CompiledPathway
+    let length: RunLength
+    let warmup: Double
+    let drainLimit: Double
+    var sink: Sink
+    var progress: (@Sendable (Int) -> Void)?
+
+    private var calendar = EventCalendar()
+    private var arrivalStream: RandomStream
+    private var workStream: RandomStream
+    private var now = 0.0
+
+    // Patients, by slot.
+    private var freeSlots: ContiguousArray<Int32> = []
+    private var slotCount = 0
+    private var patientNumber = FlatBuffer<Int>(repeating: 0, count: 0)
+    private var arrivalTime = FlatBuffer<Double>(repeating: 0, count: 0)
+    private var liveTokens = FlatBuffer<Int32>(repeating: 0, count: 0)
+    private var counted = FlatBuffer<Bool>(repeating: false, count: 0)
+    private var attributes = FlatBuffer<Double>(repeating: 0, count: 0)
+    private var clockStart = FlatBuffer<Double>(repeating: 0, count: 0)
+    private var clocksStarted = FlatBuffer<UInt64>(repeating: 0, count: 0)
+    private var clocksStopped = FlatBuffer<UInt64>(repeating: 0, count: 0)
+    private var joinCounters = FlatBuffer<Int32>(repeating: 0, count: 0)
+    private let attributeCount: Int
+    private let targetCount: Int
+    private let joinCount: Int
+
+    // Resources.
+    private var busy: FlatBuffer<Int32>
+    private var lines: [WaitingLine]
+    private var openingScheduled: FlatBuffer<Bool>
+    private var lastChange: FlatBuffer<Double>
+
+    // Hot tallies, copied into `tally` when the run ends.
+    private let stepVisits: FlatBuffer<Int>
+    private let stepWaits: FlatBuffer<Int>
+    private let stepWaitMinutes: FlatBuffer<Double>
+    private let resourceBusy: FlatBuffer<Double>
+    private let resourceQueueArea: FlatBuffer<Double>
+    private let handoffs: FlatBuffer<Int>
+    private let handoffMinutes: FlatBuffer<Double>
+    private let outcomes: FlatBuffer<Int>
+    private let targetMeasured: FlatBuffer<Int>
+    private let targetMet: FlatBuffer<Int>
+    private let targetMinutes: FlatBuffer<Double>
+    private let targetUnstopped: FlatBuffer<Int>
+
+    // Arrivals and the observation window.
+    private var arrivals = 0
+    private var arrivalsStopped = false
+    private var inWindow = false
+    private var windowClosed = false
+    private var inPathway = 0
+    private var inPathwayChanged = 0.0
+    private let maxArrivalRate: Double
+    private let homogeneous: Bool
+
+    private(set) var tally = ReplicationTally()
+
+    init(model: CompiledPathway, length: RunLength, warmupMinutes: Double, drainLimitMinutes: Double,
+         seed: UInt64, replication: Int, sink: Sink) {
+        self.model = model
+        self.length = length
+        self.warmup = model.cohortSize != nil ? 0 : max(0, warmupMinutes)
+        self.drainLimit = drainLimitMinutes
+        self.sink = sink
+        arrivalStream = RandomStream(seed: seed, replication: replication, purpose: 1)
+        workStream = RandomStream(seed: seed, replication: replication, purpose: 2)
+        attributeCount = model.attributeSamplers.count
+        targetCount = model.targetIds.count
+        joinCount = model.joinCount
+        let resources = model.resourceIds.count
+        busy = FlatBuffer(repeating: 0, count: resources)
+        lines = model.resourcePriorityAttribute.map { WaitingLine(byPriority: $0 >= 0) }
+        openingScheduled = FlatBuffer(repeating: false, count: resources)
+        lastChange = FlatBuffer(repeating: 0, count: resources)
+        let steps = model.steps.count, orgs = model.organisationIds.count
+        stepVisits = FlatBuffer(repeating: 0, count: steps)
+        stepWaits = FlatBuffer(repeating: 0, count: steps)
+        stepWaitMinutes = FlatBuffer(repeating: 0, count: steps)
+        resourceBusy = FlatBuffer(repeating: 0, count: resources)
+        resourceQueueArea = FlatBuffer(repeating: 0, count: resources)
+        handoffs = FlatBuffer(repeating: 0, count: orgs * orgs)
+        handoffMinutes = FlatBuffer(repeating: 0, count: orgs * orgs)
+        outcomes = FlatBuffer(repeating: 0, count: model.outcomeNames.count)
+        targetMeasured = FlatBuffer(repeating: 0, count: targetCount)
+        targetMet = FlatBuffer(repeating: 0, count: targetCount)
+        targetMinutes = FlatBuffer(repeating: 0, count: targetCount)
+        targetUnstopped = FlatBuffer(repeating: 0, count: targetCount)
+        maxArrivalRate = model.arrivalRatePerMinute.max() ?? 0
+        homogeneous = Set(model.arrivalRatePerMinute).count <= 1
+        tally.resourceOpenMinutes = Array(repeating: 0, count: resources)
+    }
+
+    // MARK: - The loop
+
+    /// Runs the replication to the end and returns its tallies.
+    mutating func run() -> ReplicationTally {
+        if warmup > 0 {
+            calendar.schedule(.warmupEnds, at: warmup)
+        } else {
+            openWindow()
+        }
+        if case .days(let days) = length {
+            calendar.schedule(.windowCloses, at: warmup + days * 1440)
+        }
+        scheduleFirstArrival()
+        var events = 0
+        var drainEnd = Double.infinity
+        while let event = calendar.next() {
+            now = event.time
+            events &+= 1
+            if now > drainEnd { break }
+            switch event.kind {
+            case .arrival:
+                arrive()
+            case .enterStep:
+                enter(event.patient, event.step)
+            case .sitting:
+                beginWork(event.patient, event.step, entered: now)
+            case .workDone:
+                workDone(event.patient, event.step)
+            case .resultReady:
+                leave(event.patient, event.step)
+            case .resourceOpens:
+                let r = Int(event.step)
+                openingScheduled[r] = false
+                serveQueue(r, force: true)
+            case .warmupEnds:
+                openWindow()
+            case .windowCloses:
+                closeWindow()
+                arrivalsStopped = true
+            }
+            if windowClosed && drainEnd == .infinity { drainEnd = now + drainLimit }
+        }
+        if !windowClosed { closeWindow() }
+        tally.events = events
+        tally.arrivals = arrivals
+        tally.stepVisits = stepVisits.array()
+        tally.stepWaits = stepWaits.array()
+        tally.stepWaitMinutes = stepWaitMinutes.array()
+        tally.resourceBusy = resourceBusy.array()
+        tally.resourceQueueArea = resourceQueueArea.array()
+        tally.handoffs = handoffs.array()
+        tally.handoffMinutes = handoffMinutes.array()
+        tally.outcomes = outcomes.array()
+        tally.targetMeasured = targetMeasured.array()
+        tally.targetMet = targetMet.array()
+        tally.targetMinutes = targetMinutes.array()
+        tally.targetUnstopped = targetUnstopped.array()
+        for buffer in [stepVisits, stepWaits, handoffs, outcomes, targetMeasured, targetMet, targetUnstopped] { buffer.free() }
+        for buffer in [stepWaitMinutes, resourceBusy, resourceQueueArea, handoffMinutes, targetMinutes, arrivalTime,
+                       attributes, clockStart, lastChange] { buffer.free() }
+        patientNumber.free()
+        liveTokens.free()
+        counted.free()
+        clocksStarted.free()
+        clocksStopped.free()
+        joinCounters.free()
+        busy.free()
+        openingScheduled.free()
+        return tally
+    }
+
+    // MARK: - Arrivals
+
+    private mutating func scheduleFirstArrival() {
+        if let cohort = model.cohortSize {
+            let size: Int
+            if case .patients(let n) = length { size = n } else { size = cohort }
+            if size > 0 { calendar.schedule(.arrival, at: 0) }
+            return
+        }
+        if let t = nextArrival(after: 0) { calendar.schedule(.arrival, at: t) }
+    }
+
+    /// The next Poisson arrival after `time` (thinning when the rate varies by weekday).
+    private mutating func nextArrival(after time: Double) -> Double? {
+        guard maxArrivalRate > 0 else { return nil }
+        var t = time
+        if homogeneous { return t + arrivalStream.standardExponential() / maxArrivalRate }
+        for _ in 0..<1_000_000 {
+            t += arrivalStream.standardExponential() / maxArrivalRate
+            let day = Int((t / 1440).rounded(.down)) % 7
+            if arrivalStream.uniform() * maxArrivalRate < model.arrivalRatePerMinute[day] { return t }
+        }
+        return nil
+    }
+
+    private mutating func arrive() {
+        guard !arrivalsStopped else { return }
+        let number = arrivals
+        arrivals += 1
+        let isCounted = now >= warmup && !arrivalsStopped
+        let p = newPatient(number: number, counted: isCounted)
+        if isCounted { tally.patients += 1 }
+        if let progress, arrivals & 0xFFFF == 0 { progress(arrivals) }
+        // Schedule the next arrival before this patient moves, so its sequence number is fixed.
+        switch length {
+        case .patients(let n):
+            if tally.patients >= n {
+                arrivalsStopped = true
+                if model.cohortSize == nil { closeWindow() }
+            }
+        case .days:
+            break
+        }
+        if !arrivalsStopped {
+            if let cohort = model.cohortSize {
+                let size: Int
+                if case .patients(let n) = length { size = n } else { size = cohort }
+                if arrivals < size { calendar.schedule(.arrival, at: now) } else { arrivalsStopped = true }
+            } else if let t = nextArrival(after: now) {
+                calendar.schedule(.arrival, at: t)
+            }
+        }
+        if sink.isRecording { sink.patientArrived(number, at: now) }
+        enter(p, model.start)
+    }
+
+    private mutating func newPatient(number: Int, counted isCounted: Bool) -> Int32 {
+        let p: Int32
+        if let slot = freeSlots.popLast() {
+            p = slot
+            let i = Int(p)
+            patientNumber[i] = number
+            arrivalTime[i] = now
+            liveTokens[i] = 1
+            counted[i] = isCounted
+            clocksStarted[i] = 0
+            clocksStopped[i] = 0
+        } else {
+            p = Int32(slotCount)
+            slotCount += 1
+            patientNumber.append(number)
+            arrivalTime.append(now)
+            liveTokens.append(1)
+            counted.append(isCounted)
+            clocksStarted.append(0)
+            clocksStopped.append(0)
+            for _ in 0..<attributeCount { attributes.append(0) }
+            for _ in 0..<targetCount { clockStart.append(0) }
+            for _ in 0..<joinCount { joinCounters.append(0) }
+        }
+        let base = Int(p) * attributeCount
+        for k in 0..<attributeCount {
+            attributes[base + k] = sampleAttribute(model.attributeSamplers[k])
+        }
+        let jbase = Int(p) * joinCount
+        for k in 0..<joinCount { joinCounters[jbase + k] = 0 }
+        changeInPathway(by: 1)
+        return p
+    }
+
+    private mutating func sampleAttribute(_ a: AttributeSampler) -> Double {
+        switch a.kind {
+        case .integer:
+            return min(a.maximum, max(a.minimum, model.sampler.sample(a.distribution, &arrivalStream).rounded()))
+        case .number:
+            return min(a.maximum, max(a.minimum, model.sampler.sample(a.distribution, &arrivalStream)))
+        case .boolean:
+            return arrivalStream.uniform() < a.probability ? 1 : 0
+        case .category:
+            return model.sampler.sample(a.distribution, &arrivalStream)
+        }
+    }
+
+    // MARK: - Moving through steps
+
+    /// A token of patient `p` enters step `first`; instant steps are followed in a loop until the
+    /// token has to wait for something.
+    private mutating func enter(_ p: Int32, _ first: Int32) {
+        var s = first
+        let pi = Int(p)
+        while true {
+            let step = model.steps[Int(s)]
+            if step.joinSlot >= 0 {
+                let c = pi * joinCount + Int(step.joinSlot)
+                joinCounters[c] += 1
+                if joinCounters[c] < step.joinExpected {
+                    liveTokens[pi] -= 1
+                    return
+                }
+                joinCounters[c] = 0
+            }
+            if step.touchesTargets { runClocks(pi, s) }
+            if counted[pi] { stepVisits[Int(s)] += 1 }
+            let next: Int32
+            switch step.behaviour {
+            case .pass:
+                next = step.next
+            case .decision:
+                logInstant(pi, s, step)
+                next = choose(pi, step)
+            case .parallel:
+                logInstant(pi, s, step)
+                let first = Int(step.firstOut)
+                for k in 1..<max(1, Int(step.outCount)) {
+                    liveTokens[pi] += 1
+                    let path = model.paths[first + k]
+                    // Nested splits recurse; every path ends its instant run at some work step.
+                    if transition(p, from: s, step, to: path) { enter(p, path) }
+                }
+                next = step.outCount > 0 ? model.paths[first] : -1
+            case .end:
+                logInstant(pi, s, step)
+                if counted[pi] { outcomes[Int(step.outcome)] += 1 }
+                liveTokens[pi] -= 1
+                if liveTokens[pi] == 0 { finish(p) }
+                return
+            case .work:
+                if step.resource < 0 && step.duration < 0 && step.resultAfter < 0 && step.meeting < 0 {
+                    // Nothing to wait for: an instant step.
+                    if counted[pi] { stepWaits[Int(s)] += 1 }
+                    logInstant(pi, s, step)
+                    next = step.next
+                } else {
+                    if step.meeting >= 0 {
+                        let meeting = model.meetings[Int(step.meeting)]
+                        let cycles = ((now - meeting.offset) / meeting.every).rounded(.up)
+                        let sitting = max(now, meeting.offset + cycles * meeting.every)
+                        if sitting > now {
+                            if counted[pi] { stepWaitMinutes[Int(s)] += sitting - now }
+                            calendar.schedule(.sitting, at: sitting, step: s, patient: p)
+                            return
+                        }
+                    }
+                    beginWork(p, s, entered: now)
+                    return
+                }
+            }
+            guard next >= 0 else {
+                // A dead end (validation reports these): the token stops here.
+                liveTokens[pi] -= 1
+                if liveTokens[pi] == 0 { finish(p) }
+                return
+            }
+            if !transition(p, from: s, step, to: next) { return }
+            s = next
+        }
+    }
+
+    /// Moves a token from step `from` to `to`. Returns true when it may enter `to` now; false when
+    /// a handoff delay was scheduled instead.
+    @inline(__always)
+    private mutating func transition(_ p: Int32, from: Int32, _ step: CompiledStep, to: Int32) -> Bool {
+        let target = model.steps[Int(to)]
+        let a = step.organisation, b = target.organisation
+        guard a >= 0, b >= 0, a != b, target.namesOrganisation else { return true }
+        let delay = step.handoffDelay >= 0 ? model.sampler.duration(step.handoffDelay, &workStream) : 0
+        if counted[Int(p)] {
+            let pair = Int(a) * model.organisationIds.count + Int(b)
+            handoffs[pair] += 1
+            handoffMinutes[pair] += delay
+        }
+        if delay > 0 {
+            calendar.schedule(.enterStep, at: now + delay, step: to, patient: p)
+            return false
+        }
+        return true
+    }
+
+    private mutating func choose(_ pi: Int, _ step: CompiledStep) -> Int32 {
+        let first = Int(step.firstOut), end = first + Int(step.outCount)
+        var drawn = false
+        var u = 0.0
+        var cumulative = 0.0
+        var fallback: Int32 = -1
+        var i = first
+        while i < end {
+            let b = model.branches[i]
+            i += 1
+            if b.otherwise {
+                fallback = b.to
+                continue
+            }
+            if b.condition >= 0 {
+                if !holds(b.condition, pi) { continue }
+                if b.probability < 0 || workStream.uniform() < b.probability { return b.to }
+                continue
+            }
+            if b.probability >= 0 {
+                if !drawn {
+                    u = workStream.uniform()
+                    drawn = true
+                }
+                cumulative += b.probability
+                if u < cumulative { return b.to }
+                continue
+            }
+            return b.to
+        }
+        return fallback >= 0 ? fallback : (end > first ? model.branches[end - 1].to : -1)
+    }
+
+    private func holds(_ condition: Int32, _ pi: Int) -> Bool {
+        let c = model.conditions[Int(condition)]
+        // Capture plain locals only: a closure capturing `self` would copy the whole engine.
+        let values = UnsafeBufferPointer(start: attributes.base, count: attributes.count)
+        let base = pi * attributeCount
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, c.maxDepth + 1)) { stack in
+            c.evaluate(values, base: base, stack: stack)
+        }
+    }
+
+    // MARK: - Work, resources and calendars
+
+    private mutating func beginWork(_ p: Int32, _ s: Int32, entered: Double) {
+        let step = model.steps[Int(s)]
+        let r = Int(step.resource)
+        if r < 0 {
+            if counted[Int(p)] { stepWaits[Int(s)] += 1 }
+            startWork(p, s, step)
+            return
+        }
+        if busy[r] < model.resourceCapacity[r] && lines[r].isEmpty && model.resourceHours[r].isOpen(now) {
+            seize(r)
+            if counted[Int(p)] { stepWaits[Int(s)] += 1 }
+            startWork(p, s, step)
+            return
+        }
+        noteChange(r)
+        let attribute = model.resourcePriorityAttribute[r]
+        var key = 0.0
+        if attribute >= 0 {
+            key = attributes[Int(p) * attributeCount + Int(attribute)]
+            if model.resourcePriorityIsCategory[r] { key = -key }
+        }
+        lines[r].push(patient: p, step: s, entered: entered, key: key)
+        scheduleOpeningIfClosed(r)
+    }
+
+    @inline(__always)
+    private mutating func seize(_ r: Int) {
+        noteChange(r)
+        busy[r] += 1
+    }
+
+    private mutating func startWork(_ p: Int32, _ s: Int32, _ step: CompiledStep) {
+        if sink.isRecording { log(Int(p), s, step, .start) }
+        let d = step.duration >= 0 ? model.sampler.duration(step.duration, &workStream) : 0
+        if step.resource < 0 && step.resultAfter >= 0 {
+            // Nothing to release when the work ends: one event for work and result together.
+            let r = model.sampler.duration(step.resultAfter, &workStream)
+            if sink.isRecording { log(Int(p), s, step, .complete, at: now + d) }
+            calendar.schedule(.resultReady, at: now + d + r, step: s, patient: p)
+            return
+        }
+        calendar.schedule(.workDone, at: now + d, step: s, patient: p)
+    }
+
+    private mutating func workDone(_ p: Int32, _ s: Int32) {
+        let step = model.steps[Int(s)]
+        if sink.isRecording { log(Int(p), s, step, .complete) }
+        let r = Int(step.resource)
+        if r >= 0 {
+            noteChange(r)
+            busy[r] -= 1
+            serveQueue(r, force: false)
+        }
+        if step.resultAfter >= 0 {
+            let d = model.sampler.duration(step.resultAfter, &workStream)
+            if d > 0 {
+                calendar.schedule(.resultReady, at: now + d, step: s, patient: p)
+                return
+            }
+        }
+        leave(p, s)
+    }
+
+    /// The token leaves step `s` (work and any result done) for its next step.
+    private mutating func leave(_ p: Int32, _ s: Int32) {
+        let step = model.steps[Int(s)]
+        let next = step.next
+        guard next >= 0 else {
+            liveTokens[Int(p)] -= 1
+            if liveTokens[Int(p)] == 0 { finish(p) }
+            return
+        }
+        if transition(p, from: s, step, to: next) { enter(p, next) }
+    }
+
+    /// Starts queued work while servers are free and the resource is open. `force` trusts that
+    /// the resource has just opened (the opening event), whatever rounding says.
+    private mutating func serveQueue(_ r: Int, force: Bool) {
+        guard !lines[r].isEmpty else { return }
+        if !force && !model.resourceHours[r].isOpen(now) {
+            scheduleOpeningIfClosed(r)
+            return
+        }
+        while busy[r] < model.resourceCapacity[r], let next = lines[r].pop() {
+            seize(r) // notes the queue change too
+            if counted[Int(next.patient)] {
+                stepWaits[Int(next.step)] += 1
+                stepWaitMinutes[Int(next.step)] += now - next.entered
+            }
+            startWork(next.patient, next.step, model.steps[Int(next.step)])
+        }
+    }
+
+    private mutating func scheduleOpeningIfClosed(_ r: Int) {
+        let hours = model.resourceHours[r]
+        guard !hours.alwaysOpen, !openingScheduled[r], !hours.isOpen(now) else { return }
+        if let t = hours.nextOpening(after: now) {
+            openingScheduled[r] = true
+            calendar.schedule(.resourceOpens, at: t, step: Int32(r))
+        }
+    }
+
+    /// Adds the time since the resource's last change to its busy and queue areas.
+    @inline(__always)
+    private mutating func noteChange(_ r: Int) {
+        if inWindow {
+            let dt = now - lastChange[r]
+            resourceBusy[r] += Double(busy[r]) * dt
+            resourceQueueArea[r] += Double(lines[r].count) * dt
+        }
+        lastChange[r] = now
+    }
+
+    // MARK: - Targets, journeys, the window
+
+    private mutating func runClocks(_ pi: Int, _ s: Int32) {
+        var starts = model.targetStarts[Int(s)] & ~clocksStarted[pi]
+        clocksStarted[pi] |= starts
+        while starts != 0 {
+            let k = starts.trailingZeroBitCount
+            starts &= starts - 1
+            clockStart[pi * targetCount + k] = now
+        }
+        var stops = model.targetStops[Int(s)] & clocksStarted[pi] & ~clocksStopped[pi]
+        clocksStopped[pi] |= stops
+        guard counted[pi] else { return }
+        while stops != 0 {
+            let k = stops.trailingZeroBitCount
+            stops &= stops - 1
+            let elapsed = now - clockStart[pi * targetCount + k]
+            targetMeasured[k] += 1
+            targetMinutes[k] += elapsed
+            if elapsed <= model.targetWithin[k] { targetMet[k] += 1 }
+        }
+    }
+
+    private mutating func finish(_ p: Int32) {
+        let pi = Int(p)
+        if counted[pi] {
+            let journey = now - arrivalTime[pi]
+            tally.finished += 1
+            tally.journeySum += journey
+            tally.journeySumOfSquares += journey * journey
+            tally.journeyHistogram.add(journey)
+            var unstopped = clocksStarted[pi] & ~clocksStopped[pi]
+            while unstopped != 0 {
+                targetUnstopped[unstopped.trailingZeroBitCount] += 1
+                unstopped &= unstopped - 1
+            }
+        }
+        if sink.isRecording { sink.patientFinished(patientNumber[pi], at: now) }
+        changeInPathway(by: -1)
+        freeSlots.append(p)
+    }
+
+    private mutating func changeInPathway(by delta: Int) {
+        if inWindow { tally.inPathwayArea += Double(inPathway) * (now - inPathwayChanged) }
+        inPathwayChanged = now
+        inPathway += delta
+    }
+
+    private mutating func openWindow() {
+        guard !inWindow, !windowClosed else { return }
+        inWindow = true
+        tally.windowStart = now
+        for r in 0..<lastChange.count { lastChange[r] = now }
+        inPathwayChanged = now
+    }
+
+    private mutating func closeWindow() {
+        guard !windowClosed else { return }
+        if !inWindow { openWindow() }
+        for r in 0..<lastChange.count {
+            noteChange(r)
+            tally.resourceOpenMinutes[r] = model.resourceHours[r].openMinutes(from: tally.windowStart, to: now)
+        }
+        changeInPathway(by: 0)
+        inWindow = false
+        windowClosed = true
+        tally.windowEnd = now
+    }
+
+    // MARK: - Event log
+
+    @inline(__always)
+    private mutating func logInstant(_ pi: Int, _ s: Int32, _ step: CompiledStep) {
+        if sink.isRecording && step.logged { log(pi, s, step, .complete) }
+    }
+
+    private mutating func log(_ pi: Int, _ s: Int32, _ step: CompiledStep, _ lifecycle: Lifecycle, at time: Double? = nil) {
+        guard step.logged else { return }
+        sink.step(Int(s), lifecycle: lifecycle, patient: patientNumber[pi], at: time ?? now,
+                  organisation: Int(step.organisation), resource: Int(step.resource))
+    }
+}

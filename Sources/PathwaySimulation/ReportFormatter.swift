@@ -1,0 +1,368 @@
+import PathwayModel
+
+/// Renders a `SimulationReport` as a table for people, JSON or CSV. Pure functions of the
+/// report, so the same report always gives the same bytes.
+public enum ReportFormatter {
+    // MARK: - Table
+
+    /// A readable table: targets first (what a region asks), then journeys, waits, resources,
+    /// handoffs and outcomes.
+    public static func table(_ report: SimulationReport) -> String {
+        var out = ""
+        out += "\(report.pathwayTitle) — \(runDescription(report))\n"
+        out += "patients per replication: \(count(report.patients.mean))"
+        if report.unfinished > 0 { out += ", still in the pathway at the end: \(report.unfinished)" }
+        out += "\n"
+        if report.replications < 2 { out += "(one replication: no confidence intervals; use --replications 10)\n" }
+
+        if !report.targets.isEmpty {
+            var rows = [["Target", "within", "attainment (95% CI)", "standard", "", "clock stopped", "not stopped"]]
+            for t in report.targets {
+                let met = t.attainment.mean.isFinite ? (t.attainment.mean >= t.standard ? "met" : "NOT MET") : "-"
+                rows.append([t.id, TimeSpan(minutes: t.withinMinutes).description, percentWithCI(t.attainment),
+                             percent(t.standard), met, String(t.measured), String(t.unstopped)])
+            }
+            out += "\n" + grid(rows)
+        }
+
+        out += "\nJourney time: mean \(timeWithCI(report.journeyMeanMinutes))"
+        out += ", p50 \(time(report.journeyP50Minutes)), p90 \(time(report.journeyP90Minutes)), p95 \(time(report.journeyP95Minutes))\n"
+        out += "Patients in the pathway: mean \(numberWithCI(report.meanInPathway)); arrivals per day: \(numberWithCI(report.arrivalsPerDay))\n"
+
+        if !report.steps.isEmpty {
+            var rows = [["Step", "mean wait (95% CI)", "visits per replication"]]
+            for s in report.steps {
+                rows.append([s.id, timeWithCI(s.meanWaitMinutes), count(s.visits.mean)])
+            }
+            out += "\n" + grid(rows)
+        }
+        if !report.resources.isEmpty {
+            var rows = [["Resource", "capacity", "utilisation (95% CI)", "mean queue (95% CI)"]]
+            for r in report.resources {
+                rows.append([r.id, String(r.capacity), percentWithCI(r.utilisation), numberWithCI(r.meanQueue)])
+            }
+            out += "\n" + grid(rows)
+        }
+        if !report.handoffs.isEmpty {
+            var rows = [["Handoff", "per replication (95% CI)", "mean delay"]]
+            for h in report.handoffs {
+                rows.append(["\(h.from) → \(h.to)", numberWithCI(h.count), time(h.meanDelayMinutes.mean)])
+            }
+            out += "\n" + grid(rows)
+        }
+        if !report.outcomes.isEmpty {
+            var rows = [["Outcome", "share (95% CI)", "patients"]]
+            for o in report.outcomes {
+                rows.append([o.name, percentWithCI(o.share), String(o.count)])
+            }
+            out += "\n" + grid(rows)
+        }
+        return out
+    }
+
+    static func runDescription(_ report: SimulationReport) -> String {
+        let length: String
+        switch report.length {
+        case .patients(let n): length = "\(n) patients"
+        case .days(let d): length = "\(format3(d)) days of arrivals"
+        }
+        var text = "\(report.replications) replication\(report.replications == 1 ? "" : "s") of \(length)"
+        if report.options.warmupDays > 0 { text += " after \(format3(report.options.warmupDays)) days warm-up" }
+        return text + ", seed \(report.options.seed)"
+    }
+
+    private static func grid(_ rows: [[String]]) -> String {
+        let columns = rows.map(\.count).max() ?? 0
+        var widths = Array(repeating: 0, count: columns)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        var out = ""
+        for row in rows {
+            var line = ""
+            for (i, cell) in row.enumerated() {
+                line += cell
+                if i < row.count - 1 { line += String(repeating: " ", count: widths[i] - cell.count + 2) }
+            }
+            while line.hasSuffix(" ") { line.removeLast() }
+            out += line + "\n"
+        }
+        return out
+    }
+
+    private static func fixed(_ value: Double, _ decimals: Int) -> String {
+        guard value.isFinite else { return "-" }
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = (abs(value) * scale).rounded()
+        let whole = Int(scaled / scale)
+        let frac = Int(scaled - Double(whole) * scale)
+        var text = String(whole)
+        if decimals > 0 {
+            let f = String(frac)
+            text += "." + String(repeating: "0", count: decimals - f.count) + f
+        }
+        return (value < 0 && scaled != 0 ? "-" : "") + text
+    }
+
+    private static func count(_ value: Double) -> String { value.isFinite ? fixed(value, value == value.rounded() ? 0 : 1) : "-" }
+    private static func percent(_ share: Double) -> String { fixed(share * 100, 1) + "%" }
+    private static func percentWithCI(_ e: Estimate) -> String {
+        guard e.mean.isFinite else { return "-" }
+        guard e.halfWidth != nil else { return percent(e.mean) }
+        return "\(percent(e.mean)) (\(fixed(e.low * 100, 1))–\(fixed(e.high * 100, 1)))"
+    }
+    private static func numberWithCI(_ e: Estimate) -> String {
+        guard e.mean.isFinite else { return "-" }
+        guard e.halfWidth != nil else { return fixed(e.mean, 2) }
+        return "\(fixed(e.mean, 2)) (\(fixed(e.low, 2))–\(fixed(e.high, 2)))"
+    }
+
+    /// Picks a unit for a time in minutes: minutes under 2 hours, hours under 2 days, else days.
+    private static func unit(_ minutes: Double) -> (divisor: Double, name: String) {
+        let m = abs(minutes)
+        if m < 120 { return (1, "min") }
+        if m < 2880 { return (60, "hours") }
+        return (1440, "days")
+    }
+    private static func time(_ minutes: Double?) -> String {
+        guard let minutes, minutes.isFinite else { return "-" }
+        let u = unit(minutes)
+        return "\(fixed(minutes / u.divisor, 1)) \(u.name)"
+    }
+    private static func timeWithCI(_ e: Estimate) -> String {
+        guard e.mean.isFinite else { return "-" }
+        let u = unit(e.mean)
+        guard e.halfWidth != nil else { return time(e.mean) }
+        return "\(fixed(e.mean / u.divisor, 1)) \(u.name) (\(fixed(e.low / u.divisor, 1))–\(fixed(e.high / u.divisor, 1)))"
+    }
+
+    // MARK: - JSON
+
+    /// JSON with keys in a fixed order; times in days, shares as fractions 0...1, numbers rounded
+    /// to 6 decimals; `null` where a figure does not exist (no interval with one replication).
+    public static func json(_ report: SimulationReport) -> String {
+        var w = JSONWriter()
+        w.open("{")
+        w.key("pathway"); w.string(report.pathwayId)
+        w.key("title"); w.string(report.pathwayTitle)
+        w.key("run"); w.open("{")
+        switch report.length {
+        case .patients(let n): w.key("patients"); w.number(Double(n))
+        case .days(let d): w.key("days"); w.number(d)
+        }
+        w.key("warmupDays"); w.number(report.options.warmupDays)
+        w.key("replications"); w.number(Double(report.replications))
+        w.key("seed"); w.raw(String(report.options.seed))
+        w.close("}")
+        w.key("patientsPerReplication"); estimate(&w, report.patients, scale: 1)
+        w.key("unfinished"); w.number(Double(report.unfinished))
+        w.key("targets"); w.open("[")
+        for t in report.targets {
+            w.element(); w.open("{")
+            w.key("id"); w.string(t.id)
+            w.key("title"); w.string(t.title)
+            w.key("withinDays"); w.number(t.withinMinutes / 1440)
+            w.key("standard"); w.number(t.standard)
+            w.key("attainment"); estimate(&w, t.attainment, scale: 1)
+            w.key("meetsStandard"); w.raw(t.attainment.mean.isFinite ? String(t.attainment.mean >= t.standard) : "null")
+            w.key("meanDays"); estimate(&w, t.meanMinutes, scale: 1440)
+            w.key("measured"); w.number(Double(t.measured))
+            w.key("notStopped"); w.number(Double(t.unstopped))
+            w.close("}")
+        }
+        w.close("]")
+        w.key("journey"); w.open("{")
+        w.key("meanDays"); estimate(&w, report.journeyMeanMinutes, scale: 1440)
+        w.key("p50Days"); w.optional(report.journeyP50Minutes.map { $0 / 1440 })
+        w.key("p90Days"); w.optional(report.journeyP90Minutes.map { $0 / 1440 })
+        w.key("p95Days"); w.optional(report.journeyP95Minutes.map { $0 / 1440 })
+        w.key("meanInPathway"); estimate(&w, report.meanInPathway, scale: 1)
+        w.key("arrivalsPerDay"); estimate(&w, report.arrivalsPerDay, scale: 1)
+        w.close("}")
+        w.key("steps"); w.open("[")
+        for s in report.steps {
+            w.element(); w.open("{")
+            w.key("id"); w.string(s.id)
+            w.key("title"); w.string(s.title)
+            w.key("visitsPerReplication"); estimate(&w, s.visits, scale: 1)
+            w.key("meanWaitDays"); estimate(&w, s.meanWaitMinutes, scale: 1440)
+            w.close("}")
+        }
+        w.close("]")
+        w.key("resources"); w.open("[")
+        for r in report.resources {
+            w.element(); w.open("{")
+            w.key("id"); w.string(r.id)
+            w.key("capacity"); w.number(Double(r.capacity))
+            w.key("utilisation"); estimate(&w, r.utilisation, scale: 1)
+            w.key("meanQueue"); estimate(&w, r.meanQueue, scale: 1)
+            w.close("}")
+        }
+        w.close("]")
+        w.key("handoffs"); w.open("[")
+        for h in report.handoffs {
+            w.element(); w.open("{")
+            w.key("from"); w.string(h.from)
+            w.key("to"); w.string(h.to)
+            w.key("perReplication"); estimate(&w, h.count, scale: 1)
+            w.key("meanDelayDays"); estimate(&w, h.meanDelayMinutes, scale: 1440)
+            w.close("}")
+        }
+        w.close("]")
+        w.key("outcomes"); w.open("[")
+        for o in report.outcomes {
+            w.element(); w.open("{")
+            w.key("name"); w.string(o.name)
+            w.key("share"); estimate(&w, o.share, scale: 1)
+            w.key("patients"); w.number(Double(o.count))
+            w.close("}")
+        }
+        w.close("]")
+        w.close("}")
+        return w.text + "\n"
+    }
+
+    private static func estimate(_ w: inout JSONWriter, _ e: Estimate, scale: Double) {
+        w.open("{")
+        w.key("mean"); w.optional(e.mean.isFinite ? e.mean / scale : nil)
+        w.key("low"); w.optional(e.halfWidth != nil && e.mean.isFinite ? e.low / scale : nil)
+        w.key("high"); w.optional(e.halfWidth != nil && e.mean.isFinite ? e.high / scale : nil)
+        w.close("}")
+    }
+
+    // MARK: - CSV
+
+    /// One figure per row: `section,id,metric,mean,low,high` (times in days, shares 0...1).
+    /// Cells that a spreadsheet would run as a formula are neutralised with a leading quote.
+    public static func csv(_ report: SimulationReport) -> String {
+        var out = "section,id,metric,mean,low,high\n"
+        func row(_ section: String, _ id: String, _ metric: String, _ e: Estimate, scale: Double = 1) {
+            let mean = e.mean.isFinite ? JSONWriter.format(e.mean / scale) : ""
+            let low = e.halfWidth != nil && e.mean.isFinite ? JSONWriter.format(e.low / scale) : ""
+            let high = e.halfWidth != nil && e.mean.isFinite ? JSONWriter.format(e.high / scale) : ""
+            out += "\(csvCell(section)),\(csvCell(id)),\(csvCell(metric)),\(mean),\(low),\(high)\n"
+        }
+        func single(_ section: String, _ id: String, _ metric: String, _ value: Double?) {
+            row(section, id, metric, Estimate(mean: value ?? .nan, halfWidth: nil))
+        }
+        row("run", report.pathwayId, "patients_per_replication", report.patients)
+        single("run", report.pathwayId, "replications", Double(report.replications))
+        single("run", report.pathwayId, "unfinished", Double(report.unfinished))
+        for t in report.targets {
+            row("target", t.id, "attainment", t.attainment)
+            single("target", t.id, "standard", t.standard)
+            row("target", t.id, "mean_days", t.meanMinutes, scale: 1440)
+            single("target", t.id, "measured", Double(t.measured))
+        }
+        row("journey", report.pathwayId, "mean_days", report.journeyMeanMinutes, scale: 1440)
+        single("journey", report.pathwayId, "p50_days", report.journeyP50Minutes.map { $0 / 1440 })
+        single("journey", report.pathwayId, "p90_days", report.journeyP90Minutes.map { $0 / 1440 })
+        single("journey", report.pathwayId, "p95_days", report.journeyP95Minutes.map { $0 / 1440 })
+        row("journey", report.pathwayId, "mean_in_pathway", report.meanInPathway)
+        for s in report.steps {
+            row("step", s.id, "mean_wait_days", s.meanWaitMinutes, scale: 1440)
+            row("step", s.id, "visits_per_replication", s.visits)
+        }
+        for r in report.resources {
+            row("resource", r.id, "utilisation", r.utilisation)
+            row("resource", r.id, "mean_queue", r.meanQueue)
+        }
+        for h in report.handoffs {
+            row("handoff", "\(h.from)->\(h.to)", "per_replication", h.count)
+            row("handoff", "\(h.from)->\(h.to)", "mean_delay_days", h.meanDelayMinutes, scale: 1440)
+        }
+        for o in report.outcomes {
+            row("outcome", o.name, "share", o.share)
+        }
+        return out
+    }
+}
+
+/// A CSV cell: quoted when needed; a leading `= + - @` is neutralised for spreadsheets.
+func csvCell(_ text: String) -> String {
+    var t = text
+    if let first = t.first, "=+-@".contains(first) { t = "'" + t }
+    if t.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+        return "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+    return t
+}
+
+extension String {
+    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
+        var out = ""
+        for ch in self { if String(ch) == target { out += replacement } else { out.append(ch) } }
+        return out
+    }
+}
+
+/// A small JSON writer with a fixed key order and locale-independent numbers.
+struct JSONWriter {
+    private(set) var text = ""
+    private var indent = 0
+    private var needsComma: [Bool] = []
+
+    /// A number rounded to 6 decimals, in its shortest form.
+    static func format(_ value: Double) -> String {
+        guard value.isFinite else { return "null" }
+        let r = (value * 1e6).rounded() / 1e6
+        if r == r.rounded() && abs(r) < 1e15 { return String(Int(r)) }
+        return String(r)
+    }
+
+    mutating func open(_ bracket: String) {
+        text += bracket
+        indent += 1
+        needsComma.append(false)
+    }
+
+    mutating func close(_ bracket: String) {
+        indent -= 1
+        let hadItems = needsComma.popLast() ?? false
+        if hadItems { newline() }
+        text += bracket
+    }
+
+    private mutating func newline() {
+        text += "\n" + String(repeating: "  ", count: indent)
+    }
+
+    private mutating func separate() {
+        if needsComma.last == true { text += "," }
+        if !needsComma.isEmpty { needsComma[needsComma.count - 1] = true }
+        newline()
+    }
+
+    mutating func key(_ name: String) {
+        separate()
+        text += JSONWriter.quoted(name) + ": "
+    }
+
+    /// Starts an array element.
+    mutating func element() { separate() }
+
+    mutating func string(_ value: String) { text += JSONWriter.quoted(value) }
+    mutating func number(_ value: Double) { text += JSONWriter.format(value) }
+    mutating func optional(_ value: Double?) { text += value.map(JSONWriter.format) ?? "null" }
+    mutating func raw(_ value: String) { text += value }
+
+    static func quoted(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,79 @@
+/// How long each replication runs: a number of patients, or a number of days of arrivals.
+public enum RunLength: Sendable, Hashable {
+    /// Count this many patients arriving after the warm-up, then stop arrivals and let them finish.
+    case patients(Int)
+    /// Let patients arrive for this many days after the warm-up, then let them finish.
+    case days(Double)
+}
+
+/// What to simulate and how: run length, warm-up, replications, seed and threads.
+public struct SimulationOptions: Sendable, Hashable {
+    /// Run length; `nil` means the pathway's cohort, or 365 days of arrivals.
+    public var length: RunLength?
+    /// Days simulated before statistics start, so queues are not measured from empty.
+    public var warmupDays: Double
+    /// Independent replications; confidence intervals are taken across them.
+    public var replications: Int
+    /// The seed every replication's random streams are derived from.
+    public var seed: UInt64
+    /// Threads running replications at once. Output does not depend on it.
+    public var jobs: Int
+    /// How long patients may still take to finish after arrivals stop, in days, before the run
+    /// gives up on them and reports them as still in the pathway.
+    public var drainLimitDays: Double
+
+    /// Creates options; defaults are 10 replications, seed 1, one thread, no warm-up.
+    public init(length: RunLength? = nil, warmupDays: Double = 0, replications: Int = 10, seed: UInt64 = 1,
+                jobs: Int = 1, drainLimitDays: Double = 3650) {
+        self.length = length
+        self.warmupDays = warmupDays
+        self.replications = replications
+        self.seed = seed
+        self.jobs = jobs
+        self.drainLimitDays = drainLimitDays
+    }
+}
+
+/// The raw tallies of one replication, in minutes, before averaging across replications.
+public struct ReplicationTally: Sendable, Hashable {
+    /// Patients who arrived in the observation window (after warm-up, within the run length).
+    public var patients = 0
+    /// Of those, how many finished their journey.
+    public var finished = 0
+    /// Observation window (minutes): from warm-up end to the end of arrivals.
+    public var windowStart = 0.0
+    public var windowEnd = 0.0
+    /// Sum and sum of squares of finished patients' journey times (minutes).
+    public var journeySum = 0.0
+    public var journeySumOfSquares = 0.0
+    public var journeyHistogram = JourneyHistogram()
+    /// Per target: patients whose clock stopped, how many within time, and the summed clock time.
+    public var targetMeasured: [Int] = []
+    public var targetMet: [Int] = []
+    public var targetMinutes: [Double] = []
+    /// Per target: patients whose clock started but never stopped.
+    public var targetUnstopped: [Int] = []
+    /// Per step: visits, and the summed and counted waits before work started.
+    public var stepVisits: [Int] = []
+    public var stepWaitMinutes: [Double] = []
+    public var stepWaits: [Int] = []
+    /// Per resource, within the window: busy server-minutes, the area under the queue-length
+    /// curve, and open minutes.
+    public var resourceBusy: [Double] = []
+    public var resourceQueueArea: [Double] = []
+    public var resourceOpenMinutes: [Double] = []
+    /// Per ordered pair of organisations (from × count + to): handoffs and summed delay minutes.
+    public var handoffs: [Int] = []
+    public var handoffMinutes: [Double] = []
+    /// Per outcome: patients ending there.
+    public var outcomes: [Int] = []
+    /// Area under the patients-in-pathway curve within the window (for Little's law).
+    public var inPathwayArea = 0.0
+    /// Events processed (for throughput figures).
+    public var events = 0
+    /// Patients created, including warm-up ones.
+    public var arrivals = 0
+
+    /// Window length in minutes.
+    public var windowMinutes: Double { windowEnd - windowStart }
+}

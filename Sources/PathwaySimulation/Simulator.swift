@@ -1,0 +1,143 @@
+import Foundation
+import PathwayModel
+
+/// Runs a pathway's replications (spread over threads) and gathers the report.
+///
+/// Each replication draws from its own random streams, derived from the seed and its index
+/// alone, and the tallies are combined in replication order: the report is the same whatever
+/// the number of threads.
+public struct Simulator: Sendable {
+    /// The compiled pathway every replication runs.
+    public let model: CompiledPathway
+    /// The source pathway, for names and locations in the report.
+    public let pathway: Pathway
+
+    /// Compiles `pathway` (throws `SimulationError` when it cannot be simulated).
+    public init(pathway: Pathway) throws {
+        self.pathway = pathway
+        self.model = try CompiledPathway(pathway)
+    }
+
+    /// The run length used when none is given: the cohort, else 365 days of arrivals.
+    public func resolvedLength(_ options: SimulationOptions) -> RunLength {
+        if let length = options.length { return length }
+        if let cohort = model.cohortSize { return .patients(cohort) }
+        return .days(365)
+    }
+
+    /// Whether the pathway says how patients arrive.
+    public var hasArrivals: Bool { model.cohortSize != nil || model.arrivalRatePerMinute.contains { $0 > 0 } }
+
+    /// Runs every replication and returns the report. `progress` is called now and then with the
+    /// share of the run done (0...1), from any thread.
+    public func run(_ options: SimulationOptions, progress: (@Sendable (Double) -> Void)? = nil) -> SimulationReport {
+        var none: NoEventSink? = nil
+        return run(options, eventSink: &none, progress: progress)
+    }
+
+    /// Runs every replication, sending replication 1's events to `eventSink` when given.
+    public func run<Sink: SimulationEventSink>(_ options: SimulationOptions, eventSink: inout Sink?,
+                                               progress: (@Sendable (Double) -> Void)? = nil) -> SimulationReport {
+        let length = resolvedLength(options)
+        let replications = max(1, options.replications)
+        let expected = expectedArrivals(length, options) * Double(replications)
+        let counter = ProgressCounter(total: expected, report: progress)
+        let results = TallyStore(count: replications)
+        var firstDone = false
+        if var sink = eventSink {
+            var replication = makeReplication(0, length, options, sink: sink, counter: counter)
+            results.set(0, replication.run())
+            sink = replication.sink
+            eventSink = sink
+            firstDone = true
+        }
+        let jobs = max(1, min(options.jobs, replications))
+        let model = self.model
+        let skipFirst = firstDone
+        let work: @Sendable (Int) -> Void = { worker in
+            var index = worker
+            while index < replications {
+                if !(skipFirst && index == 0) {
+                    var replication = Replication(model: model, length: length, warmupMinutes: options.warmupDays * 1440,
+                                                  drainLimitMinutes: options.drainLimitDays * 1440, seed: options.seed,
+                                                  replication: index, sink: NoEventSink())
+                    replication.progress = counter.handler
+                    results.set(index, replication.run())
+                }
+                index += jobs
+            }
+        }
+        if jobs == 1 {
+            work(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: jobs, execute: work)
+        }
+        progress?(1)
+        return SimulationReport(pathway: pathway, model: model, options: options, length: length,
+                                tallies: results.all())
+    }
+
+    private func makeReplication<Sink: SimulationEventSink>(_ index: Int, _ length: RunLength, _ options: SimulationOptions,
+                                                             sink: Sink, counter: ProgressCounter) -> Replication<Sink> {
+        var replication = Replication(model: model, length: length, warmupMinutes: options.warmupDays * 1440,
+                                      drainLimitMinutes: options.drainLimitDays * 1440, seed: options.seed,
+                                      replication: index, sink: sink)
+        replication.progress = counter.handler
+        return replication
+    }
+
+    private func expectedArrivals(_ length: RunLength, _ options: SimulationOptions) -> Double {
+        let perDay = model.arrivalRatePerMinute.reduce(0, +) / 7 * 1440
+        switch length {
+        case .patients(let n): return Double(n) + perDay * options.warmupDays
+        case .days(let d): return perDay * (d + options.warmupDays)
+        }
+    }
+}
+
+/// Replications' tallies, filled from several threads, read in replication order.
+private final class TallyStore: @unchecked Sendable {
+    private let lock = NSLock()
+    private var tallies: [ReplicationTally?]
+
+    init(count: Int) { tallies = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ tally: ReplicationTally) {
+        lock.lock()
+        tallies[index] = tally
+        lock.unlock()
+    }
+
+    func all() -> [ReplicationTally] {
+        lock.lock()
+        defer { lock.unlock() }
+        return tallies.compactMap { $0 }
+    }
+}
+
+/// Sums arrivals across threads and reports the share done.
+private final class ProgressCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = 0.0
+    private let total: Double
+    private let report: (@Sendable (Double) -> Void)?
+
+    init(total: Double, report: (@Sendable (Double) -> Void)?) {
+        self.total = total
+        self.report = report
+    }
+
+    /// The per-replication hook, or nil when nobody listens (so the engine skips it).
+    var handler: (@Sendable (Int) -> Void)? {
+        guard report != nil else { return nil }
+        return { [self] _ in self.add(65_536) }
+    }
+
+    private func add(_ arrivals: Int) {
+        lock.lock()
+        done += Double(arrivals)
+        let share = total > 0 ? min(1, done / total) : 0
+        lock.unlock()
+        report?(share)
+    }
+}
