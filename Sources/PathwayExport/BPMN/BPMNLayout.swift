@@ -136,6 +136,19 @@ struct BPMNLayout {
 
         // Edges run in the free channels of the grid: vertical runs on column boundaries and
         // horizontal runs on row boundaries, where no shape can be, so no edge crosses a shape.
+        // The columns taken in each row of each pool, sorted, to ask "is anything in the way?".
+        var taken: [Int: [Int]] = [:]
+        for n in 0..<count { taken[model.nodes[n].pool * 1_000_000 + row[n], default: []].append(layer[n]) }
+        for key in taken.keys { taken[key]?.sort() }
+        func occupied(_ pool: Int, _ r: Int, after: Int, before: Int) -> Bool {
+            guard let columns = taken[pool * 1_000_000 + r] else { return false }
+            var lo = 0, hi = columns.count  // first column > after
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if columns[mid] <= after { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < columns.count && columns[lo] < before
+        }
         let columnLeft = { (c: Int) in Self.poolLabelWidth + Self.margin + c * Self.columnWidth }
         let rowTop = { (n: Int) in poolTop[model.nodes[n].pool] + Self.margin / 2 + row[n] * Self.rowHeight }
 
@@ -144,13 +157,10 @@ struct BPMNLayout {
                   let s = shapes[flow.source], let t = shapes[flow.target] else { continue }
             if layer[b] > layer[a] {
                 let exit = columnLeft(layer[a] + 1), entry = columnLeft(layer[b])
-                let blocked = (0..<count).contains { n in
-                    n != a && n != b && model.nodes[n].pool == model.nodes[a].pool && row[n] == row[a]
-                        && layer[n] > layer[a] && layer[n] < layer[b]
-                }
+                let blocked = occupied(model.nodes[a].pool, row[a], after: layer[a], before: layer[b])
                 if s.midY == t.midY && !blocked {
                     edges[flow.id] = [Point(x: s.right, y: s.midY), Point(x: t.x, y: t.midY)]
-                } else if exit == entry || !Self.rowBlocked(b, from: layer[a], model, row, layer) {
+                } else if exit == entry || !occupied(model.nodes[b].pool, row[b], after: layer[a], before: layer[b]) {
                     // Down or up the column boundary, then along the target's row (free).
                     edges[flow.id] = [Point(x: s.right, y: s.midY), Point(x: exit, y: s.midY),
                                       Point(x: exit, y: t.midY), Point(x: t.x, y: t.midY)]
@@ -185,13 +195,6 @@ struct BPMNLayout {
             edges[flow.id] = [Point(x: s.midX, y: down ? s.bottom : s.y), Point(x: s.midX, y: leave),
                               Point(x: x, y: leave), Point(x: x, y: arrive),
                               Point(x: t.midX, y: arrive), Point(x: t.midX, y: down ? t.y : t.bottom)]
-        }
-    }
-
-    /// Whether a shape sits on the target's row between column `from` and the target's column.
-    private static func rowBlocked(_ b: Int, from: Int, _ model: BPMNProcessModel, _ row: [Int], _ layer: [Int]) -> Bool {
-        model.nodes.indices.contains { n in
-            n != b && model.nodes[n].pool == model.nodes[b].pool && row[n] == row[b] && layer[n] > from && layer[n] < layer[b]
         }
     }
 }

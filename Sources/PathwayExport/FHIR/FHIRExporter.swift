@@ -273,7 +273,7 @@ private struct FHIRBundleBuilder {
     /// delay when the move changes organisation, or by the wait when it follows a wait step.
     mutating func relatedActions(into step: Step) -> [JSONValue] {
         var result: [JSONValue] = []
-        for previous in pathway.steps where previous.successors.contains(step.id) {
+        for previous in facts.predecessors[step.id] ?? [] {
             var sources: [String] = []
             switch previous.kind {
             case .decision:
