@@ -14,6 +14,7 @@ Prints one line per check and exits 1 if any failed.
 """
 import builtins
 import glob
+import random
 import importlib
 import json
 import os
@@ -74,15 +75,19 @@ class PatientData(dict):
     duration (how the BPMN standard writes timers; SpiffWorkflow evaluates them as Python)
     reads as a zero duration, so timers fire at once."""
 
-    def __init__(self, base, patient, choices, rng):
+    def __init__(self, base, patient, choices, rng, decisions):
         super().__init__(base)
-        self.patient, self.choices, self.rng = patient, choices, rng
+        self.patient, self.choices, self.rng, self.decisions = patient, choices, rng, decisions
 
     def __missing__(self, key):
         if hasattr(builtins, key):
             raise KeyError(key)
         if ISO_DURATION.fullmatch(key):
             return "PT0S"
+        if key.endswith("_outcome"):
+            # A clinician's choice at a decision is made afresh at each pass (None: none of the
+            # listed branches, so the default flow), so a loop back is eventually left.
+            return self.decisions.choice((self.choices.values.get(key) or []) + [None])
         if key not in self.patient:
             self.patient[key] = self.choices.draw(key, self.rng) if self.rng else 0
         return self.patient[key]
@@ -171,10 +176,11 @@ def run_patient(path, choices, rng, max_rounds=10000):
     import xml.etree.ElementTree as ET
 
     patient = {}
+    decisions = random.Random(rng.random() if rng else 0)
 
     class Environment(TaskDataEnvironment):
         def evaluate(self, expression, context, external_context=None):
-            scope = PatientData(self.globals, patient, choices, rng)
+            scope = PatientData(self.globals, patient, choices, rng, decisions)
             scope.update(external_context or {})
             scope.update(context)
             return eval(expression, scope)
@@ -222,7 +228,10 @@ def run_patient(path, choices, rng, max_rounds=10000):
         first.catch(BpmnEvent(MessageEventDefinition(entry)))
 
     completed_tasks = messages = 0
+    deadline = time.monotonic() + 120
     for _ in range(max_rounds):
+        if time.monotonic() > deadline:
+            raise AssertionError("one patient's journey took over two minutes (a loop with no way out?)")
         progress = False
         for workflow in list(instances):
             if workflow.is_completed():

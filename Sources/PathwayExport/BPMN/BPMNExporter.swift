@@ -44,10 +44,21 @@ public struct BPMNExporter: Sendable {
         }
         xml.close("bpmn:collaboration")
 
+        var incoming: [String: [String]] = [:], outgoing: [String: [String]] = [:]
+        var flowsByPool = [[BPMNProcessModel.Flow]](repeating: [], count: model.pools.count)
+        for flow in model.flows {
+            incoming[flow.target, default: []].append(flow.id)
+            outgoing[flow.source, default: []].append(flow.id)
+            if let p = model.node(flow.source)?.pool { flowsByPool[p].append(flow) }
+        }
+        var nodesByPool = [[BPMNProcessModel.Node]](repeating: [], count: model.pools.count)
+        for node in model.nodes { nodesByPool[node.pool].append(node) }
         for (p, pool) in model.pools.enumerated() {
             xml.open("bpmn:process", [("id", pool.processID), ("name", pool.name), ("isExecutable", "true")])
-            for node in model.nodes where node.pool == p { writeNode(node, model, &xml) }
-            for flow in model.flows where model.node(flow.source)?.pool == p { writeFlow(flow, &xml) }
+            for node in nodesByPool[p] {
+                writeNode(node, incoming: incoming[node.id] ?? [], outgoing: outgoing[node.id] ?? [], &xml)
+            }
+            for flow in flowsByPool[p] { writeFlow(flow, &xml) }
             xml.close("bpmn:process")
         }
 
@@ -85,7 +96,7 @@ public struct BPMNExporter: Sendable {
         return lines.joined(separator: "\n")
     }
 
-    private func writeNode(_ node: BPMNProcessModel.Node, _ model: BPMNProcessModel, _ xml: inout XMLWriter) {
+    private func writeNode(_ node: BPMNProcessModel.Node, incoming: [String], outgoing: [String], _ xml: inout XMLWriter) {
         let element: String
         switch node.kind {
         case .startEvent, .messageStartEvent: element = "bpmn:startEvent"
@@ -102,8 +113,8 @@ public struct BPMNExporter: Sendable {
         if node.kind == .exclusiveGateway { attrs.append(("default", node.defaultFlow)) }
         xml.open(element, attrs)
         if let doc = node.documentation { xml.element("bpmn:documentation", text: doc) }
-        for flow in model.flows where flow.target == node.id { xml.element("bpmn:incoming", text: flow.id) }
-        for flow in model.flows where flow.source == node.id { xml.element("bpmn:outgoing", text: flow.id) }
+        for flow in incoming { xml.element("bpmn:incoming", text: flow) }
+        for flow in outgoing { xml.element("bpmn:outgoing", text: flow) }
         switch node.kind {
         case .messageStartEvent(let message), .messageEndEvent(let message), .messageThrowEvent(let message),
              .messageCatchEvent(let message):

@@ -134,38 +134,67 @@ struct BPMNLayout {
             shapes[node.id] = Box(x: cx - w / 2, y: cy - h / 2, width: w, height: h)
         }
 
-        // Sequence flows: straight when level, one vertical jog otherwise; back edges go round
-        // underneath the row.
+        // Edges run in the free channels of the grid: vertical runs on column boundaries and
+        // horizontal runs on row boundaries, where no shape can be, so no edge crosses a shape.
+        // The columns taken in each row of each pool, sorted, to ask "is anything in the way?".
+        var taken: [Int: [Int]] = [:]
+        for n in 0..<count { taken[model.nodes[n].pool * 1_000_000 + row[n], default: []].append(layer[n]) }
+        for key in taken.keys { taken[key]?.sort() }
+        func occupied(_ pool: Int, _ r: Int, after: Int, before: Int) -> Bool {
+            guard let columns = taken[pool * 1_000_000 + r] else { return false }
+            var lo = 0, hi = columns.count  // first column > after
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if columns[mid] <= after { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < columns.count && columns[lo] < before
+        }
+        let columnLeft = { (c: Int) in Self.poolLabelWidth + Self.margin + c * Self.columnWidth }
+        let rowTop = { (n: Int) in poolTop[model.nodes[n].pool] + Self.margin / 2 + row[n] * Self.rowHeight }
+
         for flow in model.flows {
-            guard let s = shapes[flow.source], let t = shapes[flow.target] else { continue }
-            if t.x > s.right {
-                if s.midY == t.midY {
+            guard let a = position[flow.source], let b = position[flow.target],
+                  let s = shapes[flow.source], let t = shapes[flow.target] else { continue }
+            if layer[b] > layer[a] {
+                let exit = columnLeft(layer[a] + 1), entry = columnLeft(layer[b])
+                let blocked = occupied(model.nodes[a].pool, row[a], after: layer[a], before: layer[b])
+                if s.midY == t.midY && !blocked {
                     edges[flow.id] = [Point(x: s.right, y: s.midY), Point(x: t.x, y: t.midY)]
+                } else if exit == entry || !occupied(model.nodes[b].pool, row[b], after: layer[a], before: layer[b]) {
+                    // Down or up the column boundary, then along the target's row (free).
+                    edges[flow.id] = [Point(x: s.right, y: s.midY), Point(x: exit, y: s.midY),
+                                      Point(x: exit, y: t.midY), Point(x: t.x, y: t.midY)]
+                } else if !blocked {
+                    // Along the source's row (free), then down or up the target's column boundary.
+                    edges[flow.id] = [Point(x: s.right, y: s.midY), Point(x: entry, y: s.midY),
+                                      Point(x: entry, y: t.midY), Point(x: t.x, y: t.midY)]
                 } else {
-                    let jog = s.right + (Self.columnWidth - s.width) / 2
-                    edges[flow.id] = [Point(x: s.right, y: s.midY), Point(x: jog, y: s.midY),
-                                      Point(x: jog, y: t.midY), Point(x: t.x, y: t.midY)]
+                    // Out to the column boundary, along the row boundary on the target's side,
+                    // then in from the target's column boundary.
+                    let gutter = row[b] < row[a] ? rowTop(a) : rowTop(a) + Self.rowHeight
+                    edges[flow.id] = [Point(x: s.right, y: s.midY), Point(x: exit, y: s.midY), Point(x: exit, y: gutter),
+                                      Point(x: entry, y: gutter), Point(x: entry, y: t.midY), Point(x: t.x, y: t.midY)]
                 }
             } else {
-                let below = max(s.bottom, t.bottom) + 20
-                edges[flow.id] = [Point(x: s.midX, y: s.bottom), Point(x: s.midX, y: below),
-                                  Point(x: t.midX, y: below), Point(x: t.midX, y: t.bottom)]
+                // A loop back: out of the bottom, along the row boundary under the lower of the
+                // two rows, and up into the target's bottom.
+                let gutter = max(rowTop(a), rowTop(b)) + Self.rowHeight
+                edges[flow.id] = [Point(x: s.midX, y: s.bottom), Point(x: s.midX, y: gutter),
+                                  Point(x: t.midX, y: gutter), Point(x: t.midX, y: t.bottom)]
             }
         }
-        // Message flows: out of the bottom (or top) of the sender, into the top (or bottom) of
-        // the receiver, with the horizontal run in the gap above the receiving pool.
+        // Message flows: out of the sender into the row boundary, along it to the next column
+        // boundary, across the pools there, then along the receiver's row boundary into it.
         for flow in model.messageFlows {
-            guard let s = shapes[flow.source], let t = shapes[flow.target],
-                  let sp = model.node(flow.source)?.pool, let tp = model.node(flow.target)?.pool else { continue }
-            if tp > sp {
-                let gapY = pools[tp].y - Self.poolGap / 2
-                edges[flow.id] = [Point(x: s.midX, y: s.bottom), Point(x: s.midX, y: gapY),
-                                  Point(x: t.midX, y: gapY), Point(x: t.midX, y: t.y)]
-            } else {
-                let gapY = pools[tp].bottom + Self.poolGap / 2
-                edges[flow.id] = [Point(x: s.midX, y: s.y), Point(x: s.midX, y: gapY),
-                                  Point(x: t.midX, y: gapY), Point(x: t.midX, y: t.bottom)]
-            }
+            guard let a = position[flow.source], let b = position[flow.target],
+                  let s = shapes[flow.source], let t = shapes[flow.target] else { continue }
+            let down = model.nodes[b].pool > model.nodes[a].pool
+            let leave = down ? rowTop(a) + Self.rowHeight : rowTop(a)
+            let arrive = down ? rowTop(b) : rowTop(b) + Self.rowHeight
+            let x = columnLeft(min(layer[a], layer[b]) + 1)
+            edges[flow.id] = [Point(x: s.midX, y: down ? s.bottom : s.y), Point(x: s.midX, y: leave),
+                              Point(x: x, y: leave), Point(x: x, y: arrive),
+                              Point(x: t.midX, y: arrive), Point(x: t.midX, y: down ? t.y : t.bottom)]
         }
     }
 }

@@ -124,7 +124,7 @@ struct BPMNProcessModel {
         var stepNode: [String: String] = [:]
         var sharedEnd: [String: [Int: String]] = [:]
         for step in facts.order where step.kind == .end && step.organisation == nil {
-            let pools = Set(pathway.steps.filter { $0.successors.contains(step.id) }.map { pool(of: $0.id) })
+            let pools = Set((facts.predecessors[step.id] ?? []).map { pool(of: $0.id) })
             guard pools.count > 1 else { continue }
             for p in pools.sorted() {
                 let id = ids.id(for: "end:\(step.id):\(p)",

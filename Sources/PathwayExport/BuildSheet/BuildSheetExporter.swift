@@ -73,10 +73,10 @@ public struct BuildSheetExporter: Sendable {
     }
 
     private func markdown(_ pathway: Pathway, _ rows: [[String]]) -> String {
-        let md = Escaping.markdown
+        let md: (String) -> String = { Escaping.markdown($0) }
         var out = "# Build sheet: \(md(pathway.title))\n\n"
         out += "Pathway \(md(pathway.id)), version \(md(pathway.version)), status \(pathway.status.rawValue).\n\n"
-        if let description = pathway.description { out += md(description) + "\n\n" }
+        if let description = pathway.description { out += Escaping.markdown(description, keepLineBreaks: true) + "\n\n" }
         if !pathway.sources.isEmpty {
             out += "## Sources\n\n"
             for s in pathway.sources {

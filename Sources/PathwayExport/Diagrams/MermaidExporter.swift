@@ -1,3 +1,4 @@
+import Foundation
 import PathwayModel
 
 /// Writes a pathway as a Mermaid flowchart: one subgraph per organisation, decisions as
@@ -12,7 +13,9 @@ public struct MermaidExporter: Sendable {
         let facts = PathwayFacts(pathway)
         var nodeID: [String: String] = [:]
         for (i, step) in facts.order.enumerated() { nodeID[step.id] = "s\(i + 1)" }
-        var out = "---\ntitle: \"\(Escaping.mermaid(pathway.title))\"\n---\nflowchart LR\n"
+        // The title sits in YAML front matter: single-quoted, so backslashes stay literal.
+        let title = Escaping.mermaid(pathway.title).replacingOccurrences(of: "'", with: "''")
+        var out = "---\ntitle: '\(title)'\n---\nflowchart LR\n"
         out += "  start((\" \"))\n"
 
         var grouped: [String: [Step]] = [:]

@@ -9,6 +9,7 @@ public struct SVGRenderer: Sendable {
         /// `dot` ran but failed; its exit status and what it printed on standard error.
         case graphvizFailed(status: Int32, message: String)
 
+        /// What went wrong and what to do about it, for the person running the command.
         public var description: String {
             switch self {
             case .graphvizMissing:

@@ -104,7 +104,7 @@ private struct FHIRBundleBuilder {
         p.add("type", codeableConcept(system: "http://terminology.hl7.org/CodeSystem/plan-definition-type",
                                       code: "clinical-protocol", display: "Clinical Protocol"))
         p.add("status", pathway.status.rawValue)
-        p.add("description", pathway.description.map { Escaping.markdown(Escaping.fhirString($0)) })
+        p.add("description", pathway.description.map { Escaping.markdown(Escaping.fhirString($0), keepLineBreaks: true) })
         p.add("relatedArtifact", .array(pathway.sources.map(relatedArtifact)))
         p.add("goal", .array(pathway.targets.map(goal)))
         var actions: [JSONValue] = []
@@ -273,7 +273,7 @@ private struct FHIRBundleBuilder {
     /// delay when the move changes organisation, or by the wait when it follows a wait step.
     mutating func relatedActions(into step: Step) -> [JSONValue] {
         var result: [JSONValue] = []
-        for previous in pathway.steps where previous.successors.contains(step.id) {
+        for previous in facts.predecessors[step.id] ?? [] {
             var sources: [String] = []
             switch previous.kind {
             case .decision:

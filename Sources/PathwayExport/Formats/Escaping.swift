@@ -88,18 +88,22 @@ public enum Escaping {
     }
 
     /// Text for Markdown (including a table cell): HTML is neutralised as entities, Markdown
-    /// punctuation is backslash-escaped, and line breaks become `<br>`.
-    public static func markdown(_ text: String) -> String {
+    /// punctuation is backslash-escaped, trailing white space is dropped, and line breaks become
+    /// `<br>` (or stay line breaks when `keepLineBreaks`, for Markdown documents rather than cells).
+    public static func markdown(_ text: String, keepLineBreaks: Bool = false) -> String {
         var out = ""
-        for scalar in text.unicodeScalars {
+        var trimmed = Substring(text)
+        while let last = trimmed.last, last.isWhitespace { trimmed.removeLast() }
+        for scalar in trimmed.unicodeScalars {
             switch scalar {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
-            case "\\", "`", "*", "_", "[", "]", "|", "~", "#", "!", "(", ")", "{", "}":
+            // Parentheses and `!` need no escape: with `[` and `]` escaped no link or image can form.
+            case "\\", "`", "*", "_", "[", "]", "|", "~", "#":
                 out += "\\"
                 out.unicodeScalars.append(scalar)
-            case "\n": out += "<br>"
+            case "\n": out += keepLineBreaks ? "\n" : "<br>"
             case "\r": continue
             default:
                 if scalar.value < 0x20 || scalar.value == 0x7F { continue }

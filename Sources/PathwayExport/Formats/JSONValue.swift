@@ -4,11 +4,15 @@ import PathwayModel
 /// gives the same bytes (keys keep the order they were added in; FHIR readers expect
 /// `resourceType` first).
 public indirect enum JSONValue: Hashable, Sendable {
+    /// A string, escaped when written.
     case string(String)
     /// A number already formatted as JSON number text (so no locale or float printing varies).
     case number(String)
+    /// `true` or `false`.
     case bool(Bool)
+    /// An array, written one item per line.
     case array([JSONValue])
+    /// An object whose members keep their order.
     case object([JSONMember])
 
     /// A number printed with at most three decimals and no trailing zeros.
@@ -89,8 +93,11 @@ public indirect enum JSONValue: Hashable, Sendable {
 
 /// One key and value of a JSON object.
 public struct JSONMember: Hashable, Sendable {
+    /// The member's name.
     public var key: String
+    /// The member's value.
     public var value: JSONValue
+    /// A member named `key` holding `value`.
     public init(_ key: String, _ value: JSONValue) {
         self.key = key
         self.value = value

@@ -7,12 +7,20 @@ struct PathwayFacts {
     let order: [Step]
     let organisationOf: [String: String]
     let index: [String: Int]
+    /// For each step, the steps that lead directly to it, in file order (each listed once).
+    let predecessors: [String: [Step]]
 
     init(_ pathway: Pathway) {
         self.pathway = pathway
         self.order = StepOrder.steps(of: pathway)
         self.organisationOf = pathway.effectiveOrganisations
         self.index = pathway.stepIndex
+        var predecessors: [String: [Step]] = [:]
+        for step in pathway.steps {
+            var seen: Set<String> = []
+            for next in step.successors where seen.insert(next).inserted { predecessors[next, default: []].append(step) }
+        }
+        self.predecessors = predecessors
     }
 
     func step(_ id: String) -> Step? { index[id].map { pathway.steps[$0] } }
