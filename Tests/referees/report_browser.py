@@ -151,6 +151,19 @@ async def check_page(browser, path, sections, out_dir, shots_dir):
             !(e.getAttribute('aria-label') || e.getAttribute('aria-labelledby'))).length""")
         if unlabelled:
             failures.append(f"{unlabelled} charts or diagrams have no accessible label")
+        if shots_dir:
+            for section in sections:
+                box = await s.evaluate(f"""(() => {{ const e = document.getElementById({json.dumps(section)});
+                    if (!e) return null; const r = e.getBoundingClientRect();
+                    return [r.left + window.scrollX, r.top + window.scrollY, r.width, r.height]; }})()""")
+                if not box:
+                    continue
+                x, y, w, h = box
+                clip = {"x": 0, "y": max(0, y - 10), "width": 1280, "height": min(h + 20, 1800), "scale": 1}
+                data = base64.b64decode((await s.send("Page.captureScreenshot", format="png", clip=clip, captureBeyondViewport=True))["data"])
+                with open(os.path.join(shots_dir, f"report-{section}.png"), "wb") as f:
+                    f.write(data)
+
         # The table sorter ran (it turns headings into buttons) and sorts.
         sortable = await s.evaluate("document.querySelectorAll('table.sortable').length")
         if sortable:
@@ -182,19 +195,6 @@ async def check_page(browser, path, sections, out_dir, shots_dir):
             failures.append(f"screenshot is {size}, expected 1280x2000")
         if var < 50:
             failures.append(f"screenshot looks blank (pixel variance {var:.1f})")
-
-        if shots_dir:
-            for section in sections:
-                box = await s.evaluate(f"""(() => {{ const e = document.getElementById({json.dumps(section)});
-                    if (!e) return null; const r = e.getBoundingClientRect();
-                    return [r.left + window.scrollX, r.top + window.scrollY, r.width, r.height]; }})()""")
-                if not box:
-                    continue
-                x, y, w, h = box
-                clip = {"x": 0, "y": max(0, y - 10), "width": 1280, "height": min(h + 20, 1800), "scale": 1}
-                data = base64.b64decode((await s.send("Page.captureScreenshot", format="png", clip=clip, captureBeyondViewport=True))["data"])
-                with open(os.path.join(shots_dir, f"report-{section}.png"), "wb") as f:
-                    f.write(data)
 
         await s.drain(0.3)
         for e in s.events:
