@@ -36,7 +36,7 @@ let package = Package(
         .testTarget(name: "PathwayLanguageTests", dependencies: ["PathwayLanguage"], exclude: ["BadInput"]),
         .testTarget(name: "PathwaySimulationTests", dependencies: ["PathwaySimulation", "PathwayLanguage"]),
         .testTarget(name: "PathwayDiffTests", dependencies: ["PathwayDiff", "PathwayLanguage"]),
-        .testTarget(name: "PathwayExportTests", dependencies: ["PathwayExport", "PathwayLanguage"]),
+        .testTarget(name: "PathwayExportTests", dependencies: ["PathwayExport", "PathwayLanguage"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )
