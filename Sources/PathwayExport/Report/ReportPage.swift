@@ -89,6 +89,7 @@ enum ReportPage {
     .h0{background:#ffffff}.h1{background:#fff1c7}.h2{background:#ffd98a}.h3{background:#f6a04d}.h4{background:#b34700;color:#fff}
     .hmiss{background:#8a1c1c;color:#fff}.hadd{background:#e3f4e6}.habs{background:#f3f3f3;color:#4a4a4a}
     .score{font-size:1.3em;font-weight:700}
+    td.heat.num{text-align:right;font-size:1.1em}
     article{margin-bottom:2em}
     footer{border-top:1px solid var(--line);margin-top:2em;padding-bottom:2em}
     @media print{
