@@ -55,7 +55,7 @@ fi
 
 failures=0
 pages=()
-report() { # report NAME SECTIONS ARGS...
+report() { # report NAME SECTIONS[:SCREENSHOTS] ARGS...
     local name="$1" sections="$2"
     shift 2
     if "$BIN" report "$@" -o "$OUT/$name.html"; then
@@ -72,12 +72,12 @@ while IFS= read -r -d '' file; do
     report "$name" pathway "$file"
 done < <(find Pathways -maxdepth 1 -type f \( -name '*.yaml' -o -name '*.yml' \) -print0 | sort -z)
 
-SIM=(--simulate --patients 1500 --replications 5 --seed 1)
-report lung-simulated pathway,simulation Pathways/suspected-lung-cancer.yaml "${SIM[@]}"
+SIM=(--simulate --warmup 60 --replications 10 --seed 1)
+report lung-simulated pathway,simulation:pathway,simulation Pathways/suspected-lung-cancer.yaml "${SIM[@]}"
 report stroke-simulated pathway,simulation Pathways/acute-stroke.yaml "${SIM[@]}"
 report hostile pathway,simulation Tests/PathwayExportTests/ReportGolden/hostile.yaml --simulate --patients 200 --replications 3
-if [ -f Examples/region/standard.yaml ]; then
-    report region pathway,diff,region Examples/region --compare Examples/region/standard.yaml
+if [ -f Examples/region/standard.yaml ] && "$BIN" report --help 2>/dev/null | grep -q -- --compare; then
+    report region pathway,region,diff:region,diff Examples/region --compare Examples/region/standard.yaml
 fi
 
 SHOTS=()

@@ -9,8 +9,9 @@ Opens each report in headless Chromium through the DevTools protocol and checks 
     page's Content-Security-Policy);
   * renders a non-blank screenshot at 1280x2000 (pixel variance above a floor).
 
-Usage: report_browser.py --chromium PATH --out DIR PAGE.html:section,section [...]
-       [--shots DIR]  also write one screenshot per section (for Docs/screenshots).
+Usage: report_browser.py --chromium PATH --out DIR PAGE.html:section,section[:shot,shot] [...]
+       [--shots DIR]  also write report-SECTION.png for each section listed after the second
+                      colon (for Docs/screenshots), at most 1800 pixels tall, in 64 colours.
 Exits 1, naming every failure, when any check fails.
 """
 import argparse
@@ -121,7 +122,7 @@ def variance_ok(png_bytes):
     return stat.var[0], image.size
 
 
-async def check_page(browser, path, sections, out_dir, shots_dir):
+async def check_page(browser, path, sections, shot_sections, out_dir, shots_dir):
     failures = []
     url = "file://" + os.path.abspath(path)
     async with websockets.connect(browser.page_socket(), max_size=64 * 1024 * 1024) as ws:
@@ -152,7 +153,7 @@ async def check_page(browser, path, sections, out_dir, shots_dir):
         if unlabelled:
             failures.append(f"{unlabelled} charts or diagrams have no accessible label")
         if shots_dir:
-            for section in sections:
+            for section in shot_sections:
                 box = await s.evaluate(f"""(() => {{ const e = document.getElementById({json.dumps(section)});
                     if (!e) return null; const r = e.getBoundingClientRect();
                     return [r.left + window.scrollX, r.top + window.scrollY, r.width, r.height]; }})()""")
@@ -161,8 +162,8 @@ async def check_page(browser, path, sections, out_dir, shots_dir):
                 x, y, w, h = box
                 clip = {"x": 0, "y": max(0, y - 10), "width": 1280, "height": min(h + 20, 1800), "scale": 1}
                 data = base64.b64decode((await s.send("Page.captureScreenshot", format="png", clip=clip, captureBeyondViewport=True))["data"])
-                with open(os.path.join(shots_dir, f"report-{section}.png"), "wb") as f:
-                    f.write(data)
+                small = Image.open(io.BytesIO(data)).convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT)
+                small.save(os.path.join(shots_dir, f"report-{section}.png"), optimize=True)
 
         # The table sorter ran (it turns headings into buttons) and sorts.
         sortable = await s.evaluate("document.querySelectorAll('table.sortable').length")
@@ -228,9 +229,11 @@ async def main():
     failed = False
     try:
         for spec in args.pages:
-            path, _, wanted = spec.rpartition(":")
+            parts = spec.split(":")
+            path, wanted = parts[0], parts[1] if len(parts) > 1 else ""
             sections = [w for w in wanted.split(",") if w]
-            failures, shot = await check_page(browser, path, sections, args.out, args.shots)
+            shot_sections = [w for w in (parts[2] if len(parts) > 2 else "").split(",") if w]
+            failures, shot = await check_page(browser, path, sections, shot_sections, args.out, args.shots)
             if failures:
                 failed = True
                 print(f"FAIL {path}")

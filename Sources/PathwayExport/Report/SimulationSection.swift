@@ -124,7 +124,7 @@ struct SimulationSection {
         }
         let references = report.targets.map {
             Charts.Reference(value: $0.withinMinutes / unit.minutes,
-                             label: "\($0.title): \(TimeSpan(minutes: $0.withinMinutes)) (its own clock)")
+                             label: "\($0.title): \(TimeSpan(minutes: $0.withinMinutes)) (target clock)")
         }
         var description = "Histogram of journey times from arrival to leaving the pathway, in \(unit.name). "
         description += "Median \(HTMLText.time(minutes: report.journeyP50Minutes ?? .nan)), 90th percentile \(HTMLText.time(minutes: report.journeyP90Minutes ?? .nan))."
