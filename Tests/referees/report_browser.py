@@ -10,8 +10,9 @@ Opens each report in headless Chromium through the DevTools protocol and checks 
   * renders a non-blank screenshot at 1280x2000 (pixel variance above a floor).
 
 Usage: report_browser.py --chromium PATH --out DIR PAGE.html:section,section[:shot,shot] [...]
-       [--shots DIR]  also write report-SECTION.png for each section listed after the second
-                      colon (for Docs/screenshots), at most 1800 pixels tall, in 64 colours.
+       [--shots DIR]  also write report-NAME.png for each element id listed after the second
+                      colon (ID or ID=NAME; for Docs/screenshots), at most 1800 pixels tall, in
+                      64 colours.
 Exits 1, naming every failure, when any check fails.
 """
 import argparse
@@ -153,7 +154,8 @@ async def check_page(browser, path, sections, shot_sections, out_dir, shots_dir)
         if unlabelled:
             failures.append(f"{unlabelled} charts or diagrams have no accessible label")
         if shots_dir:
-            for section in shot_sections:
+            for shot_spec in shot_sections:
+                section, _, shot_name = shot_spec.partition("=")
                 box = await s.evaluate(f"""(() => {{ const e = document.getElementById({json.dumps(section)});
                     if (!e) return null; const r = e.getBoundingClientRect();
                     return [r.left + window.scrollX, r.top + window.scrollY, r.width, r.height]; }})()""")
@@ -163,7 +165,7 @@ async def check_page(browser, path, sections, shot_sections, out_dir, shots_dir)
                 clip = {"x": 0, "y": max(0, y - 10), "width": 1280, "height": min(h + 20, 1800), "scale": 1}
                 data = base64.b64decode((await s.send("Page.captureScreenshot", format="png", clip=clip, captureBeyondViewport=True))["data"])
                 small = Image.open(io.BytesIO(data)).convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT)
-                small.save(os.path.join(shots_dir, f"report-{section}.png"), optimize=True)
+                small.save(os.path.join(shots_dir, f"report-{shot_name or section}.png"), optimize=True)
 
         # The table sorter ran (it turns headings into buttons) and sorts.
         sortable = await s.evaluate("document.querySelectorAll('table.sortable').length")
