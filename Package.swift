@@ -35,7 +35,7 @@ let package = Package(
         .testTarget(name: "PathwayModelTests", dependencies: ["PathwayModel"]),
         .testTarget(name: "PathwayLanguageTests", dependencies: ["PathwayLanguage"], exclude: ["BadInput"]),
         .testTarget(name: "PathwaySimulationTests", dependencies: ["PathwaySimulation", "PathwayLanguage"]),
-        .testTarget(name: "PathwayDiffTests", dependencies: ["PathwayDiff", "PathwayLanguage"]),
+        .testTarget(name: "PathwayDiffTests", dependencies: ["PathwayDiff", "PathwayLanguage"], exclude: ["Golden"]),
         .testTarget(name: "PathwayExportTests", dependencies: ["PathwayExport", "PathwayLanguage"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]

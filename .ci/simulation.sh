@@ -11,6 +11,6 @@ if ! "$VENV/bin/python" -c 'import pm4py' 2>/dev/null; then
     "$VENV/bin/pip" install --quiet --disable-pip-version-check pm4py
 fi
 
-BIN=$(swift build --show-bin-path)/carepath
+BIN=${CAREPATH_BIN:-$(swift build --show-bin-path)/carepath}
 if [ ! -x "$BIN" ]; then swift build --product carepath >/dev/null; fi
 "$VENV/bin/python" Tests/referees/eventlog_referee.py "$BIN" "$PWD"

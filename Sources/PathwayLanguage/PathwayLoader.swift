@@ -125,7 +125,16 @@ public struct PathwayLoader: Sendable {
         }
         let (node, yamlDiagnostics) = YAMLReader.read(source, limits: limits)
         state.diagnostics += yamlDiagnostics
-        guard let node else { return nil }
+        guard var node else { return nil }
+        if VariantResolver.isVariant(node) {
+            // A variant: read its standard and apply its changes before building (Overlay/).
+            var resolver = VariantResolver(limits: limits, allowOutsideRoot: allowOutsideRoot, rootFolder: rootFolder)
+            let merged = resolver.resolve(node, file: source.file, chain: chain)
+            state.diagnostics += resolver.diagnostics
+            state.sources.merge(resolver.sources) { a, _ in a }
+            guard let merged else { return nil }
+            node = merged
+        }
         var builder = PathwayBuilder(file: source.file, limits: limits)
         guard var pathway = builder.build(node) else {
             state.diagnostics += builder.diagnostics

@@ -67,7 +67,9 @@ public struct Pathway: Hashable, Sendable, Codable {
     /// Index of each step id in `steps`.
     public var stepIndex: [String: Int] {
         var index: [String: Int] = [:]
-        for (i, step) in steps.enumerated() where index[step.id] == nil { index[step.id] = i }
+        index.reserveCapacity(steps.count)
+        // Indexing (not `for step in steps`) borrows each step instead of copying it.
+        for i in steps.indices where index[steps[i].id] == nil { index[steps[i].id] = i }
         return index
     }
 

@@ -21,7 +21,7 @@ extension Pathway {
     public var effectiveOrganisations: [String: String] {
         var result: [String: String] = [:]
         let index = stepIndex
-        for step in steps { if let org = step.organisation { result[step.id] = org } }
+        for i in steps.indices { if let org = steps[i].organisation { result[steps[i].id] = org } }
         // Breadth-first from start, so "the step before" is the nearest one on the shortest route.
         var queue: [String] = [start]
         var seen: Set<String> = [start]
@@ -29,9 +29,8 @@ extension Pathway {
         while head < queue.count {
             let id = queue[head]; head += 1
             guard let i = index[id] else { continue }
-            let step = steps[i]
-            var outs = step.successors
-            if step.kind == .parallel, let join = step.join { outs.append(join) }
+            var outs = steps[i].successors
+            if steps[i].kind == .parallel, let join = steps[i].join { outs.append(join) }
             for next in outs where index[next] != nil {
                 if result[next] == nil, let org = result[id] { result[next] = org }
                 if seen.insert(next).inserted { queue.append(next) }
@@ -46,12 +45,13 @@ extension Pathway {
         let orgs = effectiveOrganisations
         let index = stepIndex
         var result: [Transition] = []
-        for step in steps {
-            for next in step.successors where index[next] != nil {
-                let a = orgs[step.id], b = orgs[next]
+        for i in steps.indices {
+            let id = steps[i].id
+            for next in steps[i].successors where index[next] != nil {
+                let a = orgs[id], b = orgs[next]
                 let crosses = a != nil && b != nil && a != b
-                result.append(Transition(from: step.id, to: next, fromOrganisation: a, toOrganisation: b,
-                                         handoff: crosses ? step.handoff : nil))
+                result.append(Transition(from: id, to: next, fromOrganisation: a, toOrganisation: b,
+                                         handoff: crosses ? steps[i].handoff : nil))
             }
         }
         return result
@@ -60,8 +60,8 @@ extension Pathway {
     /// The ids of steps that lead directly to each step.
     public var predecessors: [String: [String]] {
         var result: [String: [String]] = [:]
-        for step in steps {
-            for next in step.successors { result[next, default: []].append(step.id) }
+        for i in steps.indices {
+            for next in steps[i].successors { result[next, default: []].append(steps[i].id) }
         }
         return result
     }
@@ -72,9 +72,9 @@ extension Pathway {
         var seen: Set<String> = []
         var stack = [start]
         while let id = stack.popLast() {
-            guard index[id] != nil, seen.insert(id).inserted, let step = index[id].map({ steps[$0] }) else { continue }
-            stack.append(contentsOf: step.successors)
-            if step.kind == .parallel, let join = step.join { stack.append(join) }
+            guard let i = index[id], seen.insert(id).inserted else { continue }
+            stack.append(contentsOf: steps[i].successors)
+            if steps[i].kind == .parallel, let join = steps[i].join { stack.append(join) }
         }
         return seen
     }

@@ -28,36 +28,31 @@ struct Event: Sendable {
     var patient: Int32
 }
 
-/// The future event list: a binary min-heap of plain structs ordered by (time, sequence).
-///
-/// No allocation per event (the array only grows), no classes or existentials: the hot loop
-/// of the simulator is a pop, a switch on `kind`, and a few pushes.
-struct EventCalendar: Sendable {
-    private var heap: ContiguousArray<Event> = []
-    private var nextSequence: UInt32 = 0
+/// A 4-ary min-heap of events ordered by (time, sequence), popped Floyd's way: walk the hole
+/// down to a leaf along the smallest children, then sift the last element up from there (it is
+/// usually large, so that walk is short).
+struct EventHeap: Sendable {
+    private(set) var items: ContiguousArray<Event> = []
 
-    init() { heap.reserveCapacity(1024) }
+    init() { items.reserveCapacity(256) }
 
-    var isEmpty: Bool { heap.isEmpty }
-    var count: Int { heap.count }
+    var isEmpty: Bool { items.isEmpty }
+    var count: Int { items.count }
+    var first: Event? { items.first }
 
     @inline(__always)
-    private static func before(_ a: Event, _ b: Event) -> Bool {
+    static func before(_ a: Event, _ b: Event) -> Bool {
         a.time < b.time || (a.time == b.time && a.sequence < b.sequence)
     }
 
-    /// Schedules an event; events at equal times come out in the order they were scheduled.
     @inline(__always)
-    mutating func schedule(_ kind: EventKind, at time: Double, step: Int32 = -1, patient: Int32 = -1) {
-        if nextSequence == UInt32.max { renumber() }
-        let event = Event(time: time, sequence: nextSequence, kind: kind, step: step, patient: patient)
-        nextSequence &+= 1
-        heap.append(event)
-        heap.withUnsafeMutableBufferPointer { h in
+    mutating func push(_ event: Event) {
+        items.append(event)
+        items.withUnsafeMutableBufferPointer { h in
             var child = h.count - 1
             while child > 0 {
                 let parent = (child - 1) >> 2
-                if !EventCalendar.before(event, h[parent]) { break }
+                if !EventHeap.before(event, h[parent]) { break }
                 h[child] = h[parent]
                 child = parent
             }
@@ -65,16 +60,11 @@ struct EventCalendar: Sendable {
         }
     }
 
-    /// Removes and returns the earliest event.
-    ///
-    /// A 4-ary heap (half the depth of a binary one, and the four children share a cache line or
-    /// two), popped Floyd's way: walk the hole down to a leaf along the smallest children, then
-    /// sift the last element up from there — it is usually large, so that walk is short.
     @inline(__always)
-    mutating func next() -> Event? {
-        guard let last = heap.popLast() else { return nil }
-        if heap.isEmpty { return last }
-        return heap.withUnsafeMutableBufferPointer { h -> Event in
+    mutating func pop() -> Event? {
+        guard let last = items.popLast() else { return nil }
+        if items.isEmpty { return last }
+        return items.withUnsafeMutableBufferPointer { h -> Event in
             let top = h[0]
             let n = h.count
             var hole = 0
@@ -85,7 +75,7 @@ struct EventCalendar: Sendable {
                 let end = min(first + 4, n)
                 var c = first + 1
                 while c < end {
-                    if EventCalendar.before(h[c], h[best]) { best = c }
+                    if EventHeap.before(h[c], h[best]) { best = c }
                     c += 1
                 }
                 h[hole] = h[best]
@@ -93,7 +83,7 @@ struct EventCalendar: Sendable {
             }
             while hole > 0 {
                 let parent = (hole - 1) >> 2
-                if !EventCalendar.before(last, h[parent]) { break }
+                if !EventHeap.before(last, h[parent]) { break }
                 h[hole] = h[parent]
                 hole = parent
             }
@@ -102,11 +92,111 @@ struct EventCalendar: Sendable {
         }
     }
 
+    mutating func removeAll() -> ContiguousArray<Event> {
+        defer { items.removeAll(keepingCapacity: true) }
+        return items
+    }
+}
+
+/// The future event list: a small heap for today's events, a ring of day buckets for the next
+/// 256 days, and an overflow heap beyond that.
+///
+/// Pathway events are often days ahead (results, handoffs, meetings), and a single heap holding
+/// them all makes every pop walk several levels of unpredictable comparisons. Here a far event
+/// is appended to its day's bucket in constant time and enters the heap only when its day comes,
+/// so the heap stays small. Order is exact: the heap always holds every event of the current day
+/// and earlier, and ties keep scheduling order through the sequence number.
+///
+/// No allocation per event once the arrays have grown, no classes or existentials.
+struct EventCalendar: Sendable {
+    private static let dayWidth = 1440.0
+    private static let ringSize = 256
+
+    private var today = EventHeap()
+    private var ring: [ContiguousArray<Event>]
+    private var ringCount = 0
+    private var overflow = EventHeap()
+    private var currentDay = 0
+    private var nextSequence: UInt32 = 0
+
+    init() {
+        ring = Array(repeating: [], count: EventCalendar.ringSize)
+    }
+
+    var isEmpty: Bool { today.isEmpty && ringCount == 0 && overflow.isEmpty }
+    var count: Int { today.count + ringCount + overflow.count }
+
+    @inline(__always)
+    private static func day(_ time: Double) -> Int {
+        let d = (time / dayWidth).rounded(.down)
+        return d < 1e15 ? Int(d) : Int(1e15)
+    }
+
+    /// Schedules an event; events at equal times come out in the order they were scheduled.
+    @inline(__always)
+    mutating func schedule(_ kind: EventKind, at time: Double, step: Int32 = -1, patient: Int32 = -1) {
+        if nextSequence == UInt32.max { renumber() }
+        let event = Event(time: time, sequence: nextSequence, kind: kind, step: step, patient: patient)
+        nextSequence &+= 1
+        place(event)
+    }
+
+    @inline(__always)
+    private mutating func place(_ event: Event) {
+        let d = EventCalendar.day(event.time)
+        if d <= currentDay {
+            today.push(event)
+        } else if d < currentDay + EventCalendar.ringSize {
+            ring[d & (EventCalendar.ringSize - 1)].append(event)
+            ringCount += 1
+        } else {
+            overflow.push(event)
+        }
+    }
+
+    /// Removes and returns the earliest event.
+    @inline(__always)
+    mutating func next() -> Event? {
+        while today.isEmpty {
+            if ringCount == 0 {
+                guard let first = overflow.first else { return nil }
+                currentDay = EventCalendar.day(first.time) - 1 // the loop below steps onto it
+            }
+            advanceOneDay()
+        }
+        return today.pop()
+    }
+
+    /// Moves to the next day: its bucket enters the heap, and overflow events now within the
+    /// ring's reach move into their buckets.
+    private mutating func advanceOneDay() {
+        currentDay += 1
+        let slot = currentDay & (EventCalendar.ringSize - 1)
+        if !ring[slot].isEmpty {
+            for event in ring[slot] { today.push(event) }
+            ringCount -= ring[slot].count
+            ring[slot].removeAll(keepingCapacity: true)
+        }
+        while let first = overflow.first, EventCalendar.day(first.time) < currentDay + EventCalendar.ringSize {
+            _ = overflow.pop()
+            place(first)
+        }
+    }
+
     /// Gives pending events fresh sequence numbers from 0, keeping their order, when the 32-bit
     /// counter is about to wrap (after four billion events in one replication).
     private mutating func renumber() {
-        heap.sort { EventCalendar.before($0, $1) } // a sorted array is a valid heap
-        for i in heap.indices { heap[i].sequence = UInt32(i) }
-        nextSequence = UInt32(heap.count)
+        var all = Array(today.removeAll()) + Array(overflow.removeAll())
+        for i in ring.indices {
+            all.append(contentsOf: ring[i])
+            ring[i].removeAll(keepingCapacity: true)
+        }
+        ringCount = 0
+        all.sort { EventHeap.before($0, $1) }
+        for i in all.indices {
+            all[i].sequence = UInt32(i)
+            place(all[i])
+        }
+        nextSequence = UInt32(all.count)
     }
 }

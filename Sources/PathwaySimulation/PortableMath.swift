@@ -9,8 +9,16 @@
 func portableLog(_ x: Double) -> Double {
     guard x > 0, x.isFinite else { return x == 0 ? -.infinity : (x.isNaN || x < 0 ? .nan : x) }
     // x = m * 2^e with m in [sqrt(1/2), sqrt(2)), then log m = 2 atanh((m - 1) / (m + 1)).
-    var e = Double(x.exponent)
-    var m = x.significand // in [1, 2)
+    // Read exponent and significand from the bits (the `exponent`/`significand` properties
+    // are out-of-line calls); scale subnormals into the normal range first.
+    var bits = x.bitPattern
+    var e = -1023.0
+    if bits >> 52 == 0 {
+        bits = (x * 0x1.0p54).bitPattern
+        e -= 54
+    }
+    e += Double(Int(bits >> 52))
+    var m = Double(bitPattern: (bits & 0x000F_FFFF_FFFF_FFFF) | 0x3FF0_0000_0000_0000) // in [1, 2)
     if m > 1.4142135623730951 {
         m *= 0.5
         e += 1

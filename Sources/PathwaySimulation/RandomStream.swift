@@ -9,8 +9,6 @@ public struct RandomStream: Sendable {
     private var s1: UInt64
     private var s2: UInt64
     private var s3: UInt64
-    private var spareNormal: Double = 0
-    private var hasSpareNormal = false
 
     /// A stream for one replication and one purpose (arrivals, service times, ...).
     public init(seed: UInt64, replication: Int, purpose: UInt64 = 0) {
@@ -53,29 +51,16 @@ public struct RandomStream: Sendable {
         Double((next() >> 11) + 1) * 0x1.0p-53
     }
 
-    /// An exponential variate with mean 1.
+    /// An exponential variate with mean 1 (ziggurat method).
     @inline(__always)
     public mutating func standardExponential() -> Double {
-        -portableLog(uniformPositive())
+        zigguratExponential(ExponentialZiggurat.shared)
     }
 
-    /// A standard normal variate (Marsaglia's polar method; the second value is kept for the next call).
+    /// A standard normal variate (ziggurat method).
+    @inline(__always)
     public mutating func standardNormal() -> Double {
-        if hasSpareNormal {
-            hasSpareNormal = false
-            return spareNormal
-        }
-        while true {
-            let u = 2 * uniform() - 1
-            let v = 2 * uniform() - 1
-            let s = u * u + v * v
-            if s > 0 && s < 1 {
-                let factor = (-2 * portableLog(s) / s).squareRoot()
-                spareNormal = v * factor
-                hasSpareNormal = true
-                return u * factor
-            }
-        }
+        zigguratNormal(NormalZiggurat.shared)
     }
 
     @inline(__always)

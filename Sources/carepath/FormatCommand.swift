@@ -28,6 +28,12 @@ struct FormatCommand: ParsableCommand {
         let pathway = try loadValidPathway(file, limits: limits)
         let formatted = PathwayFormatter.format(pathway)
         let original = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+        // A variant's file holds only its changes; the formatted text is the whole merged pathway.
+        let isVariant = original.split(separator: "\n").contains { $0.hasPrefix("extends:") }
+        if isVariant && (write || check) {
+            printError("error: \(file) is a variant (it `extends` another pathway); formatting prints the merged pathway and cannot rewrite the variant's changes")
+            throw ExitCode(1)
+        }
         if check {
             if original != formatted {
                 printError("\(file) is not in the canonical layout; run `carepath format --write \(file)`")

@@ -31,6 +31,58 @@ import PathwayModel
         }
     }
 
+    @Test func zigguratExponentialHasTheExponentialShape() {
+        var rng = RandomStream(seed: 3, replication: 0)
+        let n = 400_000
+        var above = [0.1: 0, 1.0: 0, 3.0: 0, 8.0: 0]
+        var sum = 0.0, sumSq = 0.0
+        for _ in 0..<n {
+            let x = rng.standardExponential()
+            sum += x
+            sumSq += x * x
+            for t in above.keys where x > t { above[t, default: 0] += 1 }
+        }
+        let mean = sum / Double(n)
+        #expect(abs(mean - 1) < 0.01)
+        #expect(abs(sumSq / Double(n) - mean * mean - 1) < 0.02)
+        for (t, count) in above {
+            let expected = Foundation.exp(-t)
+            #expect(abs(Double(count) / Double(n) - expected) < 4 * (expected / Double(n)).squareRoot() + 1e-4,
+                    "P(X > \(t)) = \(Double(count) / Double(n)), expected \(expected)")
+        }
+    }
+
+    @Test func zigguratNormalHasTheNormalShape() {
+        var rng = RandomStream(seed: 4, replication: 0)
+        let n = 400_000
+        var sum = 0.0, sumSq = 0.0
+        var beyond = [0.5: 0, 1.0: 0, 2.0: 0, 3.0: 0, 3.6: 0]
+        for _ in 0..<n {
+            let x = rng.standardNormal()
+            sum += x
+            sumSq += x * x
+            for t in beyond.keys where abs(x) > t { beyond[t, default: 0] += 1 }
+        }
+        #expect(abs(sum / Double(n)) < 0.01)
+        #expect(abs(sumSq / Double(n) - 1) < 0.01)
+        // P(|Z| > t) = erfc(t / sqrt 2).
+        for (t, count) in beyond {
+            let expected = Foundation.erfc(t / 2.0.squareRoot())
+            #expect(abs(Double(count) / Double(n) - expected) < 4 * (expected / Double(n)).squareRoot() + 1e-5,
+                    "P(|Z| > \(t)) = \(Double(count) / Double(n)), expected \(expected)")
+        }
+    }
+
+    @Test func histogramQuantilesAreWithinHalfAPercent() {
+        var h = JourneyHistogram()
+        for i in 1...10_000 { h.add(Double(i)) }
+        for q in [0.5, 0.9, 0.95] {
+            let exact = q * 10_000
+            let got = h.quantile(q) ?? 0
+            #expect(abs(got - exact) / exact < 0.005, "q\(q): \(got) vs \(exact)")
+        }
+    }
+
     @Test func lognormalTakesTheMeanAndSdOfTheValue() {
         let m = moments(.lognormal(mean: 20, sd: 5))
         #expect(abs(m.sd - 5) < 0.1)
@@ -45,7 +97,7 @@ import PathwayModel
     }
 
     @Test func portableLogAndExpAgreeWithTheCLibrary() {
-        for x in [1e-300, 1e-9, 0.1, 0.5, 0.999, 1, 1.5, 2, 10, 12_345.678, 1e300] {
+        for x in [1e-310, 1e-300, 1e-9, 0.1, 0.5, 0.999, 1, 1.5, 2, 10, 12_345.678, 1e300] {
             #expect(abs(portableLog(x) - Foundation.log(x)) <= 1e-13 * max(1, abs(Foundation.log(x))))
         }
         for x in [-700.0, -20, -1, -1e-9, 0, 0.5, 1, 3.3, 50, 700] {

@@ -59,10 +59,6 @@ struct PathwayBuilder {
             reader.error("CP012", "the file does not say which language version it uses", at: fileStart,
                          help: "add `carepath: 1` as the first line")
         }
-        if top["extends"] != nil || top["changes"] != nil {
-            reader.error("CP601", "`extends` and `changes` (variants of another pathway) are not supported by this loader yet",
-                         at: top.keyLocation("extends") ?? top.keyLocation("changes") ?? fileStart)
-        }
 
         let id = requiredText(top, "id", "the pathway's id", at: fileStart) ?? ""
         if let node = top["id"], !id.isEmpty { _ = reader.identifier(id, "a pathway id", at: node.contentLocation) }

@@ -159,49 +159,59 @@ enum YAMLReader {
     /// whole nodes, so an alias key that expands to a huge structure would hang the parser.
     /// This scan runs on the text, before YAML parsing, skipping quoted text and comments.
     static func complexKey(in source: SourceText) -> Diagnostic? {
-        var lineNumber = 0
-        for rawLine in source.text.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNumber += 1
-            guard rawLine.contains("?") || rawLine.contains("*") || rawLine.contains("]") || rawLine.contains("}") else { continue }
-            let chars = Array(rawLine.unicodeScalars)
-            var i = 0
-            var quote: Unicode.Scalar?
-            var previous: Unicode.Scalar = " "
-            func at(_ k: Int) -> Unicode.Scalar? { k < chars.count ? chars[k] : nil }
-            func keyAfter(_ k: Int) -> Bool {
-                // Skip spaces, then a ':' followed by a space or the end of the line.
-                var j = k
-                while let c = at(j), c == " " { j += 1 }
-                guard at(j) == ":" else { return false }
-                return at(j + 1) == nil || at(j + 1) == " "
+        // Every character that matters here is ASCII, so the scan runs over UTF-8 bytes.
+        let bytes = Array(source.text.utf8)
+        let space: UInt8 = 0x20, tab: UInt8 = 0x09, newline: UInt8 = 0x0A
+        let question = UInt8(ascii: "?"), star = UInt8(ascii: "*"), hash = UInt8(ascii: "#")
+        let colon = UInt8(ascii: ":"), doubleQuote = UInt8(ascii: "\""), singleQuote = UInt8(ascii: "'")
+        let closers: Set<UInt8> = [UInt8(ascii: "]"), UInt8(ascii: "}")]
+        let tokenStarts: Set<UInt8> = [space, tab, UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: ","), UInt8(ascii: "-"), colon]
+        let aliasEnds: Set<UInt8> = [space, tab, newline, 0x0D, UInt8(ascii: ","), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}")]
+        func keyAfter(_ k: Int) -> Bool {
+            // Spaces, then a ':' followed by a space or the end of the line.
+            var j = k
+            while j < bytes.count, bytes[j] == space { j += 1 }
+            guard j < bytes.count, bytes[j] == colon else { return false }
+            return j + 1 >= bytes.count || bytes[j + 1] == space || bytes[j + 1] == newline || bytes[j + 1] == 0x0D
+        }
+        var line = 1, lineStart = 0
+        var i = 0
+        var quote: UInt8 = 0
+        var inComment = false
+        var previous: UInt8 = newline
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == newline {
+                line += 1; lineStart = i + 1; quote = 0; inComment = false; previous = newline; i += 1
+                continue
             }
-            while i < chars.count {
-                let c = chars[i]
-                if let q = quote {
-                    if c == q { quote = nil }
-                    previous = c; i += 1; continue
-                }
-                if c == "#" && (previous == " " || i == 0) { break }
-                let atTokenStart = i == 0 || " \t[{,-:".unicodeScalars.contains(previous)
-                if (c == "\"" || c == "'") && atTokenStart { quote = c; previous = c; i += 1; continue }
-                var problem: String?
-                if c == "?" && atTokenStart && (at(i + 1) == nil || at(i + 1) == " ") {
-                    problem = "an explicit key (`? `)"
-                } else if c == "*" && atTokenStart {
-                    var j = i + 1
-                    while let d = at(j), !" ,[]{}".unicodeScalars.contains(d) { j += 1 }
-                    if j > i + 1 && keyAfter(j) { problem = "an alias (`*name`) as a key" }
-                } else if (c == "]" || c == "}") && keyAfter(i + 1) {
-                    problem = "a list or a set of keys as a key"
-                }
-                if let problem {
-                    return .error("CP013", "this file uses \(problem); keys in a pathway file must be plain names",
-                                  at: SourceLocation(file: source.file, line: lineNumber, column: i + 1),
-                                  help: "write the key as a plain name such as `ct-scan:`")
-                }
-                previous = c
-                i += 1
+            if inComment { i += 1; continue }
+            if quote != 0 {
+                if c == quote { quote = 0 }
+                previous = c; i += 1
+                continue
             }
+            let atTokenStart = previous == newline || tokenStarts.contains(previous)
+            if c == hash && (previous == newline || previous == space || previous == tab) { inComment = true; i += 1; continue }
+            if (c == doubleQuote || c == singleQuote) && atTokenStart { quote = c; previous = c; i += 1; continue }
+            var problem: String?
+            if c == question && atTokenStart && (i + 1 >= bytes.count || bytes[i + 1] == space || bytes[i + 1] == newline) {
+                problem = "an explicit key (`? `)"
+            } else if c == star && atTokenStart {
+                var j = i + 1
+                while j < bytes.count, !aliasEnds.contains(bytes[j]) { j += 1 }
+                if j > i + 1 && keyAfter(j) { problem = "an alias (`*name`) as a key" }
+            } else if closers.contains(c) && keyAfter(i + 1) {
+                problem = "a list or a set of keys as a key"
+            }
+            if let problem {
+                let column = String(decoding: bytes[lineStart..<i], as: UTF8.self).unicodeScalars.count + 1
+                return .error("CP013", "this file uses \(problem); keys in a pathway file must be plain names",
+                              at: SourceLocation(file: source.file, line: line, column: column),
+                              help: "write the key as a plain name such as `ct-scan:`")
+            }
+            previous = c
+            i += 1
         }
         return nil
     }

@@ -86,7 +86,7 @@ public enum LanguageSchema {
                 "description": "For a variant: the changes made to the standard pathway, applied in order (add, remove, replace or set).",
                 "type": "array",
                 "items": [
-                    "description": "One change: a single key, `add`, `remove`, `replace` or `set`, saying what it does.",
+                    "description": "One change: `add`, `remove`, `replace` or `set` with a dotted path (such as `steps.lung-mdt.every`), plus `value`, and `after`/`before` or `reason` where they apply.",
                     "type": "object",
                     "minProperties": 1,
                 ],

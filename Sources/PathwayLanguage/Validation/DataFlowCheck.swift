@@ -48,9 +48,9 @@ enum DataFlowCheck {
         let orgs = p.effectiveOrganisations
 
         var produces = [Bits](repeating: Bits(words: words), count: n)
-        for (i, step) in p.steps.enumerated() {
-            for item in step.produces { produces[i].insert(itemIDs[item.name] ?? 0) }
-            if step.kind == .subpathway, let path = step.pathway, let sub = p.subpathways[path] {
+        for i in p.steps.indices {
+            for item in p.steps[i].produces { produces[i].insert(itemIDs[item.name] ?? 0) }
+            if p.steps[i].kind == .subpathway, let path = p.steps[i].pathway, let sub = p.subpathways[path] {
                 for s in sub.steps { for item in s.produces { produces[i].insert(itemIDs[item.name] ?? 0) } }
             }
         }
@@ -58,14 +58,15 @@ enum DataFlowCheck {
         struct Edge { var from: Int; var to: Int; var filter: Bits?; var joinOf: Int? }
         var incoming = [[Edge]](repeating: [], count: n)
         var joinOwner: [Int: Int] = [:]
-        for (i, step) in p.steps.enumerated() where step.kind == .parallel {
-            if let join = step.join, let j = index[join] { joinOwner[j] = i }
+        for i in p.steps.indices where p.steps[i].kind == .parallel {
+            if let join = p.steps[i].join, let j = index[join] { joinOwner[j] = i }
         }
-        for (i, step) in p.steps.enumerated() {
-            for next in step.successors {
+        for i in p.steps.indices {
+            let id = p.steps[i].id
+            for next in p.steps[i].successors {
                 guard let j = index[next] else { continue }
                 var filter: Bits?
-                if let a = orgs[step.id], let b = orgs[next], a != b, let sends = step.handoff?.sends {
+                if let a = orgs[id], let b = orgs[next], a != b, let sends = p.steps[i].handoff?.sends {
                     var f = Bits(words: words)
                     for name in sends { if let k = itemIDs[name] { f.insert(k) } }
                     filter = f

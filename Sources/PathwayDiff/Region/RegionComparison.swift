@@ -1,0 +1,144 @@
+import Foundation
+import PathwayModel
+
+/// One trust's variant compared with the regional standard: the region matrix's column.
+public struct TrustColumn: Sendable {
+    /// The column heading: the variant file's name without its extension.
+    public var name: String
+    public var diff: PathwayDiff
+
+    public init(name: String, diff: PathwayDiff) {
+        self.name = name
+        self.diff = diff
+    }
+
+    /// Changes that are not about one step (targets, resources, the pathway as a whole).
+    public var pathwayChanges: [PathwayChange] { diff.changes.filter { $0.subject != .step } }
+}
+
+/// What one trust does with one row's step.
+public enum RegionCellState: String, Hashable, Sendable, Codable {
+    /// As in the standard.
+    case same
+    /// Present, with changes.
+    case changed
+    /// A standard step the trust leaves out.
+    case missing
+    /// A step the trust adds.
+    case added
+    /// A row for a step another trust added; this trust does not have it.
+    case absent
+}
+
+/// One cell of the region matrix.
+public struct RegionCell: Hashable, Sendable, Codable {
+    public var state: RegionCellState
+    /// The classes of change, in class order, for a changed cell.
+    public var classes: [ChangeClass]
+    /// The clinical weight of the changes in this cell.
+    public var weight: Double
+    /// The step's id in the trust's file, when it has the step.
+    public var variantID: String?
+
+    public init(state: RegionCellState, classes: [ChangeClass] = [], weight: Double = 0, variantID: String? = nil) {
+        self.state = state
+        self.classes = classes
+        self.weight = weight
+        self.variantID = variantID
+    }
+}
+
+/// One row of the region matrix: a standard step, or a step some trust added.
+public struct RegionRow: Hashable, Sendable, Codable {
+    /// The standard's step id, or for an added row the id the trust gave it.
+    public var id: String
+    public var name: String
+    /// Whether the step is one some trust added (not in the standard).
+    public var added: Bool
+    /// One cell per trust, in column order.
+    public var cells: [RegionCell]
+}
+
+/// The region matrix: rows are the standard's steps then steps trusts added; columns are trusts;
+/// each cell says whether the trust does the step as the standard says. With one conformance
+/// score per trust.
+public struct RegionComparison: Sendable {
+    public var standard: PathwaySummary
+    public var trusts: [TrustColumn]
+    public var rows: [RegionRow]
+
+    /// Compares each variant with the standard. `variants` pairs each column's name with its pathway.
+    public init(standard: Pathway, variants: [(name: String, pathway: Pathway)], weights: ClinicalWeights = .standard) {
+        self.standard = PathwaySummary(standard)
+        // The standard's facts are worked out once; the variants are compared in parallel.
+        let facts = PathwayFacts(standard)
+        let diffs = DiffSlots(count: variants.count)
+        DispatchQueue.concurrentPerform(iterations: variants.count) { k in
+            diffs.set(k, PathwayDiff(standard: facts, variant: PathwayFacts(variants[k].pathway), weights: weights))
+        }
+        trusts = zip(variants, diffs.all).compactMap { v, d in d.map { TrustColumn(name: v.name, diff: $0) } }
+        rows = Self.rows(standard: standard, trusts: trusts)
+    }
+
+    private static func rows(standard: Pathway, trusts: [TrustColumn]) -> [RegionRow] {
+        var rows: [RegionRow] = []
+        var rowIndex: [String: Int] = [:]
+        for step in standard.steps {
+            rowIndex[step.id] = rows.count
+            rows.append(RegionRow(id: step.id, name: step.displayName, added: false, cells: []))
+        }
+        // Added rows, keyed by the trust's id, in order of first appearance.
+        var addedIndex: [String: Int] = [:]
+        for trust in trusts {
+            for change in trust.diff.changes where change.changeClass == .added && change.subject == .step {
+                guard let id = change.variantID, addedIndex[id] == nil else { continue }
+                addedIndex[id] = rows.count
+                rows.append(RegionRow(id: id, name: change.name, added: true, cells: []))
+            }
+        }
+        for trust in trusts {
+            var cells = rows.map { RegionCell(state: $0.added ? .absent : .same) }
+            let matched = Dictionary(trust.diff.matches.map { ($0.standardID, $0.variantID) }, uniquingKeysWith: { a, _ in a })
+            for (id, variantID) in matched { if let r = rowIndex[id] { cells[r].variantID = variantID } }
+            for change in trust.diff.changes where change.subject == .step {
+                if change.changeClass == .added, let id = change.variantID, let r = addedIndex[id] {
+                    cells[r] = RegionCell(state: .added, classes: [.added], weight: change.weight, variantID: id)
+                    continue
+                }
+                guard let id = change.standardID, let r = rowIndex[id] else { continue }
+                if change.changeClass == .removed {
+                    cells[r] = RegionCell(state: .missing, classes: [.removed], weight: change.weight)
+                    continue
+                }
+                cells[r].state = .changed
+                if !cells[r].classes.contains(change.changeClass) {
+                    cells[r].classes.append(change.changeClass)
+                    cells[r].classes.sort()
+                }
+                cells[r].weight += change.weight
+            }
+            for r in rows.indices { rows[r].cells.append(cells[r]) }
+        }
+        return rows
+    }
+}
+
+/// Diffs filled in from several threads, each slot written once.
+private final class DiffSlots: @unchecked Sendable {
+    private var slots: [PathwayDiff?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ k: Int, _ diff: PathwayDiff) {
+        lock.lock()
+        slots[k] = diff
+        lock.unlock()
+    }
+
+    var all: [PathwayDiff?] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots
+    }
+}

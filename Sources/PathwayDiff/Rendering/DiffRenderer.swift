@@ -1,0 +1,167 @@
+import Foundation
+import PathwayModel
+
+/// Prints a `PathwayDiff` for people (text, optionally coloured; Markdown) or machines (JSON).
+public enum DiffRenderer {
+    /// The readable listing: changes grouped by step, each with its class, what changed, its
+    /// weight and both source locations, then a summary line with the conformance score.
+    public static func text(_ diff: PathwayDiff, impact: ImpactReport? = nil, colour: Bool = false) -> String {
+        let style = TerminalStyle(enabled: colour)
+        var out = style.bold("--- \(diff.standard.file)") + "  \(diff.standard.id): \(diff.standard.title)\n"
+        out += style.bold("+++ \(diff.variant.file)") + "  \(diff.variant.id): \(diff.variant.title)\n"
+        if diff.isEquivalent {
+            out += "\nThe variant is equivalent to the standard: no changes.\n"
+            if let impact { out += "\n" + ImpactRenderer.text(impact, style: style) }
+            return out
+        }
+        let classWidth = ChangeClass.allCases.map(\.rawValue.count).max() ?? 18
+        for group in groups(diff.changes) {
+            let first = group[0]
+            out += "\n" + heading(first, group: group, style: style) + "\n"
+            for change in group {
+                let cls = change.changeClass.rawValue.padding(toLength: classWidth, withPad: " ", startingAt: 0)
+                out += "    " + style.paint(cls, for: change.changeClass) + "  " + change.summary
+                out += "  " + style.dim("[weight \(format3(change.weight))]") + "\n"
+                let locations = [change.standardLocation.map { "standard \($0)" }, change.variantLocation.map { "variant \($0)" }]
+                    .compactMap { $0 }.joined(separator: "  ")
+                if !locations.isEmpty { out += "    " + String(repeating: " ", count: classWidth) + "  " + style.dim(locations) + "\n" }
+            }
+        }
+        out += "\n" + summaryLine(diff) + "\n"
+        if let impact { out += "\n" + ImpactRenderer.text(impact, style: style) }
+        return out
+    }
+
+    /// A Markdown report: a heading, the conformance score, and a table of changes.
+    public static func markdown(_ diff: PathwayDiff, impact: ImpactReport? = nil) -> String {
+        var out = "# \(escape(diff.variant.title)) compared with \(escape(diff.standard.title))\n\n"
+        out += "- Standard: `\(diff.standard.file)` (`\(diff.standard.id)`)\n"
+        out += "- Variant: `\(diff.variant.file)` (`\(diff.variant.id)`)\n"
+        out += "- " + summaryLine(diff) + "\n\n"
+        if diff.isEquivalent {
+            out += "The variant is equivalent to the standard.\n"
+            if let impact { out += "\n" + ImpactRenderer.markdown(impact) }
+            return out
+        }
+        out += "| | Subject | Class | Change | Weight | Standard | Variant |\n|---|---|---|---|---:|---|---|\n"
+        for change in diff.changes {
+            let subject = subjectName(change)
+            out += "| \(change.changeClass.mark) | \(escape(subject)) | \(change.changeClass.rawValue) | \(escape(change.summary)) | \(format3(change.weight)) | "
+            out += "\(change.standardLocation.map { "`\($0)`" } ?? "") | \(change.variantLocation.map { "`\($0)`" } ?? "") |\n"
+        }
+        if let impact { out += "\n" + ImpactRenderer.markdown(impact) }
+        return out
+    }
+
+    /// The diff as JSON: both pathways, the step matches, every change and the score.
+    public static func json(_ diff: PathwayDiff, impact: ImpactReport? = nil) -> String {
+        var document = DiffDocument(diff)
+        document.impact = impact
+        return encode(document)
+    }
+
+    /// `12 changes, clinical weight 31.5; conformance 84.2/100`.
+    public static func summaryLine(_ diff: PathwayDiff) -> String {
+        let n = diff.changes.count
+        return "\(n) change\(n == 1 ? "" : "s"), clinical weight \(format3(diff.totalWeight)); conformance \(format3(diff.conformance.score))/100"
+    }
+
+    // MARK: Pieces
+
+    /// Consecutive changes about the same thing.
+    static func groups(_ changes: [PathwayChange]) -> [[PathwayChange]] {
+        var result: [[PathwayChange]] = []
+        for change in changes {
+            if let last = result.last?.first, last.subject == change.subject, last.standardID == change.standardID,
+               last.variantID == change.variantID, last.changeClass != .added, last.changeClass != .removed,
+               change.changeClass != .added, change.changeClass != .removed {
+                result[result.count - 1].append(change)
+            } else {
+                result.append([change])
+            }
+        }
+        return result
+    }
+
+    private static func heading(_ change: PathwayChange, group: [PathwayChange], style: TerminalStyle) -> String {
+        let mark = change.changeClass == .added || change.changeClass == .removed ? change.changeClass.mark : "~"
+        let text = "\(mark) \(change.subject.rawValue) \(subjectName(change))"
+        switch change.changeClass {
+        case .added: return style.green(text)
+        case .removed: return style.red(text)
+        default: return style.yellow(text)
+        }
+    }
+
+    static func subjectName(_ change: PathwayChange) -> String {
+        var ids = change.standardID ?? change.variantID ?? ""
+        if let s = change.standardID, let v = change.variantID, s != v { ids = "\(s) → \(v)" }
+        if change.subject == .pathway { return change.name }
+        return change.name == ids || change.name.isEmpty ? ids : "\(ids) (\(change.name))"
+    }
+
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for ch in text {
+            switch ch {
+            case "|": out += "\\|"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\n": out += " "
+            default: out.append(ch)
+            }
+        }
+        return out
+    }
+
+    static func encode<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value), let text = String(data: data, encoding: .utf8) else { return "{}\n" }
+        return text + "\n"
+    }
+}
+
+/// The JSON shape of a diff.
+struct DiffDocument: Encodable {
+    var standard: PathwaySummary
+    var variant: PathwaySummary
+    var equivalent: Bool
+    var totalWeight: Double
+    var conformance: ConformanceScore
+    var matches: [StepMatch]
+    var changes: [PathwayChange]
+    var impact: ImpactReport?
+
+    init(_ diff: PathwayDiff) {
+        standard = diff.standard
+        variant = diff.variant
+        equivalent = diff.isEquivalent
+        totalWeight = (diff.totalWeight * 1000).rounded() / 1000
+        conformance = diff.conformance
+        matches = diff.matches
+        changes = diff.changes
+    }
+}
+
+/// ANSI colours for terminal output, or plain text when disabled.
+struct TerminalStyle {
+    var enabled: Bool
+
+    private func wrap(_ code: String, _ text: String) -> String { enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+    func bold(_ t: String) -> String { wrap("1", t) }
+    func dim(_ t: String) -> String { wrap("2", t) }
+    func red(_ t: String) -> String { wrap("31", t) }
+    func green(_ t: String) -> String { wrap("32", t) }
+    func yellow(_ t: String) -> String { wrap("33", t) }
+    func cyan(_ t: String) -> String { wrap("36", t) }
+
+    func paint(_ text: String, for cls: ChangeClass) -> String {
+        switch cls {
+        case .added, .dataAdded: green(text)
+        case .removed, .dataLost: red(text)
+        case .renamed: dim(text)
+        default: yellow(text)
+        }
+    }
+}
