@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PathwayDiff
 import PathwayExport
 import PathwayLanguage
 import PathwayModel
@@ -7,15 +8,18 @@ import PathwaySimulation
 
 /// `carepath report PATH... -o OUT.html`: one self-contained HTML page with each pathway's
 /// diagram and tables, and with `--simulate` its simulated target attainment, journey times,
-/// waits, resource use and handoffs.
+/// waits, resource use and handoffs. With `--compare STANDARD` the paths are variants of the
+/// standard: the page shows the standard, the region matrix and scores, and each variant's diff.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Write one self-contained HTML report: pathway diagrams and tables, simulation results.",
         discussion: """
-        The page has no external links to load (inline CSS and SVG), so it works offline and when emailed. \
+        The page loads nothing from outside the file (inline CSS and SVG), so it works offline and when emailed. \
         Diagrams are drawn by Graphviz's 'dot' when it is installed; without it the page says so. \
-        With --simulate each pathway is simulated (same options as 'carepath simulate'). See Docs/report.md.
+        With --simulate each pathway is simulated (same options as 'carepath simulate'). \
+        With --compare STANDARD the paths are trusts' variants: the page adds the region matrix as a heat map, \
+        each trust's conformance score, and each variant's diagram with its changes marked. See Docs/report.md.
         """
     )
 
@@ -28,7 +32,15 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "The page title (default: the pathway's title).")
     var title: String?
 
-    @Flag(help: "Simulate each pathway and add the simulation view.")
+    @Option(help: "A standard pathway: compare every PATH with it (region matrix, conformance scores, diffs).",
+            completion: .file(extensions: ["yaml", "yml"]))
+    var compare: String?
+
+    @Option(help: "With --compare: a YAML or JSON file overriding the clinical weights (sections classes, kinds, steps).",
+            completion: .file(extensions: ["yaml", "yml", "json"]))
+    var weights: String?
+
+    @Flag(help: "Simulate each pathway (with --compare: the standard) and add the simulation view.")
     var simulate = false
 
     @Option(help: "With --simulate: patients to count per replication (after the warm-up).")
@@ -62,6 +74,7 @@ struct ReportCommand: ParsableCommand {
         if !(warmup >= 0) { throw ValidationError("--warmup must be 0 or more") }
         if replications < 1 { throw ValidationError("--replications must be at least 1") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if weights != nil && compare == nil { throw ValidationError("--weights needs --compare") }
     }
 
     func run() throws {
@@ -73,15 +86,37 @@ struct ReportCommand: ParsableCommand {
             throw ExitCode(ExitStatus.noInput)
         }
         var entries: [HTMLReport.Entry] = []
-        for file in files {
-            let pathway = try loadValidPathway(file, limits: limits)
-            entries.append(HTMLReport.Entry(pathway: pathway, simulation: simulate ? try simulation(of: pathway, file: file) : nil))
+        var comparison: HTMLReport.Comparison?
+        if let compare {
+            let standard = try loadValidPathway(compare, limits: limits)
+            let standardPath = Self.canonical(compare)
+            let variantFiles = files.filter { Self.canonical($0) != standardPath }
+            guard !variantFiles.isEmpty else {
+                printError("error: no variant files besides the standard in \(paths.joined(separator: ", "))")
+                throw ExitCode(ExitStatus.noInput)
+            }
+            var variants: [HTMLReport.Comparison.Variant] = []
+            for file in variantFiles {
+                let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+                variants.append(.init(name: name, pathway: try loadValidPathway(file, limits: limits)))
+            }
+            entries.append(HTMLReport.Entry(pathway: standard, simulation: simulate ? try simulation(of: standard, file: compare) : nil))
+            comparison = HTMLReport.Comparison(standard: standard, variants: variants, weights: try loadWeights(weights))
+        } else {
+            for file in files {
+                let pathway = try loadValidPathway(file, limits: limits)
+                entries.append(HTMLReport.Entry(pathway: pathway, simulation: simulate ? try simulation(of: pathway, file: file) : nil))
+            }
         }
-        let report = HTMLReport(title: title, entries: entries, renderer: noDiagrams ? nil : SVGRenderer())
+        let report = HTMLReport(title: title, entries: entries, comparison: comparison, renderer: noDiagrams ? nil : SVGRenderer())
         if !noDiagrams && SVGRenderer().dotExecutable == nil {
             printError("warning: Graphviz's 'dot' was not found; the report says so in place of each diagram")
         }
         try writeOutput(report.render(), to: output)
+    }
+
+    private static func canonical(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
     }
 
     /// Simulates `pathway`, or explains on standard error why it cannot be and exits 1.

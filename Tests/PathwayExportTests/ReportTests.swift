@@ -117,6 +117,10 @@ import Testing
         #expect(SHA256.base64Digest("") == "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=")
         let html = HTMLReport(entries: [HTMLReport.Entry(pathway: Fixtures.lung)], renderer: nil).render()
         #expect(html.contains("script-src 'sha256-\(SHA256.base64Digest(ReportPage.sortScript))'"))
+        #expect(html.contains("style-src 'sha256-\(SHA256.base64Digest(ReportPage.style))'"))
+        #expect(html.contains("<style>\(ReportPage.style)</style>"))
+        // Style attributes would be refused by the policy, so the page must not rely on any.
+        for tag in Self.tags(html) { #expect(!tag.text.contains(" style=\""), "\(tag.text) has a style attribute") }
     }
 
     @Test func missingGraphvizIsExplainedInThePageInsteadOfFailing() {
@@ -133,6 +137,7 @@ import Testing
         #expect(!html.contains("<?xml"))
         #expect(!html.contains("<!DOCTYPE svg"))
         #expect(!html.contains("<!--"))
+        for tag in Self.tags(html) { #expect(!tag.text.contains(" style=\""), "\(tag.text) has a style attribute") }
     }
 
     @Test func tablesHaveHeadersWithScopeAndChartsHaveTitles() throws {

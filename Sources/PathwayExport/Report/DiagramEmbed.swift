@@ -7,14 +7,24 @@ struct DiagramEmbed {
     /// The renderer, or nil to leave drawings out (the page says why).
     var renderer: SVGRenderer?
 
-    /// The figure's inner HTML: the drawing, or a notice saying why there is none.
-    func figure(dot: String, label: String) -> String {
+    /// Pathways with more steps than this are not drawn: Graphviz takes minutes over them and
+    /// the drawing could not be read on a page anyway; the step table still lists every step.
+    static let maxSteps = 400
+
+    /// The figure's inner HTML: the drawing of a pathway of `steps` steps, or a notice saying why
+    /// there is none.
+    /// `id` prefixes Graphviz's own element ids (`node1`, `clust1`), which would otherwise repeat
+    /// in every diagram on the page.
+    func figure(dot: String, label: String, steps: Int, id: String) -> String {
         guard let renderer else {
             return notice("The diagram was left out of this report (drawing was turned off).")
         }
+        guard steps <= Self.maxSteps else {
+            return notice("The pathway has \(steps) steps, too many to draw legibly (the limit is \(Self.maxSteps)); the step table below lists them all.")
+        }
         do {
             let svg = try renderer.render(dot: dot)
-            guard let clean = Self.inlineSVG(svg) else {
+            guard let clean = Self.inlineSVG(svg, idPrefix: id) else {
                 return notice("Graphviz produced no drawing for this pathway.")
             }
             return "<div class=\"diagram\" role=\"img\" aria-label=\"\(HTMLText.escape(label))\">\(clean)</div>"
@@ -33,7 +43,7 @@ struct DiagramEmbed {
 
     /// The `<svg>` element of Graphviz's output with comments removed and the drawing hidden
     /// from screen readers (its wrapper carries the label), or nil when there is none.
-    static func inlineSVG(_ svg: String) -> String? {
+    static func inlineSVG(_ svg: String, idPrefix: String) -> String? {
         guard let start = svg.range(of: "<svg") else { return nil }
         var body = String(svg[start.lowerBound...])
         while let open = body.range(of: "<!--") {
@@ -46,6 +56,7 @@ struct DiagramEmbed {
         guard let end = body.range(of: "</svg>", options: .backwards) else { return nil }
         body = String(body[..<end.upperBound])
         body = body.replacingOccurrences(of: "<svg", with: "<svg aria-hidden=\"true\" focusable=\"false\"", options: [], range: body.range(of: "<svg"))
-        return body
+        // User text inside the drawing is escaped by Graphviz, so ` id="` only starts real attributes.
+        return body.replacingOccurrences(of: " id=\"", with: " id=\"\(idPrefix)-")
     }
 }

@@ -24,7 +24,7 @@ struct PathwaySection {
         out += "<h4>Diagram</h4>\n<figure>\n"
         let label = "Diagram of the pathway \(pathway.title): \(pathway.steps.count) steps across "
             + pathway.organisations.map(\.name).joined(separator: ", ") + ". The step table below lists the same steps in words."
-        out += diagrams.figure(dot: Self.topToBottom(DOTExporter().export(pathway)), label: label)
+        out += diagrams.figure(dot: Self.topToBottom(DOTExporter().export(pathway)), label: label, steps: pathway.steps.count, id: ids.next("diagram"))
         out += "\n<figcaption>Each shaded box is an organisation (a swimlane); diamonds are decisions, black bars split "
             + "into paths that run at the same time, dashed ovals are waits, double-bordered boxes end the journey. "
             + "Bold dashed red arrows are handoffs between organisations, labelled with their delay.</figcaption>\n</figure>\n"

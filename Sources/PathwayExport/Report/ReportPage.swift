@@ -7,13 +7,14 @@ enum ReportPage {
                          script: Bool) -> String {
         // Nothing may load from outside the file; the only script allowed is ours, by its hash,
         // so an injected <script> or on* attribute would not run even if escaping failed.
-        var policy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+        // Styles likewise: only our style sheet, by its hash, and no style attributes at all.
+        var policy = "default-src 'none'; style-src '\(styleHash)'; img-src data:; base-uri 'none'; form-action 'none'"
         policy += script ? "; script-src '\(scriptHash)'" : "; script-src 'none'"
         var out = "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
         out += "<meta http-equiv=\"Content-Security-Policy\" content=\"\(policy)\">\n"
         out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         out += "<meta name=\"generator\" content=\"carepath report\">\n"
-        out += "<title>\(HTMLText.escape(title))</title>\n<style>\n\(style)</style>\n</head>\n<body>\n"
+        out += "<title>\(HTMLText.escape(title))</title>\n<style>\(style)</style>\n</head>\n<body>\n"
         out += "<a class=\"skip\" href=\"#main\">Skip to the report</a>\n"
         out += "<header>\n<h1>\(HTMLText.escape(title))</h1>\n<p class=\"muted\">\(HTMLText.escape(subtitle))</p>\n"
         out += "<nav aria-label=\"Contents\"><ul>"
@@ -29,6 +30,9 @@ enum ReportPage {
         out += "</body>\n</html>\n"
         return out
     }
+
+    /// The CSP source allowing the style sheet.
+    static var styleHash: String { "sha256-" + SHA256.base64Digest(style) }
 
     /// The CSP source allowing `sortScript`.
     static var scriptHash: String { "sha256-" + SHA256.base64Digest(sortScript) }
@@ -85,6 +89,8 @@ enum ReportPage {
     .meets{color:var(--good);font-weight:600}.misses{color:var(--bad);font-weight:600}
     .legend{display:flex;flex-wrap:wrap;gap:.4em 1.2em;font-size:.9em;margin:.4em 0;padding:0;list-style:none}
     .swatch{display:inline-block;width:1.1em;height:1.1em;border:1px solid #555;vertical-align:-.2em;margin-right:.3em}
+    .sw-added{background:#e3f4e6;border:3px solid #0b5d1e}.sw-changed{background:#fff1c7;border:3px solid #6b4a00}
+    .sw-removed{background:#fbe6e6;border:2px dashed #8a1c1c}
     td.heat{text-align:center;font-size:.85em}
     .h0{background:#ffffff}.h1{background:#fff1c7}.h2{background:#ffd98a}.h3{background:#f6a04d}.h4{background:#b34700;color:#fff}
     .hmiss{background:#8a1c1c;color:#fff}.hadd{background:#e3f4e6}.habs{background:#f3f3f3;color:#4a4a4a}
@@ -104,6 +110,7 @@ enum ReportPage {
       h2,h3,h4{break-after:avoid}
       figure,svg,tr{break-inside:avoid}
       .diagram{overflow:visible;border:0}
+      .diagram svg{max-height:235mm;width:auto;max-width:100%}
       table{font-size:8.5pt}
       th button::after{content:""}
     }
