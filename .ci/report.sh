@@ -77,7 +77,7 @@ report lung-simulated pathway,simulation:pathway,simulation Pathways/suspected-l
 report stroke-simulated pathway,simulation Pathways/acute-stroke.yaml "${SIM[@]}"
 report hostile pathway,simulation Tests/PathwayExportTests/ReportGolden/hostile.yaml --simulate --patients 200 --replications 3
 if [ -f Examples/region/standard.yaml ] && "$BIN" report --help 2>/dev/null | grep -q -- --compare; then
-    report region pathway,region,diff:region,diff-4=diff Examples/region --compare Examples/region/standard.yaml
+    report region pathway,region,diff:region,diff-4=diff Examples/region --compare Examples/region/standard.yaml --impact --warmup 60
 fi
 
 SHOTS=()

@@ -40,25 +40,28 @@ struct ReportCommand: ParsableCommand {
             completion: .file(extensions: ["yaml", "yml", "json"]))
     var weights: String?
 
+    @Flag(help: "With --compare: simulate each variant against the standard under common random numbers and show the change in target attainment.")
+    var impact = false
+
     @Flag(help: "Simulate each pathway (with --compare: the standard) and add the simulation view.")
     var simulate = false
 
-    @Option(help: "With --simulate: patients to count per replication (after the warm-up).")
+    @Option(help: "With --simulate or --impact: patients to count per replication (after the warm-up).")
     var patients: Int?
 
-    @Option(help: "With --simulate: days of arrivals per replication. Default: the cohort, else 365.")
+    @Option(help: "With --simulate or --impact: days of arrivals per replication. Default: the cohort, else 365.")
     var days: Double?
 
-    @Option(help: "With --simulate: days simulated before statistics start.")
+    @Option(help: "With --simulate or --impact: days simulated before statistics start.")
     var warmup: Double = 0
 
-    @Option(help: "With --simulate: independent replications.")
+    @Option(help: "With --simulate or --impact: independent replications.")
     var replications: Int = 10
 
-    @Option(help: "With --simulate: random seed.")
+    @Option(help: "With --simulate or --impact: random seed.")
     var seed: UInt64 = 1
 
-    @Option(help: "With --simulate: threads running replications (default: all cores). Output does not depend on it.")
+    @Option(help: "With --simulate or --impact: threads running replications (default: all cores). Output does not depend on it.")
     var jobs: Int?
 
     @Flag(help: "Leave the diagrams out (no Graphviz needed).")
@@ -75,6 +78,8 @@ struct ReportCommand: ParsableCommand {
         if replications < 1 { throw ValidationError("--replications must be at least 1") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if weights != nil && compare == nil { throw ValidationError("--weights needs --compare") }
+        if impact && compare == nil { throw ValidationError("--impact needs --compare") }
+        if impact && replications < 2 { throw ValidationError("--impact needs at least 2 replications for confidence intervals") }
     }
 
     func run() throws {
@@ -98,7 +103,8 @@ struct ReportCommand: ParsableCommand {
             var variants: [HTMLReport.Comparison.Variant] = []
             for file in variantFiles {
                 let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-                variants.append(.init(name: name, pathway: try loadValidPathway(file, limits: limits)))
+                let variant = try loadValidPathway(file, limits: limits)
+                variants.append(.init(name: name, pathway: variant, impact: impact ? try impactOf(variant, against: standard) : nil))
             }
             entries.append(HTMLReport.Entry(pathway: standard, simulation: simulate ? try simulation(of: standard, file: compare) : nil))
             comparison = HTMLReport.Comparison(standard: standard, variants: variants, weights: try loadWeights(weights))
@@ -113,6 +119,23 @@ struct ReportCommand: ParsableCommand {
             printError("warning: Graphviz's 'dot' was not found; the report says so in place of each diagram")
         }
         try writeOutput(report.render(), to: output)
+    }
+
+    /// The variant's impact on the standard's targets, or an explanation and exit 1.
+    private func impactOf(_ variant: Pathway, against standard: Pathway) throws -> ImpactReport {
+        do {
+            return try ImpactAnalysis.run(standard: standard, variant: variant, options: simulationOptions)
+        } catch let error as SimulationError {
+            printError(DiagnosticFormatter(colour: isatty(STDERR_FILENO) != 0, sources: [:]).format(error.diagnostics, files: 2))
+            throw ExitCode(ExitStatus.problems)
+        }
+    }
+
+    private var simulationOptions: SimulationOptions {
+        var options = SimulationOptions(warmupDays: warmup, replications: replications, seed: seed,
+                                        jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        if let patients { options.length = .patients(patients) } else if let days { options.length = .days(days) }
+        return options
     }
 
     private static func canonical(_ path: String) -> String {
@@ -132,9 +155,6 @@ struct ReportCommand: ParsableCommand {
             printError("error: \(file) says nothing about how patients arrive; add `arrivals:` to simulate it, or leave out --simulate")
             throw ExitCode(ExitStatus.problems)
         }
-        var options = SimulationOptions(warmupDays: warmup, replications: replications, seed: seed,
-                                        jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
-        if let patients { options.length = .patients(patients) } else if let days { options.length = .days(days) }
-        return simulator.run(options)
+        return simulator.run(simulationOptions)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import PathwayDiff
 import PathwayModel
+import PathwaySimulation
 import Testing
 @testable import PathwayExport
 
@@ -67,5 +68,25 @@ import Testing
                               renderer: SVGRenderer()).render()
         ReportTests.expectNoInjectedMarkup(html)
         #expect(html.contains("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"))
+    }
+}
+
+/// The impact table of the diff view.
+@Suite struct ReportImpactTests {
+    @Test func impactTableShowsTheChangeInAttainmentInWordsAndNumbers() throws {
+        let standard = try ReportTests.load("Examples/minimal/gp-to-clinic.yaml")
+        var variant = standard
+        variant.id = "gp-to-clinic-one-room"
+        if let r = variant.resources.firstIndex(where: { $0.id == "clinic-room" }) { variant.resources[r].capacity = 1 }
+        let options = SimulationOptions(length: .days(120), warmupDays: 30, replications: 4, seed: 3)
+        let impact = try ImpactAnalysis.run(standard: standard, variant: variant, options: options)
+        let html = HTMLReport(entries: [HTMLReport.Entry(pathway: standard)],
+                              comparison: HTMLReport.Comparison(standard: standard, variants: [.init(name: "one-room", pathway: variant, impact: impact)]),
+                              renderer: nil).render()
+        #expect(html.contains("Simulated impact on targets: 4 paired replications, seed 3"))
+        #expect(html.contains("Seen within 2 weeks"))
+        #expect(html.contains("Median journey time"))
+        #expect(html.contains(" points"))
+        ReportTests.expectNoInjectedMarkup(html)
     }
 }

@@ -1,5 +1,6 @@
 import PathwayDiff
 import PathwayModel
+import PathwaySimulation
 
 /// The diff view: the variant's diagram with every changed step coloured and labelled in words
 /// (ADDED, REMOVED, CHANGED: what), so it reads in greyscale and for colour-blind readers, then
@@ -9,6 +10,7 @@ struct DiffSection {
     var standard: Pathway
     var variant: Pathway
     var diff: PathwayDiff
+    var impact: ImpactReport?
     var diagrams: DiagramEmbed
 
     func html(ids: inout ElementIDs) -> String {
@@ -24,6 +26,7 @@ struct DiffSection {
         if diff.isEquivalent {
             return out + "<p>The variant says the same as the standard: no changes.</p>\n</article>\n"
         }
+        if let impact { out += impactTable(impact) }
         let marks = StepMarks(diff: diff, standard: standard, variant: variant)
         out += "<figure>\n"
         let label = "Diagram of \(variant.title) with its departures from \(standard.title) marked in words: "
@@ -40,6 +43,45 @@ struct DiffSection {
         + "<li><span class=\"swatch sw-changed\"></span><span class=\"tag changed\">~ CHANGED</span> a step done differently (how, in its label)</li>"
         + "<li><span class=\"swatch sw-removed\"></span><span class=\"tag removed\">− REMOVED</span> a standard step the variant leaves out (dashed, with dotted arrows to where it was)</li>"
         + "</ul>"
+
+    /// Target attainment in the standard and the variant, and the paired change with its 95%
+    /// interval, in words as well as numbers.
+    private func impactTable(_ impact: ImpactReport) -> String {
+        var out = "<table>\n<caption>Simulated impact on targets: \(impact.replications) paired replications, seed \(impact.seed)"
+        if let days = impact.days { out += ", \(HTMLText.number(days, decimals: 0)) days of arrivals" }
+        if impact.warmupDays > 0 { out += " after \(HTMLText.number(impact.warmupDays, decimals: 0)) days of warm-up" }
+        out += "; both pathways draw the same random numbers</caption>\n<thead><tr><th scope=\"col\">Target</th><th scope=\"col\" class=\"num\">Standard asks</th>"
+            + "<th scope=\"col\" class=\"num\">Standard pathway</th><th scope=\"col\" class=\"num\">This variant</th>"
+            + "<th scope=\"col\" class=\"num\">Change (95% CI)</th><th scope=\"col\">Reading</th></tr></thead>\n<tbody>\n"
+        func pct(_ v: Double) -> String { HTMLText.percent(v) }
+        func points(_ v: Double) -> String {
+            let rounded = HTMLText.number(abs(v) * 100)
+            return (rounded == "0" ? "±" : v > 0 ? "+" : "−") + rounded + " points"
+        }
+        func signed(_ minutes: Double) -> String {
+            let text = HTMLText.time(minutes: abs(minutes))
+            return (minutes > 0 ? "+" : minutes < 0 ? "−" : "±") + text
+        }
+        for t in impact.targets {
+            out += "<tr><th scope=\"row\">\(HTMLText.escape(t.title))</th><td class=\"num\">\(pct(t.required))</td>"
+            guard let a = t.attainment else {
+                out += "<td colspan=\"4\">\(t.inStandard ? "only in the standard" : "only in the variant")</td></tr>\n"
+                continue
+            }
+            let reading = a.difference.low > 0 ? "<span class=\"meets\">better</span>"
+                : a.difference.high < 0 ? "<span class=\"misses\">worse</span>" : "no clear change"
+            out += "<td class=\"num\">\(pct(a.standard.mean))</td><td class=\"num\">\(pct(a.variant.mean))</td>"
+            out += "<td class=\"num\">\(points(a.difference.mean)) (\(points(a.difference.low)) to \(points(a.difference.high)))</td><td>\(reading)"
+            if a.variant.mean < t.required && a.standard.mean >= t.required { out += "; <span class=\"misses\">falls below the standard</span>" }
+            out += "</td></tr>\n"
+        }
+        let m = impact.medianJourneyMinutes
+        out += "<tr><th scope=\"row\">Median journey time</th><td class=\"num\">–</td><td class=\"num\">\(HTMLText.time(minutes: m.standard.mean))</td>"
+        out += "<td class=\"num\">\(HTMLText.time(minutes: m.variant.mean))</td><td class=\"num\">\(signed(m.difference.mean)) "
+            + "(\(signed(m.difference.low)) to \(signed(m.difference.high)))</td>"
+        out += "<td>\(m.difference.high < 0 ? "<span class=\"meets\">shorter</span>" : m.difference.low > 0 ? "<span class=\"misses\">longer</span>" : "no clear change")</td></tr>\n"
+        return out + "</tbody>\n</table>\n"
+    }
 
     private func changeTable() -> String {
         var out = "<table class=\"sortable\">\n<caption>Changes from the standard, with their clinical weights</caption>\n<thead><tr>"

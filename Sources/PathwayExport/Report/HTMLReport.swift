@@ -30,11 +30,15 @@ public struct HTMLReport: Sendable {
             public var name: String
             /// The variant pathway.
             public var pathway: Pathway
+            /// What the variant does to target attainment, simulated against the standard under
+            /// common random numbers (`ImpactAnalysis`); nil for no impact table.
+            public var impact: ImpactReport?
 
             /// A variant.
-            public init(name: String, pathway: Pathway) {
+            public init(name: String, pathway: Pathway, impact: ImpactReport? = nil) {
                 self.name = name
                 self.pathway = pathway
+                self.impact = impact
             }
         }
 
@@ -99,7 +103,7 @@ public struct HTMLReport: Sendable {
             var html = "<p>Each variant's diagram with its departures from the standard marked, then its changes.</p>\n"
             for (variant, trust) in zip(comparison.variants, comparison.region.trusts) {
                 html += DiffSection(name: variant.name, standard: comparison.standard, variant: variant.pathway, diff: trust.diff,
-                                    diagrams: diagrams).html(ids: &ids)
+                                    impact: variant.impact, diagrams: diagrams).html(ids: &ids)
             }
             sections.append(("diff", "Differences from the standard", html))
         }
