@@ -1,9 +1,160 @@
 import ArgumentParser
+import Foundation
+import PathwayDiff
+import PathwayExport
+import PathwayLanguage
+import PathwayModel
+import PathwaySimulation
 
+/// `carepath report PATH... -o OUT.html`: one self-contained HTML page with each pathway's
+/// diagram and tables, and with `--simulate` its simulated target attainment, journey times,
+/// waits, resource use and handoffs. With `--compare STANDARD` the paths are variants of the
+/// standard: the page shows the standard, the region matrix and scores, and each variant's diff.
 struct ReportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "report", abstract: "Not built yet.")
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write one self-contained HTML report: pathway diagrams and tables, simulation results.",
+        discussion: """
+        The page loads nothing from outside the file (inline CSS and SVG), so it works offline and when emailed. \
+        Diagrams are drawn by Graphviz's 'dot' when it is installed; without it the page says so. \
+        With --simulate each pathway is simulated (same options as 'carepath simulate'). \
+        With --compare STANDARD the paths are trusts' variants: the page adds the region matrix as a heat map, \
+        each trust's conformance score, and each variant's diagram with its changes marked. See Docs/report.md.
+        """
+    )
+
+    @Argument(help: "Pathway files or folders (searched for *.yaml and *.yml).", completion: .file(extensions: ["yaml", "yml"]))
+    var paths: [String]
+
+    @Option(name: [.short, .customLong("output")], help: "The HTML file to write ('-' for standard output).", completion: .file(extensions: ["html"]))
+    var output: String
+
+    @Option(help: "The page title (default: the pathway's title).")
+    var title: String?
+
+    @Option(help: "A standard pathway: compare every PATH with it (region matrix, conformance scores, diffs).",
+            completion: .file(extensions: ["yaml", "yml"]))
+    var compare: String?
+
+    @Option(help: "With --compare: a YAML or JSON file overriding the clinical weights (sections classes, kinds, steps).",
+            completion: .file(extensions: ["yaml", "yml", "json"]))
+    var weights: String?
+
+    @Flag(help: "With --compare: simulate each variant against the standard under common random numbers and show the change in target attainment.")
+    var impact = false
+
+    @Flag(help: "Simulate each pathway (with --compare: the standard) and add the simulation view.")
+    var simulate = false
+
+    @Option(help: "With --simulate or --impact: patients to count per replication (after the warm-up).")
+    var patients: Int?
+
+    @Option(help: "With --simulate or --impact: days of arrivals per replication. Default: the cohort, else 365.")
+    var days: Double?
+
+    @Option(help: "With --simulate or --impact: days simulated before statistics start.")
+    var warmup: Double = 0
+
+    @Option(help: "With --simulate or --impact: independent replications.")
+    var replications: Int = 10
+
+    @Option(help: "With --simulate or --impact: random seed.")
+    var seed: UInt64 = 1
+
+    @Option(help: "With --simulate or --impact: threads running replications (default: all cores). Output does not depend on it.")
+    var jobs: Int?
+
+    @Flag(help: "Leave the diagrams out (no Graphviz needed).")
+    var noDiagrams = false
+
+    @OptionGroup(title: "Limits")
+    var limits: LimitOptions
+
+    func validate() throws {
+        if patients != nil && days != nil { throw ValidationError("give --patients or --days, not both") }
+        if let patients, patients < 1 { throw ValidationError("--patients must be at least 1") }
+        if let days, !(days > 0) { throw ValidationError("--days must be more than 0") }
+        if !(warmup >= 0) { throw ValidationError("--warmup must be 0 or more") }
+        if replications < 1 { throw ValidationError("--replications must be at least 1") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if weights != nil && compare == nil { throw ValidationError("--weights needs --compare") }
+        if impact && compare == nil { throw ValidationError("--impact needs --compare") }
+        if impact && replications < 2 { throw ValidationError("--impact needs at least 2 replications for confidence intervals") }
+    }
 
     func run() throws {
-        throw ValidationError("'carepath report' is not built yet.")
+        let (files, missing) = PathwayFiles.find(paths)
+        for path in missing { printError("error: cannot find '\(path)'") }
+        if !missing.isEmpty { throw ExitCode(ExitStatus.noInput) }
+        guard !files.isEmpty else {
+            printError("error: no pathway files (*.yaml, *.yml) in \(paths.joined(separator: ", "))")
+            throw ExitCode(ExitStatus.noInput)
+        }
+        var entries: [HTMLReport.Entry] = []
+        var comparison: HTMLReport.Comparison?
+        if let compare {
+            let standard = try loadValidPathway(compare, limits: limits)
+            let standardPath = Self.canonical(compare)
+            let variantFiles = files.filter { Self.canonical($0) != standardPath }
+            guard !variantFiles.isEmpty else {
+                printError("error: no variant files besides the standard in \(paths.joined(separator: ", "))")
+                throw ExitCode(ExitStatus.noInput)
+            }
+            var variants: [HTMLReport.Comparison.Variant] = []
+            for file in variantFiles {
+                let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+                let variant = try loadValidPathway(file, limits: limits)
+                variants.append(.init(name: name, pathway: variant, impact: impact ? try impactOf(variant, against: standard) : nil))
+            }
+            entries.append(HTMLReport.Entry(pathway: standard, simulation: simulate ? try simulation(of: standard, file: compare) : nil))
+            comparison = HTMLReport.Comparison(standard: standard, variants: variants, weights: try loadWeights(weights))
+        } else {
+            for file in files {
+                let pathway = try loadValidPathway(file, limits: limits)
+                entries.append(HTMLReport.Entry(pathway: pathway, simulation: simulate ? try simulation(of: pathway, file: file) : nil))
+            }
+        }
+        let report = HTMLReport(title: title, entries: entries, comparison: comparison, renderer: noDiagrams ? nil : SVGRenderer())
+        if !noDiagrams && SVGRenderer().dotExecutable == nil {
+            printError("warning: Graphviz's 'dot' was not found; the report says so in place of each diagram")
+        }
+        try writeOutput(report.render(), to: output)
+    }
+
+    /// The variant's impact on the standard's targets, or an explanation and exit 1.
+    private func impactOf(_ variant: Pathway, against standard: Pathway) throws -> ImpactReport {
+        do {
+            return try ImpactAnalysis.run(standard: standard, variant: variant, options: simulationOptions)
+        } catch let error as SimulationError {
+            printError(DiagnosticFormatter(colour: isatty(STDERR_FILENO) != 0, sources: [:]).format(error.diagnostics, files: 2))
+            throw ExitCode(ExitStatus.problems)
+        }
+    }
+
+    private var simulationOptions: SimulationOptions {
+        var options = SimulationOptions(warmupDays: warmup, replications: replications, seed: seed,
+                                        jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        if let patients { options.length = .patients(patients) } else if let days { options.length = .days(days) }
+        return options
+    }
+
+    private static func canonical(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+
+    /// Simulates `pathway`, or explains on standard error why it cannot be and exits 1.
+    private func simulation(of pathway: Pathway, file: String) throws -> SimulationReport {
+        let simulator: Simulator
+        do {
+            simulator = try Simulator(pathway: pathway)
+        } catch let error as SimulationError {
+            printError(DiagnosticFormatter(colour: isatty(STDERR_FILENO) != 0, sources: [:]).format(error.diagnostics, files: 1))
+            throw ExitCode(ExitStatus.problems)
+        }
+        guard simulator.hasArrivals else {
+            printError("error: \(file) says nothing about how patients arrive; add `arrivals:` to simulate it, or leave out --simulate")
+            throw ExitCode(ExitStatus.problems)
+        }
+        return simulator.run(simulationOptions)
     }
 }

@@ -1,0 +1,85 @@
+import PathwayModel
+
+/// HTML escaping and small builders for the report. Every string that comes from a pathway file
+/// (titles, ids, names, codes, URLs) reaches the page through `text` or `attribute`.
+enum HTMLText {
+    /// Text safe in element content and in a double- or single-quoted attribute value: `& < > " '`
+    /// become character references; control characters other than tab and line feed are dropped,
+    /// and so are bidirectional overrides, which could make a label read backwards.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            case "\n", "\t": out.unicodeScalars.append(scalar)
+            default:
+                let v = scalar.value
+                if v < 0x20 || (v >= 0x7F && v < 0xA0) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) {
+                    continue
+                }
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// An element with escaped text content and already-escaped attributes.
+    static func element(_ name: String, _ text: String, attributes: String = "") -> String {
+        "<\(name)\(attributes.isEmpty ? "" : " " + attributes)>\(escape(text))</\(name)>"
+    }
+
+    /// A link when `url` is a plain http(s) address, else the URL as text (never a `javascript:` link).
+    static func link(_ label: String, url: String?) -> String {
+        guard let url, isWebLink(url) else {
+            return escape(label) + (url.map { " <span class=\"muted\">(\(escape($0)))</span>" } ?? "")
+        }
+        return "<a href=\"\(escape(url))\" rel=\"noopener noreferrer\">\(escape(label))</a>"
+    }
+
+    /// Whether `url` is an http(s) address with no spaces or characters that need quoting.
+    static func isWebLink(_ url: String) -> Bool {
+        let lower = url.lowercased()
+        guard lower.hasPrefix("https://") || lower.hasPrefix("http://") else { return false }
+        return !url.unicodeScalars.contains { s in s.value <= 0x20 || s.value >= 0x7F || "<>\"'`\\{}|^".unicodeScalars.contains(s) }
+    }
+
+    /// A number for people: at most `decimals` decimals, locale independent.
+    static func number(_ value: Double, decimals: Int = 1) -> String {
+        guard value.isFinite else { return "–" }
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let rounded = (value * scale).rounded() / scale
+        if rounded == rounded.rounded(), abs(rounded) < 1e15 { return String(Int(rounded)) }
+        return format3(rounded)
+    }
+
+    /// A share (0...1) as a percentage: `72.4%`.
+    static func percent(_ share: Double, decimals: Int = 1) -> String {
+        share.isFinite ? number(share * 100, decimals: decimals) + "%" : "–"
+    }
+
+    /// A time in minutes in the unit that reads best: `45 min`, `6.5 hours`, `12.3 days`.
+    static func time(minutes m: Double) -> String {
+        guard m.isFinite else { return "–" }
+        if abs(m) < 120 { return number(m, decimals: m < 10 ? 1 : 0) + " min" }
+        if abs(m) < 2880 { return number(m / 60, decimals: 1) + " hours" }
+        return number(m / 1440, decimals: 1) + " days"
+    }
+}
+
+/// Short, unique `id` attributes for sections and charts; never built from user text, so no
+/// pathway id can clash with or break out of one.
+struct ElementIDs {
+    private var counts: [String: Int] = [:]
+    /// The next id with this prefix: `chart-1`, `chart-2`...
+    mutating func next(_ prefix: String) -> String {
+        let n = (counts[prefix] ?? 0) + 1
+        counts[prefix] = n
+        return "\(prefix)-\(n)"
+    }
+}
