@@ -36,7 +36,7 @@ let package = Package(
         .testTarget(name: "PathwayLanguageTests", dependencies: ["PathwayLanguage"], exclude: ["BadInput"]),
         .testTarget(name: "PathwaySimulationTests", dependencies: ["PathwaySimulation", "PathwayLanguage"]),
         .testTarget(name: "PathwayDiffTests", dependencies: ["PathwayDiff", "PathwayLanguage"], exclude: ["Golden"]),
-        .testTarget(name: "PathwayExportTests", dependencies: ["PathwayExport", "PathwayLanguage"], exclude: ["Golden"]),
+        .testTarget(name: "PathwayExportTests", dependencies: ["PathwayExport", "PathwayLanguage"], exclude: ["Golden", "ReportGolden"]),
     ],
     swiftLanguageModes: [.v6]
 )
