@@ -100,21 +100,18 @@ enum Fixtures {
             ])
     }
 
-    /// Strings built to break an exporter that forgets to escape.
-    static let hostile = [
-        "<script>alert(1)</script>",
-        "\"><img src=x onerror=x>",
-        "]]>",
-        "=cmd|' /C calc'!A0",
-        "+SUM(A1)", "-2+3", "@cmd", "\tTab", "\rCR",
-        "it's \"quoted\"",
-        "line one\nline two\r\nline three",
-        "back\\slash \\n \\\" \\",
-        "unicode: café ≥ 😀 \u{202E}rtl",
-        "control\u{1}\u{7}char",
-        "pipe | and `tick` *star* _under_ [link](javascript:alert(1)) # hash &amp;",
-        "{{braces}} ${expr} %s",
-    ]
+    /// Strings built to break an exporter that forgets to escape: the shared corpus
+    /// `Tests/Corpus/hostile-strings.json`, which every writer's safety test reads. The pathway
+    /// below picks its strings by index from the first sixteen, so those keep their order (the
+    /// golden files `Golden/fixture-hostile.*` depend on it); new strings go after them.
+    static let hostile: [String] = {
+        let url = Golden.repositoryRoot.appendingPathComponent("Tests/Corpus/hostile-strings.json")
+        guard let data = try? Data(contentsOf: url),
+              let strings = try? JSONDecoder().decode([String].self, from: data), strings.count >= 16 else {
+            fatalError("cannot read the hostile-string corpus at \(url.path)")
+        }
+        return strings
+    }()
 
     /// A pathway whose every free-text field (and id) carries hostile strings.
     static var hostilePathway: Pathway {

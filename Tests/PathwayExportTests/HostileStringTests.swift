@@ -18,7 +18,8 @@ final class XMLCollector: NSObject, XMLParserDelegate {
         let collector = XMLCollector()
         let parser = XMLParser(data: Data(text.utf8))
         parser.delegate = collector
-        if !parser.parse() { collector.error = parser.parserError ?? NSError(domain: "xml", code: 1) }
+        // On Linux `parse()` can return true after a fatal error, so the error is read as well.
+        if !parser.parse() || parser.parserError != nil { collector.error = parser.parserError ?? NSError(domain: "xml", code: 1) }
         return collector
     }
 
