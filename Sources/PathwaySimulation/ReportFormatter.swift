@@ -232,7 +232,7 @@ public enum ReportFormatter {
     // MARK: - CSV
 
     /// One figure per row: `section,id,metric,mean,low,high` (times in days, shares 0...1).
-    /// Cells that a spreadsheet would run as a formula are neutralised with a leading quote.
+    /// Cells that a spreadsheet would run as a formula are neutralised with a leading apostrophe.
     public static func csv(_ report: SimulationReport) -> String {
         var out = "section,id,metric,mean,low,high\n"
         func row(_ section: String, _ id: String, _ metric: String, _ e: Estimate, scale: Double = 1) {
@@ -277,22 +277,22 @@ public enum ReportFormatter {
     }
 }
 
-/// A CSV cell: quoted when needed; a leading `= + - @` is neutralised for spreadsheets.
+/// A CSV cell: quoted when needed; a leading `= + - @`, tab or carriage return is neutralised
+/// with an apostrophe so a spreadsheet shows it as text (OWASP "CSV injection"). Works on
+/// Unicode scalars, as a spreadsheet reads the bytes: `"\r\n"` is one `Character` but still a
+/// line break, and a quote followed by a combining mark is still a quote.
 func csvCell(_ text: String) -> String {
     var t = text
-    if let first = t.first, "=+-@".contains(first) { t = "'" + t }
-    if t.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-        return "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    if let first = t.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { t = "'" + t }
+    guard t.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return t }
+    var quoted = String.UnicodeScalarView()
+    quoted.append("\"")
+    for scalar in t.unicodeScalars {
+        if scalar == "\"" { quoted.append("\"") }
+        quoted.append(scalar)
     }
-    return t
-}
-
-extension String {
-    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
-        var out = ""
-        for ch in self { if String(ch) == target { out += replacement } else { out.append(ch) } }
-        return out
-    }
+    quoted.append("\"")
+    return String(quoted)
 }
 
 /// A small JSON writer with a fixed key order and locale-independent numbers.
