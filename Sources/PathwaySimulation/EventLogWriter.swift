@@ -176,16 +176,26 @@ public struct EventLogWriter: SimulationEventSink {
         buffer.removeAll(keepingCapacity: true)
     }
 
+    /// Text for a double-quoted XML attribute. Works on Unicode scalars (a `<` followed by a
+    /// combining mark is one `Character` but still a `<`); keeps line breaks and tabs as character
+    /// references, which attribute normalisation would otherwise turn into spaces; and puts U+FFFD
+    /// in place of what XML 1.0 cannot carry at all (most control characters, U+FFFE, U+FFFF).
     private func xml(_ text: String) -> String {
         var out = ""
-        for ch in text {
-            switch ch {
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&apos;"
-            default: out.append(ch)
+            case "\n": out += "&#10;"
+            case "\r": out += "&#13;"
+            case "\t": out += "&#9;"
+            default:
+                let v = scalar.value
+                let allowed = (v >= 0x20 && v <= 0xD7FF) || (v >= 0xE000 && v <= 0xFFFD) || v >= 0x10000
+                out.unicodeScalars.append(allowed ? scalar : "\u{FFFD}")
             }
         }
         return out
