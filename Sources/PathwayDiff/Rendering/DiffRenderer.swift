@@ -100,15 +100,25 @@ public enum DiffRenderer {
         return change.name == ids || change.name.isEmpty ? ids : "\(ids) (\(change.name))"
     }
 
+    /// Text for a Markdown table cell or heading. Works on Unicode scalars (`"\r\n"` and a `|`
+    /// followed by a combining mark are single `Character`s but still break a table). Backslashes
+    /// are escaped first so `\|` cannot turn the pipe back into a cell separator; brackets and
+    /// backticks are escaped so no link, image or code span can form; `<` and `>` become entities
+    /// so no HTML can; every line break (LF, CR, CRLF) becomes one space.
     static func escape(_ text: String) -> String {
         var out = ""
-        for ch in text {
-            switch ch {
-            case "|": out += "\\|"
+        var previous: Unicode.Scalar?
+        for scalar in text.unicodeScalars {
+            defer { previous = scalar }
+            switch scalar {
+            case "\\", "|", "[", "]", "`":
+                out += "\\"
+                out.unicodeScalars.append(scalar)
             case "<": out += "&lt;"
             case ">": out += "&gt;"
-            case "\n": out += " "
-            default: out.append(ch)
+            case "\n" where previous == "\r": continue
+            case "\n", "\r": out += " "
+            default: out.unicodeScalars.append(scalar)
             }
         }
         return out
