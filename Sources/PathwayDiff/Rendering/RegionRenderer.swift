@@ -121,15 +121,22 @@ public enum RegionRenderer {
     /// `csvField`, visible to tests.
     public static func csvFieldForTesting(_ value: String) -> String { csvField(value) }
 
-    /// A CSV field, quoted when needed; a leading `= + - @` (a formula to a spreadsheet) is
-    /// prefixed with an apostrophe.
+    /// A CSV field, quoted when needed; a leading `= + - @`, tab or carriage return (a formula to
+    /// a spreadsheet) is prefixed with an apostrophe. Works on Unicode scalars, as a spreadsheet
+    /// reads the bytes: `"\r\n"` is one `Character` but still a line break, and a quote followed
+    /// by a combining mark is still a quote.
     static func csvField(_ value: String) -> String {
         var v = value
-        if let first = v.first, "=+-@\t\r".contains(first) { v = "'" + v }
-        if v.contains(",") || v.contains("\"") || v.contains("\n") || v.contains("\r") {
-            v = "\"" + v.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+        if let first = v.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { v = "'" + v }
+        guard v.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return v }
+        var quoted = String.UnicodeScalarView()
+        quoted.append("\"")
+        for scalar in v.unicodeScalars {
+            if scalar == "\"" { quoted.append("\"") }
+            quoted.append(scalar)
         }
-        return v
+        quoted.append("\"")
+        return String(quoted)
     }
 }
 
