@@ -47,7 +47,10 @@ public enum Escaping {
     }
 
     /// The inside of a double-quoted DOT string (Graphviz "escString"): backslashes and quotes
-    /// escaped, line breaks as `\n`, other control characters dropped.
+    /// escaped, line breaks as `\n`, other control characters dropped. `&` is written `&amp;`
+    /// because Graphviz reads character entities in every label (`&#0;` would reach the SVG and
+    /// break it; `&amp;` would show as `&`), and U+FFFE and U+FFFF, which Graphviz copies into
+    /// the SVG where XML cannot hold them, become U+FFFD.
     public static func dot(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
@@ -56,6 +59,8 @@ public enum Escaping {
             case "\"": out += "\\\""
             case "\n": out += "\\n"
             case "\r": continue
+            case "&": out += "&amp;"
+            case "\u{FFFE}", "\u{FFFF}": out += "\u{FFFD}"
             default:
                 if scalar.value < 0x20 || scalar.value == 0x7F { continue }
                 out.unicodeScalars.append(scalar)
@@ -121,11 +126,18 @@ public enum Escaping {
         if let first = cell.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
             cell = "'" + cell
         }
-        let needsQuotes = cell.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
+        // Unicode scalars, as a spreadsheet reads the bytes: a quote followed by a combining mark
+        // is one `Character` but still a quote, and must be doubled.
+        let needsQuotes = cell.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
         guard needsQuotes else { return cell }
-        var quoted = "\""
-        for c in cell { quoted += c == "\"" ? "\"\"" : String(c) }
-        return quoted + "\""
+        var quoted = String.UnicodeScalarView()
+        quoted.append("\"")
+        for scalar in cell.unicodeScalars {
+            if scalar == "\"" { quoted.append("\"") }
+            quoted.append(scalar)
+        }
+        quoted.append("\"")
+        return String(quoted)
     }
 
     /// A string safe for FHIR's `string` and `markdown` types: control characters other than
