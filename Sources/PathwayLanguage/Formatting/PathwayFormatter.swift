@@ -222,8 +222,16 @@ public enum PathwayFormatter {
             case "\n": out += "\\n"
             case "\t": out += "\\t"
             case "\r": out += "\\r"
+            // YAML reads these as line breaks (NEL, LS, PS), a byte order mark, or refuses them
+            // as unprintable (C1 controls, U+FFFE, U+FFFF), so they are written as escapes.
+            case "\u{85}": out += "\\N"
+            case "\u{2028}": out += "\\L"
+            case "\u{2029}": out += "\\P"
+            case "\u{FEFF}", "\u{FFFE}", "\u{FFFF}": out += "\\u" + String(ch.value, radix: 16).leftPadded(4)
             default:
-                if ch.value < 0x20 || ch.value == 0x7F { out += "\\x" + String(ch.value, radix: 16).leftPadded(2) } else { out.unicodeScalars.append(ch) }
+                if ch.value < 0x20 || (0x7F...0x9F).contains(ch.value) {
+                    out += "\\x" + String(ch.value, radix: 16).leftPadded(2)
+                } else { out.unicodeScalars.append(ch) }
             }
         }
         return out + "\""
