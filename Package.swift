@@ -39,6 +39,7 @@ let package = Package(
         .testTarget(name: "PathwaySimulationTests", dependencies: ["PathwaySimulation", "PathwayLanguage"]),
         .testTarget(name: "PathwayDiffTests", dependencies: ["PathwayDiff", "PathwayLanguage"], exclude: ["Golden"]),
         .testTarget(name: "PathwayExportTests", dependencies: ["PathwayExport", "PathwayLanguage"], exclude: ["Golden", "ReportGolden"]),
+        .testTarget(name: "WriterSafetyTests", dependencies: ["PathwayModel", "PathwayLanguage", "PathwaySimulation", "PathwayDiff", "PathwayExport"]),
     ],
     swiftLanguageModes: [.v6]
 )
