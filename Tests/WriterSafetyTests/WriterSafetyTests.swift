@@ -70,6 +70,33 @@ func check(_ ok: Bool, _ message: @autoclosure () -> String = "", sourceLocation
         check(text.contains("error[") && text.hasSuffix("in 1 file\n"), "\(name): \(text.prefix(200))")
     }
 
+    // MARK: Text for terminals
+
+    @Test(arguments: corpus)
+    func textWritersPassNoControlCharactersToTheTerminal(_ index: Int) throws {
+        let h = HostileCorpus.strings[index], name = HostileCorpus.name(index)
+        var broken = HostilePathways.textPathway(h)
+        broken.steps[0].next = h
+        let loaded = PathwayLoader().load(yaml: PathwayFormatter.format(broken), file: "hostile.yaml")
+        let standard = HostilePathways.textPathway(h)
+        let variant = HostilePathways.variant(of: standard, h)
+        let region = RegionComparison(standard: standard, variants: [(name: h, pathway: variant)])
+        let texts = [
+            ("diagnostics", DiagnosticFormatter(sources: loaded.sources).format(loaded.diagnostics, files: 1)),
+            ("simulation table", ReportFormatter.table(try Self.simulate(HostilePathways.idPathway(h)))),
+            ("diff", DiffRenderer.text(PathwayDiff(standard: standard, variant: variant))),
+            ("region matrix", RegionRenderer.text(region)),
+        ]
+        for (writer, text) in texts {
+            let problems = FormatChecks.terminalProblems(text)
+            check(problems.isEmpty, "\(name): \(writer) text: \(Set(problems).sorted())")
+        }
+        // Printable text is shown as it is.
+        if !h.isEmpty, FormatChecks.terminalProblems(h).isEmpty {
+            for (writer, text) in texts.dropFirst() { check(text.contains(h), "\(name): \(writer) text does not show it") }
+        }
+    }
+
     // MARK: Simulation
 
     @Test(arguments: corpus)

@@ -13,16 +13,17 @@ public enum RegionRenderer {
     /// The matrix as a terminal table, with a legend and the scores under it.
     public static func text(_ region: RegionComparison, colour: Bool = false) -> String {
         let style = TerminalStyle(enabled: colour)
-        var out = style.bold("Region matrix: \(region.standard.title)") + "\n"
-        out += "standard: \(region.standard.file)\n\n"
-        let labels = region.rows.map { ($0.added ? "+ " : "  ") + $0.id }
+        var out = style.bold("Region matrix: \(terminalText(region.standard.title))") + "\n"
+        out += "standard: \(terminalText(region.standard.file))\n\n"
+        let labels = region.rows.map { ($0.added ? "+ " : "  ") + terminalText($0.id) }
+        let names = region.trusts.map { terminalText($0.name) }
         let labelWidth = min(40, max(4, labels.map(\.count).max() ?? 4))
         let cellTexts = region.rows.map { row in row.cells.map(textCell) }
-        var widths = region.trusts.map { max(5, $0.name.count) }
+        var widths = names.map { max(5, $0.count) }
         for cells in cellTexts { for (k, c) in cells.enumerated() { widths[k] = max(widths[k], c.count) } }
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? String(s.prefix(n)) : s + String(repeating: " ", count: n - s.count) }
         out += pad("step", labelWidth)
-        for (k, t) in region.trusts.enumerated() { out += "  " + style.bold(pad(t.name, widths[k])) }
+        for (k, name) in names.enumerated() { out += "  " + style.bold(pad(name, widths[k])) }
         out += "\n" + String(repeating: "-", count: labelWidth + widths.reduce(0) { $0 + $1 + 2 }) + "\n"
         for (r, row) in region.rows.enumerated() {
             out += pad(labels[r], labelWidth)
@@ -39,9 +40,9 @@ public enum RegionRenderer {
             out += "\n"
         }
         out += "\nconformance (0-100, weighted by clinical weight)\n"
-        for t in region.trusts {
+        for (k, t) in region.trusts.enumerated() {
             let others = t.pathwayChanges.count
-            out += "  " + pad(t.name, widths.max() ?? 10) + "  " + style.bold(pad(format3(t.diff.conformance.score), 5))
+            out += "  " + pad(names[k], widths.max() ?? 10) + "  " + style.bold(pad(format3(t.diff.conformance.score), 5))
             out += "  \(t.diff.changes.count) changes, weight \(format3(t.diff.totalWeight))"
             if others > 0 { out += " (\(others) to targets, resources or the whole pathway)" }
             out += "\n"
