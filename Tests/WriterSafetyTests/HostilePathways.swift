@@ -105,6 +105,7 @@ enum HostilePathways {
             case "clinic":
                 p.steps[i].role = h
                 p.steps[i].requires[0].name = h
+                p.steps[i].code?.system = h
                 p.steps[i].code?.code = h
                 p.steps[i].code?.display = h
             case "choice":
@@ -167,4 +168,76 @@ enum HostilePathways {
         v.steps.insert(extra, at: treat + 1)
         return v
     }
+}
+
+extension HostilePathways {
+    /// One pathway holding every string of the corpus file, each in its own place (the template's
+    /// free-text places first, then the titles, descriptions and roles of extra steps): the file
+    /// `Tests/PathwayExportTests/ReportGolden/hostile.yaml` is this pathway, formatted.
+    static func corpusPathway(_ strings: [String]) -> Pathway {
+        var queue = strings[...]
+        func take() -> String { queue.popFirst() ?? strings[0] }
+        var p = base
+        p.id = "hostile-report"
+        p.title = take()
+        p.version = take()
+        p.description = take()
+        p.sources[0].title = take()
+        p.sources[0].url = "https://example.org/?q=" + take()
+        p.sources[0].publisher = take()
+        for i in p.organisations.indices { p.organisations[i].name = take() }
+        p.resources[0].name = take()
+        for i in p.attributes.indices { p.attributes[i].description = take() }
+        p.attributes[1].unit = take()
+        p.dataItems[0].type = take()
+        p.dataItems[0].description = take()
+        p.targets[0].title = take()
+        let carried = take()  // the data item that the referral produces and sends, and the clinic requires
+        for i in p.steps.indices {
+            p.steps[i].title = take()
+            switch p.steps[i].id {
+            case "referral":
+                p.steps[i].description = take()
+                p.steps[i].role = take()
+                p.steps[i].produces[0].name = carried
+                p.steps[i].handoff?.sends = [carried]
+                p.steps[i].handoff?.via = take()
+            case "clinic":
+                p.steps[i].role = take()
+                p.steps[i].requires[0].name = carried
+                p.steps[i].code?.system = take()
+                p.steps[i].code?.code = take()
+                p.steps[i].code?.display = take()
+            case "choice":
+                for b in p.steps[i].branches.indices { p.steps[i].branches[b].label = take() }
+            case "done":
+                p.steps[i].outcome = take()
+            default:
+                break
+            }
+        }
+        // The rest go in extra steps between the treatment and the end.
+        guard let treat = p.steps.firstIndex(where: { $0.id == "treat" }), let end = p.steps.last?.id else { return p }
+        var extras: [Step] = []
+        while !queue.isEmpty {
+            let id = "extra-\(extras.count + 1)"
+            var step = Step(id: id, kind: .assessment, title: take(), organisation: "hospital", duration: .fixed(5), next: end)
+            step.description = queue.isEmpty ? nil : take()
+            step.role = queue.isEmpty ? nil : take()
+            if !extras.isEmpty { extras[extras.count - 1].next = id }
+            extras.append(step)
+        }
+        if let first = extras.first { p.steps[treat].next = first.id }
+        p.steps.insert(contentsOf: extras, at: treat + 1)
+        return p
+    }
+
+    /// The comment at the top of the generated `hostile.yaml`.
+    static let corpusPathwayHeader = """
+    # Generated from Tests/Corpus/hostile-strings.json by WriterSafetyTests; do not edit (change the
+    # corpus, then CAREPATH_UPDATE_GOLDEN=1 swift test --filter WriterSafetyTests rewrites it).
+    # Every corpus string sits somewhere in this pathway: the report must show each as text and run
+    # none of them. Read by ReportTests, .ci/report.sh and the browser referee.
+
+    """
 }

@@ -70,6 +70,25 @@ func check(_ ok: Bool, _ message: @autoclosure () -> String = "", sourceLocation
         check(text.contains("error[") && text.hasSuffix("in 1 file\n"), "\(name): \(text.prefix(200))")
     }
 
+    // MARK: The report's hostile pathway
+
+    @Test func reportHostilePathwayFileIsGeneratedFromTheCorpus() throws {
+        let pathway = HostilePathways.corpusPathway(HostileCorpus.fileStrings)
+        let text = HostilePathways.corpusPathwayHeader + PathwayFormatter.format(pathway)
+        let url = HostileCorpus.repositoryRoot.appendingPathComponent("Tests/PathwayExportTests/ReportGolden/hostile.yaml")
+        if ProcessInfo.processInfo.environment["CAREPATH_UPDATE_GOLDEN"] == "1" { try Data(text.utf8).write(to: url) }
+        let stored = try String(contentsOf: url, encoding: .utf8)
+        #expect(stored == text, "ReportGolden/hostile.yaml is out of date with the corpus; CAREPATH_UPDATE_GOLDEN=1 swift test --filter WriterSafetyTests rewrites it")
+        let result = PathwayLoader().load(yaml: stored, file: "hostile.yaml")
+        #expect(!result.diagnostics.hasErrors, "\(result.diagnostics.filter { $0.severity == .error }.map(\.message))")
+        // Every corpus string is in it (strings starting with U+FEFF lose that character on reading).
+        let loaded = try #require(result.pathway)
+        let all = try JSONDecoder().decode(JSONStrings.self, from: JSONEncoder().encode(loaded)).strings
+        for (i, s) in HostileCorpus.fileStrings.enumerated() where !s.isEmpty {
+            check(all.contains { $0.contains(Self.yamlCarried(s)) }, "\(HostileCorpus.name(i)) is not in hostile.yaml")
+        }
+    }
+
     // MARK: Text for terminals
 
     @Test(arguments: corpus)
