@@ -70,6 +70,8 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup(title: "Limits")
     var limits: LimitOptions
 
+    @OptionGroup var safety: OutputSafetyOptions
+
     func validate() throws {
         if patients != nil && days != nil { throw ValidationError("give --patients or --days, not both") }
         if let patients, patients < 1 { throw ValidationError("--patients must be at least 1") }
@@ -83,17 +85,15 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (files, missing) = PathwayFiles.find(paths)
-        for path in missing { printError("error: cannot find '\(path)'") }
-        if !missing.isEmpty { throw ExitCode(ExitStatus.noInput) }
-        guard !files.isEmpty else {
-            printError("error: no pathway files (*.yaml, *.yml) in \(paths.joined(separator: ", "))")
-            throw ExitCode(ExitStatus.noInput)
-        }
+        let files = try findPathwayFiles(paths)
+        // Refuse an output that would replace an input before any simulating; subpathways and
+        // standards found while loading are checked again before writing.
+        var inputs: [String] = files + (compare.map { [$0] } ?? [])
+        try safety.check(output, inputs: inputs)
         var entries: [HTMLReport.Entry] = []
         var comparison: HTMLReport.Comparison?
         if let compare {
-            let standard = try loadValidPathway(compare, limits: limits)
+            let standard = try loadValidPathway(compare, limits: limits, inputs: &inputs)
             let standardPath = Self.canonical(compare)
             let variantFiles = files.filter { Self.canonical($0) != standardPath }
             guard !variantFiles.isEmpty else {
@@ -103,14 +103,14 @@ struct ReportCommand: ParsableCommand {
             var variants: [HTMLReport.Comparison.Variant] = []
             for file in variantFiles {
                 let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-                let variant = try loadValidPathway(file, limits: limits)
+                let variant = try loadValidPathway(file, limits: limits, inputs: &inputs)
                 variants.append(.init(name: name, pathway: variant, impact: impact ? try impactOf(variant, against: standard) : nil))
             }
             entries.append(HTMLReport.Entry(pathway: standard, simulation: simulate ? try simulation(of: standard, file: compare) : nil))
             comparison = HTMLReport.Comparison(standard: standard, variants: variants, weights: try loadWeights(weights))
         } else {
             for file in files {
-                let pathway = try loadValidPathway(file, limits: limits)
+                let pathway = try loadValidPathway(file, limits: limits, inputs: &inputs)
                 entries.append(HTMLReport.Entry(pathway: pathway, simulation: simulate ? try simulation(of: pathway, file: file) : nil))
             }
         }
@@ -118,7 +118,7 @@ struct ReportCommand: ParsableCommand {
         if !noDiagrams && SVGRenderer().dotExecutable == nil {
             printError("warning: Graphviz's 'dot' was not found; the report says so in place of each diagram")
         }
-        try writeOutput(report.render(), to: output)
+        try writeOutput(report.render(), to: output, inputs: inputs, overwriteInput: safety.overwriteInput)
     }
 
     /// The variant's impact on the standard's targets, or an explanation and exit 1.

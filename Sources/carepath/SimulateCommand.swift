@@ -49,6 +49,8 @@ struct SimulateCommand: ParsableCommand {
 
     @OptionGroup var limits: LimitOptions
 
+    @OptionGroup var safety: OutputSafetyOptions
+
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
 
     func validate() throws {
@@ -64,7 +66,9 @@ struct SimulateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let pathway = try loadValidPathway(file, limits: limits)
+        var inputs: [String] = []
+        let pathway = try loadValidPathway(file, limits: limits, inputs: &inputs)
+        try safety.check(eventLog, inputs: inputs)
         let simulator: Simulator
         do {
             simulator = try Simulator(pathway: pathway)
@@ -85,11 +89,13 @@ struct SimulateCommand: ParsableCommand {
         let report: SimulationReport
         var logged = 0
         if let eventLog {
+            // A pipe or device is written into as it is; a file is created or emptied first.
+            let isSpecial = FileCheck.kind(of: eventLog) == .special
             guard let format = EventLogWriter.Format(fileName: eventLog),
-                  FileManager.default.createFile(atPath: eventLog, contents: nil),
+                  isSpecial || FileManager.default.createFile(atPath: eventLog, contents: nil),
                   let handle = FileHandle(forWritingAtPath: eventLog) else {
                 printError("error: cannot write the event log '\(eventLog)'")
-                throw ExitCode(ExitStatus.problems)
+                throw ExitCode(ExitStatus.cannotWrite)
             }
             var sink: EventLogWriter? = EventLogWriter(format: format, model: simulator.model) { bytes in
                 handle.write(Data(bytes))

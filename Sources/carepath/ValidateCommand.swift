@@ -31,13 +31,7 @@ struct ValidateCommand: ParsableCommand {
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
     func run() throws {
-        let (files, missing) = PathwayFiles.find(paths)
-        for path in missing { printError("error: cannot find '\(path)'") }
-        if !missing.isEmpty { throw ExitCode(ExitStatus.noInput) }
-        if files.isEmpty {
-            printError("error: no pathway files (*.yaml, *.yml) found in \(paths.joined(separator: ", "))")
-            throw ExitCode(ExitStatus.noInput)
-        }
+        let files = try findPathwayFiles(paths)
         let loader = limits.loader
         var diagnostics: [Diagnostic] = []
         var sources: [String: SourceText] = [:]
