@@ -57,6 +57,8 @@ struct DiffCommand: ParsableCommand {
 
     @OptionGroup var limits: LimitOptions
 
+    @OptionGroup var memory: MemoryOptions
+
     enum DiffFormat: String, ExpressibleByArgument, CaseIterable { case text, json, markdown }
 
     func run() throws {
@@ -75,12 +77,13 @@ struct DiffCommand: ParsableCommand {
                 throw ExitCode(comparisonTrouble)
             }
             var options = SimulationOptions(warmupDays: warmupDays, replications: replications, seed: seed,
-                                            jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+                                            jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+                                            memoryLimitBytes: memory.bytes)
             if let days { options.length = .days(days) }
             do {
                 report = try ImpactAnalysis.run(standard: a, variant: b, options: options)
             } catch let error as SimulationError {
-                printError(DiagnosticFormatter(colour: isatty(STDERR_FILENO) != 0, sources: [:]).format(error.diagnostics, files: 2))
+                printSimulationError(error, files: 2)
                 throw ExitCode(comparisonTrouble)
             }
         }

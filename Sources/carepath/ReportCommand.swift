@@ -72,6 +72,8 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var safety: OutputSafetyOptions
 
+    @OptionGroup var memory: MemoryOptions
+
     func validate() throws {
         if patients != nil && days != nil { throw ValidationError("give --patients or --days, not both") }
         if let patients, patients < 1 { throw ValidationError("--patients must be at least 1") }
@@ -126,14 +128,15 @@ struct ReportCommand: ParsableCommand {
         do {
             return try ImpactAnalysis.run(standard: standard, variant: variant, options: simulationOptions)
         } catch let error as SimulationError {
-            printError(DiagnosticFormatter(colour: isatty(STDERR_FILENO) != 0, sources: [:]).format(error.diagnostics, files: 2))
+            printSimulationError(error, files: 2)
             throw ExitCode(ExitStatus.problems)
         }
     }
 
     private var simulationOptions: SimulationOptions {
         var options = SimulationOptions(warmupDays: warmup, replications: replications, seed: seed,
-                                        jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+                                        jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+                                        memoryLimitBytes: memory.bytes)
         if let patients { options.length = .patients(patients) } else if let days { options.length = .days(days) }
         return options
     }
@@ -148,13 +151,22 @@ struct ReportCommand: ParsableCommand {
         do {
             simulator = try Simulator(pathway: pathway)
         } catch let error as SimulationError {
-            printError(DiagnosticFormatter(colour: isatty(STDERR_FILENO) != 0, sources: [:]).format(error.diagnostics, files: 1))
+            printSimulationError(error)
             throw ExitCode(ExitStatus.problems)
         }
         guard simulator.hasArrivals else {
             printError("error: \(file) says nothing about how patients arrive; add `arrivals:` to simulate it, or leave out --simulate")
             throw ExitCode(ExitStatus.problems)
         }
-        return simulator.run(simulationOptions)
+        if let problem = simulator.memoryProblem(simulationOptions) {
+            printSimulationError(problem)
+            throw ExitCode(ExitStatus.problems)
+        }
+        let report = simulator.run(simulationOptions)
+        if let stopped = simulator.memoryError(in: report) {
+            printSimulationError(stopped)
+            throw ExitCode(ExitStatus.problems)
+        }
+        return report
     }
 }

@@ -51,6 +51,8 @@ struct SimulateCommand: ParsableCommand {
 
     @OptionGroup var safety: OutputSafetyOptions
 
+    @OptionGroup var memory: MemoryOptions
+
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
 
     func validate() throws {
@@ -73,7 +75,7 @@ struct SimulateCommand: ParsableCommand {
         do {
             simulator = try Simulator(pathway: pathway)
         } catch let error as SimulationError {
-            printError(DiagnosticFormatter(colour: isatty(STDERR_FILENO) != 0, sources: [:]).format(error.diagnostics, files: 1))
+            printSimulationError(error)
             throw ExitCode(ExitStatus.problems)
         }
         guard simulator.hasArrivals else {
@@ -81,8 +83,13 @@ struct SimulateCommand: ParsableCommand {
             throw ExitCode(ExitStatus.problems)
         }
         var options = SimulationOptions(warmupDays: warmup, replications: replications, seed: seed,
-                                        jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+                                        jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+                                        memoryLimitBytes: memory.bytes)
         if let patients { options.length = .patients(patients) } else if let days { options.length = .days(days) }
+        if let problem = simulator.memoryProblem(options) {
+            printSimulationError(problem)
+            throw ExitCode(ExitStatus.problems)
+        }
 
         let progress = ProgressBar.makeIfUseful(expectedPatients: expectedPatients(simulator, options))
         let started = DispatchTime.now().uptimeNanoseconds
@@ -108,6 +115,10 @@ struct SimulateCommand: ParsableCommand {
             report = simulator.run(options, progress: progress?.update)
         }
         progress?.clear()
+        if let stopped = simulator.memoryError(in: report) {
+            printSimulationError(stopped)
+            throw ExitCode(ExitStatus.problems)
+        }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
 
         switch format {
