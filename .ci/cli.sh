@@ -67,8 +67,17 @@ expect 1 "not searched again" -- "$BIN" validate .
 # Simulation memory: a cohort too large to hold is refused before it starts.
 sed 's/^arrivals: .*/arrivals: { cohort: 2000000000 }/' p.yaml > cohort.yaml
 expect 1 "CP530" -- "$BIN" simulate cohort.yaml
+expect 1 "CP532" -- "$BIN" simulate p.yaml --patients 1 --replications 1000000000
 expect 1 "CP531" -- "$BIN" simulate "$ROOT/Examples/queueing/overloaded.yaml" --days 3650 --max-memory 16MiB --jobs 1
 expect 64 "--max-memory takes a size" -- "$BIN" simulate p.yaml --max-memory lots
+
+# Run options are checked the same way by every command that simulates.
+expect 64 "--days must be" -- "$BIN" simulate p.yaml --days 1e308
+expect 64 "--warmup must be" -- "$BIN" report p.yaml --simulate --warmup inf -o out/r.html
+expect 64 "--replications must be" -- "$BIN" diff p.yaml p.yaml --impact --replications 0
+
+# The help shown in Docs/commands.md is what the binary prints.
+(cd "$ROOT" && python3 .ci/help_blocks.py "$BIN") && passed=$((passed + 1)) || failed=$((failed + 1))
 
 echo "cli.sh: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -22,6 +22,15 @@ public enum MemoryBudget {
         return 2 * (slot + events + waiting)
     }
 
+    /// Bytes kept for each replication's results until the run ends: the journey-time histogram
+    /// and the per-step, per-resource, per-target and per-handoff tallies.
+    public static func bytesPerReplication(_ model: CompiledPathway) -> Int {
+        let organisations = model.organisationIds.count
+        let figures = 3 * model.steps.count + 3 * model.resourceIds.count + 4 * model.targetIds.count
+            + 2 * organisations * organisations + model.outcomeNames.count
+        return 4 * JourneyHistogram.binCount + 8 * figures + 1024
+    }
+
     /// Patients each replication may hold at once when `threads` replications run together.
     static func patientsAtOnce(limitBytes: Int, threads: Int, model: CompiledPathway) -> Int {
         let perReplication = max(0, limitBytes) / max(1, threads)

@@ -25,10 +25,20 @@ public struct Simulator: Sendable {
         return .days(365)
     }
 
-    /// Why the run cannot fit in `options.memoryLimitBytes`, found before it starts: a cohort
-    /// (everyone in the pathway at once) too large for the limit. `nil` when it may start; a run
+    /// Why the run cannot fit in `options.memoryLimitBytes`, found before it starts: so many
+    /// replications that their results fill half the limit (CP532), or a cohort (everyone in the
+    /// pathway at once) too large for the limit (CP530). `nil` when it may start; a run
     /// whose queues grow past the limit stops instead (see `SimulationReport.memoryStop`).
     public func memoryProblem(_ options: SimulationOptions) -> SimulationError? {
+        let (results, tooMany) = max(1, options.replications).multipliedReportingOverflow(by: MemoryBudget.bytesPerReplication(model))
+        if tooMany || results > options.memoryLimitBytes / 2 {
+            let size = tooMany ? "more than \(MemoryBudget.describe(bytes: Int.max))" : "about \(MemoryBudget.describe(bytes: results))"
+            return SimulationError([.error(
+                "CP532",
+                "\(MemoryBudget.grouped(options.replications)) replications keep \(size) of results, more than half the memory limit of \(MemoryBudget.describe(bytes: options.memoryLimitBytes))",
+                at: pathway.location,
+                help: "10 to 100 replications give narrow confidence intervals; for more precision raise --patients or --days instead, or raise the limit with --max-memory")])
+        }
         guard model.cohortSize != nil, case .patients(let patients) = resolvedLength(options) else { return nil }
         let threads = max(1, min(options.jobs, options.replications))
         let perPatient = MemoryBudget.bytesPerPatient(model)

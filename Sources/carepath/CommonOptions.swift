@@ -36,21 +36,6 @@ struct LimitOptions: ParsableArguments {
     }
 }
 
-/// The memory limit for simulating, shared by `simulate`, `report` and `diff --impact`.
-struct MemoryOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Most memory a simulation may hold for patients in the pathway, all threads together (e.g. 8GiB, 512MiB).",
-                               valueName: "size"))
-    var maxMemory: String = "8GiB"
-
-    func validate() throws {
-        guard MemoryBudget.parse(maxMemory) != nil else {
-            throw ValidationError("--max-memory takes a size such as 8GiB, 512MiB or 2000000000 (bytes); got '\(maxMemory)'")
-        }
-    }
-
-    var bytes: Int { MemoryBudget.parse(maxMemory) ?? MemoryBudget.defaultLimitBytes }
-}
-
 /// Prints a simulation's errors (compile, memory) to standard error.
 func printSimulationError(_ error: SimulationError, files: Int = 1) {
     printError(DiagnosticFormatter(colour: isatty(STDERR_FILENO) != 0, sources: [:]).format(error.diagnostics, files: files))

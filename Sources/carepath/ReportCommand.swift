@@ -46,23 +46,7 @@ struct ReportCommand: ParsableCommand {
     @Flag(help: "Simulate each pathway (with --compare: the standard) and add the simulation view.")
     var simulate = false
 
-    @Option(help: "With --simulate or --impact: patients to count per replication (after the warm-up).")
-    var patients: Int?
-
-    @Option(help: "With --simulate or --impact: days of arrivals per replication. Default: the cohort, else 365.")
-    var days: Double?
-
-    @Option(help: "With --simulate or --impact: days simulated before statistics start.")
-    var warmup: Double = 0
-
-    @Option(help: "With --simulate or --impact: independent replications.")
-    var replications: Int = 10
-
-    @Option(help: "With --simulate or --impact: random seed.")
-    var seed: UInt64 = 1
-
-    @Option(help: "With --simulate or --impact: threads running replications (default: all cores). Output does not depend on it.")
-    var jobs: Int?
+    @OptionGroup(title: "Simulation (with --simulate or --impact)") var runOptions: RunOptions
 
     @Flag(help: "Leave the diagrams out (no Graphviz needed).")
     var noDiagrams = false
@@ -72,18 +56,10 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var safety: OutputSafetyOptions
 
-    @OptionGroup var memory: MemoryOptions
-
     func validate() throws {
-        if patients != nil && days != nil { throw ValidationError("give --patients or --days, not both") }
-        if let patients, patients < 1 { throw ValidationError("--patients must be at least 1") }
-        if let days, !(days > 0) { throw ValidationError("--days must be more than 0") }
-        if !(warmup >= 0) { throw ValidationError("--warmup must be 0 or more") }
-        if replications < 1 { throw ValidationError("--replications must be at least 1") }
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if weights != nil && compare == nil { throw ValidationError("--weights needs --compare") }
         if impact && compare == nil { throw ValidationError("--impact needs --compare") }
-        if impact && replications < 2 { throw ValidationError("--impact needs at least 2 replications for confidence intervals") }
+        if impact && simulationOptions.replications < 2 { throw ValidationError("--impact needs at least 2 replications for confidence intervals") }
     }
 
     func run() throws {
@@ -133,13 +109,7 @@ struct ReportCommand: ParsableCommand {
         }
     }
 
-    private var simulationOptions: SimulationOptions {
-        var options = SimulationOptions(warmupDays: warmup, replications: replications, seed: seed,
-                                        jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
-                                        memoryLimitBytes: memory.bytes)
-        if let patients { options.length = .patients(patients) } else if let days { options.length = .days(days) }
-        return options
-    }
+    private var simulationOptions: SimulationOptions { runOptions.simulationOptions() }
 
     private static func canonical(_ path: String) -> String {
         URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
@@ -147,26 +117,12 @@ struct ReportCommand: ParsableCommand {
 
     /// Simulates `pathway`, or explains on standard error why it cannot be and exits 1.
     private func simulation(of pathway: Pathway, file: String) throws -> SimulationReport {
-        let simulator: Simulator
-        do {
-            simulator = try Simulator(pathway: pathway)
-        } catch let error as SimulationError {
-            printSimulationError(error)
-            throw ExitCode(ExitStatus.problems)
-        }
-        guard simulator.hasArrivals else {
-            printError("error: \(file) says nothing about how patients arrive; add `arrivals:` to simulate it, or leave out --simulate")
-            throw ExitCode(ExitStatus.problems)
-        }
-        if let problem = simulator.memoryProblem(simulationOptions) {
-            printSimulationError(problem)
-            throw ExitCode(ExitStatus.problems)
-        }
-        let report = simulator.run(simulationOptions)
-        if let stopped = simulator.memoryError(in: report) {
-            printSimulationError(stopped)
-            throw ExitCode(ExitStatus.problems)
-        }
+        let simulator = try Simulator.forCommand(
+            pathway, noArrivals: "\(file) says nothing about how patients arrive; add `arrivals:` to simulate it, or leave out --simulate")
+        let options = simulationOptions
+        try simulator.checkFits(options)
+        let report = simulator.run(options)
+        try simulator.checkFinished(report)
         return report
     }
 }

@@ -10,7 +10,7 @@ struct ValidateCommand: ParsableCommand {
         abstract: "Check pathway files and report every problem, like a compiler.",
         discussion: """
         PATH is a file or a folder (searched recursively for *.yaml and *.yml).
-        Exit status: 0 when clean, 1 when any error (or any warning with --strict), 66 when a path does not exist, 64 for usage errors.
+        Exit status: 0 when clean, 1 when any error (or any warning with --strict), 66 when a path does not exist or cannot be read (a symlink loop, a device), 64 for usage errors.
         """
     )
 

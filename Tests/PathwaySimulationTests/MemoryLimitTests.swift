@@ -20,6 +20,14 @@ struct MemoryLimitTests {
         #expect(simulator.memoryProblem(fewer) == nil)
     }
 
+    @Test func aBillionReplicationsAreRefusedBeforeAnythingIsAllocated() throws {
+        let simulator = try Simulator(pathway: TestPathways.queue(servers: 1, arrivalsPerHour: 1, meanServiceMinutes: 10))
+        let problem = try #require(simulator.memoryProblem(SimulationOptions(length: .patients(1), replications: 1_000_000_000)))
+        #expect(problem.diagnostics.map(\.code) == ["CP532"])
+        #expect(problem.diagnostics[0].message.contains("1,000,000,000 replications"))
+        #expect(simulator.memoryProblem(SimulationOptions(length: .patients(1), replications: 1000)) == nil)
+    }
+
     @Test func moreThreadsShareTheLimit() throws {
         var pathway = TestPathways.queue(servers: 1, arrivalsPerHour: 1, meanServiceMinutes: 10)
         let perPatient = MemoryBudget.bytesPerPatient(try Simulator(pathway: pathway).model)
