@@ -3,38 +3,52 @@ import Foundation
 /// Finds pathway files: each path given is a file, or a folder searched recursively for
 /// `*.yaml` / `*.yml`, in a stable (sorted) order.
 public enum PathwayFiles {
-    /// The files found, and the paths that do not exist.
-    public static func find(_ paths: [String]) -> (files: [String], missing: [String]) {
-        var files: [String] = []
-        var missing: [String] = []
-        for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                missing.append(path)
-                continue
-            }
-            if !isDirectory.boolValue { files.append(path); continue }
-            var found: [String] = []
-            var visited: Set<String> = []
-            walk(path, into: &found, visited: &visited)
-            files += found.sorted()
-        }
-        return (files, missing)
+    /// What a search found.
+    public struct Found: Sendable, Equatable {
+        /// The pathway files, folders' contents sorted.
+        public var files: [String] = []
+        /// One message per path given that cannot be searched: missing, a symlink loop, a device.
+        public var problems: [String] = []
+        /// Folders not searched twice: symbolic links back to a folder already searched.
+        public var skipped: [String] = []
     }
 
-    private static func walk(_ folder: String, into found: inout [String], visited: inout Set<String>) {
+    /// Searches `paths`. A `.yaml` link inside a folder that cannot be followed is still listed
+    /// as a file, so reading it reports why.
+    public static func search(_ paths: [String]) -> Found {
+        var found = Found()
+        for path in paths {
+            switch FileCheck.kind(of: path) {
+            case .folder:
+                var inFolder: [String] = []
+                var visited: Set<String> = []
+                walk(path, into: &inFolder, skipped: &found.skipped, visited: &visited)
+                found.files += inFolder.sorted()
+            case .regular:
+                found.files.append(path)
+            case let other:
+                found.problems.append(FileCheck.unreadableReason(path, kind: other) ?? "cannot read '\(path)'")
+            }
+        }
+        return found
+    }
+
+    private static func walk(_ folder: String, into found: inout [String], skipped: inout [String], visited: inout Set<String>) {
         // Follow each real folder once, so a symlink loop cannot make the search endless.
         let real = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
-        guard visited.insert(real).inserted else { return }
+        guard visited.insert(real).inserted else {
+            skipped.append("'\(folder)' leads back to a folder already searched (a symbolic link loop); not searched again")
+            return
+        }
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
         for name in names.sorted() where !name.hasPrefix(".") {
             let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
-            if isDirectory.boolValue {
-                walk(path, into: &found, visited: &visited)
-            } else if name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
-                found.append(path)
+            let isPathway = name.hasSuffix(".yaml") || name.hasSuffix(".yml")
+            switch FileCheck.kind(of: path) {
+            case .folder: walk(path, into: &found, skipped: &skipped, visited: &visited)
+            case .regular where isPathway: found.append(path)
+            case .symlinkLoop where isPathway, .inaccessible where isPathway: found.append(path)
+            default: continue
             }
         }
     }

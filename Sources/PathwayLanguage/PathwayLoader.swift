@@ -167,6 +167,11 @@ public struct PathwayLoader: Sendable {
                 continue
             }
             if let cached = state.loaded[resolved] { pathway.subpathways[relative] = cached; continue }
+            if FileCheck.kind(of: target.path) == .symlinkLoop {
+                state.diagnostics.append(.error("CP110", "the subpathway file '\(relative)' is a symbolic link that leads back to itself (a symlink loop)", at: at,
+                                                help: "point the link at the subpathway's file, or name the file itself"))
+                continue
+            }
             guard FileManager.default.fileExists(atPath: target.path) else {
                 state.diagnostics.append(.error("CP110", "cannot find the subpathway file '\(relative)'", at: at,
                                                 help: "the path is relative to this file's folder"))

@@ -8,6 +8,10 @@ struct Replication<Sink: SimulationEventSink> {
     let length: RunLength
     let warmup: Double
     let drainLimit: Double
+    /// Most patients in the pathway at once before the run stops (the memory limit).
+    var maxPatientsAtOnce = Int(Int32.max) - 1
+    /// Index of this replication (from 0), for the memory-stop message.
+    let replicationIndex: Int
     var sink: Sink
     var progress: (@Sendable (Int) -> Void)?
 
@@ -70,6 +74,7 @@ struct Replication<Sink: SimulationEventSink> {
         self.length = length
         self.warmup = model.cohortSize != nil ? 0 : max(0, warmupMinutes)
         self.drainLimit = drainLimitMinutes
+        self.replicationIndex = replication
         self.sink = sink
         arrivalStream = RandomStream(seed: seed, replication: replication, purpose: 1)
         workStream = RandomStream(seed: seed, replication: replication, purpose: 2)
@@ -140,6 +145,7 @@ struct Replication<Sink: SimulationEventSink> {
                 arrivalsStopped = true
             }
             if windowClosed && drainEnd == .infinity { drainEnd = now + drainLimit }
+            if tally.memoryStop != nil { break }
         }
         if !windowClosed { closeWindow() }
         tally.events = events
@@ -200,6 +206,10 @@ struct Replication<Sink: SimulationEventSink> {
         let number = arrivals
         arrivals += 1
         let isCounted = now >= warmup && !arrivalsStopped
+        if freeSlots.isEmpty && slotCount >= maxPatientsAtOnce {
+            stopForMemory()
+            return
+        }
         let p = newPatient(number: number, counted: isCounted)
         if isCounted { tally.patients += 1 }
         if let progress, arrivals & 0xFFFF == 0 { progress(arrivals) }
@@ -224,6 +234,18 @@ struct Replication<Sink: SimulationEventSink> {
         }
         if sink.isRecording { sink.patientArrived(number, at: now) }
         enter(p, model.start)
+    }
+
+    /// Stops arrivals and the run: one more patient would pass the memory limit. Records the
+    /// longest waiting line, which is usually why patients pile up.
+    private mutating func stopForMemory() {
+        arrivalsStopped = true
+        var longest: (resource: String, waiting: Int)?
+        for (r, line) in lines.enumerated() where line.count > (longest?.waiting ?? 0) {
+            longest = (model.resourceIds[r], line.count)
+        }
+        tally.memoryStop = MemoryStop(replication: replicationIndex + 1, patientsAtOnce: slotCount - freeSlots.count,
+                                      longestQueue: longest)
     }
 
     private mutating func newPatient(number: Int, counted isCounted: Bool) -> Int32 {

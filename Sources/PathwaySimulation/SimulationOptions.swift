@@ -21,10 +21,14 @@ public struct SimulationOptions: Sendable, Hashable {
     /// How long patients may still take to finish after arrivals stop, in days, before the run
     /// gives up on them and reports them as still in the pathway.
     public var drainLimitDays: Double
+    /// The most memory the run may use for patients in the pathway, all threads together; a
+    /// replication that needs more stops and the report says so (`SimulationReport.memoryStop`).
+    public var memoryLimitBytes: Int
 
-    /// Creates options; defaults are 10 replications, seed 1, one thread, no warm-up.
+    /// Creates options; defaults are 10 replications, seed 1, one thread, no warm-up, 8 GiB.
     public init(length: RunLength? = nil, warmupDays: Double = 0, replications: Int = 10, seed: UInt64 = 1,
-                jobs: Int = 1, drainLimitDays: Double = 3650) {
+                jobs: Int = 1, drainLimitDays: Double = 3650, memoryLimitBytes: Int = MemoryBudget.defaultLimitBytes) {
+        self.memoryLimitBytes = memoryLimitBytes
         self.length = length
         self.warmupDays = warmupDays
         self.replications = replications
@@ -69,6 +73,9 @@ public struct ReplicationTally: Sendable, Hashable {
     public var outcomes: [Int] = []
     /// Area under the patients-in-pathway curve within the window (for Little's law).
     public var inPathwayArea = 0.0
+    /// Set when the replication stopped early because too many patients were in the pathway at
+    /// once for the memory limit.
+    public var memoryStop: MemoryStop?
     /// Events processed (for throughput figures).
     public var events = 0
     /// Patients created, including warm-up ones.

@@ -89,6 +89,10 @@ public struct SimulationReport: Sendable {
     public var arrivalsPerDay: Estimate
     /// Events processed, summed over replications.
     public var events: Int
+    /// The first replication that stopped early for the memory limit, if any: its figures, and
+    /// the report's, are then incomplete (`Simulator.memoryError(in:)` explains it).
+    public var memoryStop: MemoryStop? { tallies.lazy.compactMap(\.memoryStop).first }
+
     /// Each replication's raw tallies, in replication order.
     public var tallies: [ReplicationTally]
 

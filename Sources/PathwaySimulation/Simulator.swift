@@ -25,6 +25,51 @@ public struct Simulator: Sendable {
         return .days(365)
     }
 
+    /// Why the run cannot fit in `options.memoryLimitBytes`, found before it starts: so many
+    /// replications that their results fill half the limit (CP532), or a cohort (everyone in the
+    /// pathway at once) too large for the limit (CP530). `nil` when it may start; a run
+    /// whose queues grow past the limit stops instead (see `SimulationReport.memoryStop`).
+    public func memoryProblem(_ options: SimulationOptions) -> SimulationError? {
+        let (results, tooMany) = max(1, options.replications).multipliedReportingOverflow(by: MemoryBudget.bytesPerReplication(model))
+        if tooMany || results > options.memoryLimitBytes / 2 {
+            let size = tooMany ? "more than \(MemoryBudget.describe(bytes: Int.max))" : "about \(MemoryBudget.describe(bytes: results))"
+            return SimulationError([.error(
+                "CP532",
+                "\(MemoryBudget.grouped(options.replications)) replications keep \(size) of results, more than half the memory limit of \(MemoryBudget.describe(bytes: options.memoryLimitBytes))",
+                at: pathway.location,
+                help: "10 to 100 replications give narrow confidence intervals; for more precision raise --patients or --days instead, or raise the limit with --max-memory")])
+        }
+        guard model.cohortSize != nil, case .patients(let patients) = resolvedLength(options) else { return nil }
+        let threads = max(1, min(options.jobs, options.replications))
+        let perPatient = MemoryBudget.bytesPerPatient(model)
+        guard patients > MemoryBudget.patientsAtOnce(limitBytes: options.memoryLimitBytes, threads: threads, model: model) else { return nil }
+        let (needed, overflow) = patients.multipliedReportingOverflow(by: perPatient * threads)
+        let size = overflow ? "more than \(MemoryBudget.describe(bytes: Int.max))" : "about \(MemoryBudget.describe(bytes: needed))"
+        let where_ = threads > 1 ? " (\(threads) replications at once)" : ""
+        return SimulationError([.error(
+            "CP530",
+            "a cohort of \(MemoryBudget.grouped(patients)) patients is in the pathway all at once and needs \(size)\(where_), more than the memory limit of \(MemoryBudget.describe(bytes: options.memoryLimitBytes))",
+            at: pathway.fieldLocations["arrivals"] ?? pathway.location,
+            help: "simulate fewer patients with --patients, run fewer replications at once with --jobs, or raise the limit with --max-memory")])
+    }
+
+    /// The error to show when `report` stopped early for the memory limit, naming the longest
+    /// waiting line (patients pile up where capacity cannot keep up with arrivals).
+    public func memoryError(in report: SimulationReport) -> SimulationError? {
+        guard let stop = report.memoryStop else { return nil }
+        let limit = MemoryBudget.describe(bytes: report.options.memoryLimitBytes)
+        var message = "replication \(stop.replication) stopped with \(MemoryBudget.grouped(stop.patientsAtOnce)) patients in the pathway at once, the most the memory limit of \(limit) holds"
+        var location = pathway.fieldLocations["arrivals"] ?? pathway.location
+        var help = "raise the limit with --max-memory, or shorten the run (--patients, --days)"
+        if let (id, waiting) = stop.longestQueue {
+            let resource = pathway.resources.first { $0.id == id }
+            message += "; \(MemoryBudget.grouped(waiting)) of them were waiting for '\(resource?.name ?? id)', which cannot keep up with the arrivals"
+            location = resource?.location ?? location
+            help = "add capacity or opening hours to '\(resource?.name ?? id)', or lower the arrival rate; or " + help
+        }
+        return SimulationError([.error("CP531", message, at: location, help: help)])
+    }
+
     /// Whether the pathway says how patients arrive.
     public var hasArrivals: Bool { model.cohortSize != nil || model.arrivalRatePerMinute.contains { $0 > 0 } }
 
@@ -46,12 +91,15 @@ public struct Simulator: Sendable {
         var firstDone = false
         if var sink = eventSink {
             var replication = makeReplication(0, length, options, sink: sink, counter: counter)
+            replication.maxPatientsAtOnce = MemoryBudget.patientsAtOnce(limitBytes: options.memoryLimitBytes,
+                                                                        threads: max(1, min(options.jobs, replications)), model: model)
             results.set(0, replication.run())
             sink = replication.sink
             eventSink = sink
             firstDone = true
         }
         let jobs = max(1, min(options.jobs, replications))
+        let maxPatients = MemoryBudget.patientsAtOnce(limitBytes: options.memoryLimitBytes, threads: jobs, model: model)
         let model = self.model
         let skipFirst = firstDone
         let work: @Sendable (Int) -> Void = { worker in
@@ -62,6 +110,7 @@ public struct Simulator: Sendable {
                                                   drainLimitMinutes: options.drainLimitDays * 1440, seed: options.seed,
                                                   replication: index, sink: NoEventSink())
                     replication.progress = counter.handler
+                    replication.maxPatientsAtOnce = maxPatients
                     results.set(index, replication.run())
                 }
                 index += jobs

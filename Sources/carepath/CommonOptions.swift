@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PathwayLanguage
 import PathwayModel
+import PathwaySimulation
 
 /// Bounds on input, each with a flag to raise it (see Docs/language.md, "Limits").
 struct LimitOptions: ParsableArguments {
@@ -35,6 +36,11 @@ struct LimitOptions: ParsableArguments {
     }
 }
 
+/// Prints a simulation's errors (compile, memory) to standard error.
+func printSimulationError(_ error: SimulationError, files: Int = 1) {
+    printError(DiagnosticFormatter(colour: isatty(STDERR_FILENO) != 0, sources: [:]).format(error.diagnostics, files: files))
+}
+
 /// When to colour terminal output.
 enum ColourChoice: String, ExpressibleByArgument, CaseIterable {
     case auto, always, never
@@ -52,6 +58,8 @@ enum ColourChoice: String, ExpressibleByArgument, CaseIterable {
 enum ExitStatus {
     static let problems: Int32 = 1
     static let noInput: Int32 = 66
+    /// An output file could not be written, or was refused (a folder, a symlink loop, an input).
+    static let cannotWrite: Int32 = 73
 }
 
 /// Standard error, for messages that are not the command's output.
@@ -60,14 +68,16 @@ func printError(_ text: String) {
 }
 
 /// Loads one pathway for a command that needs a valid one: prints its diagnostics to standard
-/// error and exits 1 when it has errors, 66 when it cannot be found.
-func loadValidPathway(_ path: String, limits: LimitOptions) throws -> Pathway {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-        printError("error: cannot find the pathway file '\(path)'")
+/// error and exits 1 when it has errors, 66 when it cannot be found. Every file read (the
+/// pathway, its standard, its subpathways) is added to `inputs`, so outputs can be kept off them.
+func loadValidPathway(_ path: String, limits: LimitOptions, inputs: inout [String]) throws -> Pathway {
+    inputs.append(path)
+    if let reason = FileCheck.unreadableReason(path) {
+        printError("error: \(reason)")
         throw ExitCode(ExitStatus.noInput)
     }
     let result = limits.loader.load(file: path)
+    inputs += result.sources.keys.sorted()
     let errors = result.diagnostics.filter { $0.severity == .error }
     guard let pathway = result.pathway, errors.isEmpty else {
         let formatter = DiagnosticFormatter(colour: isatty(STDERR_FILENO) != 0, sources: result.sources)
@@ -75,4 +85,69 @@ func loadValidPathway(_ path: String, limits: LimitOptions) throws -> Pathway {
         throw ExitCode(ExitStatus.problems)
     }
     return pathway
+}
+
+/// `loadValidPathway` for a command that writes nothing to files.
+func loadValidPathway(_ path: String, limits: LimitOptions) throws -> Pathway {
+    var unused: [String] = []
+    return try loadValidPathway(path, limits: limits, inputs: &unused)
+}
+
+/// Finds the pathway files in `paths` (files, or folders searched recursively): says why a path
+/// cannot be searched and exits with `failure`; notes folders skipped as symlink loops.
+func findPathwayFiles(_ paths: [String], failure: Int32 = ExitStatus.noInput) throws -> [String] {
+    let found = PathwayFiles.search(paths)
+    for problem in found.problems { printError("error: \(problem)") }
+    if !found.problems.isEmpty { throw ExitCode(failure) }
+    for skipped in found.skipped { printError("note: \(skipped)") }
+    if found.files.isEmpty {
+        printError("error: no pathway files (*.yaml, *.yml) found in \(paths.joined(separator: ", "))")
+        throw ExitCode(failure)
+    }
+    return found.files
+}
+
+/// Whether a command may write over the files it reads.
+struct OutputSafetyOptions: ParsableArguments {
+    @Flag(help: "Let the output replace a file this command reads (a pathway, its standard or a subpathway).")
+    var overwriteInput = false
+
+    /// Exits 73 with the reason when `output` must not be written (see `FileCheck.refusal`).
+    func check(_ output: String?, inputs: [String]) throws {
+        try checkOutput(output, inputs: inputs, overwriteInput: overwriteInput)
+    }
+}
+
+/// Exits 73 with the reason when `output` must not be written: a folder, a symlink loop, or one
+/// of `inputs` unless `overwriteInput`. Standard output (`nil` or `-`) is always allowed.
+func checkOutput(_ output: String?, inputs: [String], overwriteInput: Bool) throws {
+    guard let output, output != "-" else { return }
+    if let refusal = FileCheck.refusal(toWrite: output, inputs: inputs, overwritingInputs: overwriteInput) {
+        printError("error: \(refusal)")
+        throw ExitCode(ExitStatus.cannotWrite)
+    }
+}
+
+/// Writes `text` to the file at `path`, or to standard output when `path` is nil or `-`; refuses
+/// one of the command's `inputs` unless `overwriteInput`, and exits 73 when it cannot write.
+func writeOutput(_ text: String, to path: String?, inputs: [String] = [], overwriteInput: Bool = false) throws {
+    let data = Data(text.utf8)
+    guard let path, path != "-" else {
+        FileHandle.standardOutput.write(data)
+        return
+    }
+    try checkOutput(path, inputs: inputs, overwriteInput: overwriteInput)
+    do {
+        if case .special = FileCheck.kind(of: path) {
+            // A device or pipe (/dev/null, a FIFO): write into it; an atomic write would replace it.
+            guard let handle = FileHandle(forWritingAtPath: path) else { throw CocoaError(.fileWriteNoPermission) }
+            defer { try? handle.close() }
+            try handle.write(contentsOf: data)
+        } else {
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        }
+    } catch {
+        printError("error: cannot write '\(path)': \(error.localizedDescription)")
+        throw ExitCode(ExitStatus.cannotWrite)
+    }
 }

@@ -44,9 +44,7 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         let clinicalWeights = try loadWeights(weights)
-        let (files, missing) = PathwayFiles.find(variants)
-        for path in missing { printError("error: cannot find '\(path)'") }
-        if !missing.isEmpty { throw ExitCode(comparisonTrouble) }
+        let files = try findPathwayFiles(variants, failure: comparisonTrouble)
         let standardPath = URL(fileURLWithPath: standard).standardizedFileURL.resolvingSymlinksInPath().path
         let variantFiles = files.filter { URL(fileURLWithPath: $0).standardizedFileURL.resolvingSymlinksInPath().path != standardPath }
         if variantFiles.isEmpty {

@@ -37,20 +37,7 @@ struct DiffCommand: ParsableCommand {
     @Flag(help: "Also simulate both under common random numbers and report the change in each target's attainment and in median journey time, with 95% intervals.")
     var impact = false
 
-    @Option(help: "With --impact: paired replications.")
-    var replications: Int = 20
-
-    @Option(help: "With --impact: random seed (the same for both pathways).")
-    var seed: UInt64 = 1
-
-    @Option(help: "With --impact: days of arrivals per replication after the warm-up. Default: the cohort, else 365.")
-    var days: Double?
-
-    @Option(help: "With --impact: days simulated before statistics start.")
-    var warmupDays: Double = 60
-
-    @Option(help: "With --impact: threads running replications (default: all cores). Output does not depend on it.")
-    var jobs: Int?
+    @OptionGroup(title: "Simulation (with --impact)") var runOptions: RunOptions
 
     @Flag(help: "Print the time spent loading and comparing to standard error.")
     var timing = false
@@ -70,17 +57,15 @@ struct DiffCommand: ParsableCommand {
         if timing { printError("loaded in \(milliseconds(loaded - started)) ms, compared in \(milliseconds(clock.now - loaded)) ms") }
         var report: ImpactReport?
         if impact {
-            guard replications >= 2 else {
+            let options = runOptions.simulationOptions(replications: 20, warmup: 60)
+            guard options.replications >= 2 else {
                 printError("error: --impact needs at least 2 replications for confidence intervals")
                 throw ExitCode(comparisonTrouble)
             }
-            var options = SimulationOptions(warmupDays: warmupDays, replications: replications, seed: seed,
-                                            jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
-            if let days { options.length = .days(days) }
             do {
                 report = try ImpactAnalysis.run(standard: a, variant: b, options: options)
             } catch let error as SimulationError {
-                printError(DiagnosticFormatter(colour: isatty(STDERR_FILENO) != 0, sources: [:]).format(error.diagnostics, files: 2))
+                printSimulationError(error, files: 2)
                 throw ExitCode(comparisonTrouble)
             }
         }

@@ -41,8 +41,12 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup(title: "Limits")
     var limits: LimitOptions
 
+    @OptionGroup var safety: OutputSafetyOptions
+
     func run() throws {
-        let pathway = try loadValidPathway(file, limits: limits)
+        var inputs: [String] = []
+        let pathway = try loadValidPathway(file, limits: limits, inputs: &inputs)
+        try safety.check(output, inputs: inputs)
         let text: String
         do {
             text = try format.export(pathway, options: .init(baseURL: baseURL, buildSheet: sheetFormat))
@@ -50,21 +54,6 @@ struct ExportCommand: ParsableCommand {
             printError("error: \(failure)")
             throw ExitCode(1)
         }
-        try writeOutput(text, to: output)
-    }
-}
-
-/// Writes `text` to the file at `path`, or to standard output when `path` is nil or `-`.
-func writeOutput(_ text: String, to path: String?) throws {
-    let data = Data(text.utf8)
-    guard let path, path != "-" else {
-        FileHandle.standardOutput.write(data)
-        return
-    }
-    do {
-        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-    } catch {
-        printError("error: cannot write \(path): \(error.localizedDescription)")
-        throw ExitCode(1)
+        try writeOutput(text, to: output, inputs: inputs, overwriteInput: safety.overwriteInput)
     }
 }

@@ -26,9 +26,12 @@ struct GraphCommand: ParsableCommand {
     @OptionGroup(title: "Limits")
     var limits: LimitOptions
 
+    @OptionGroup var safety: OutputSafetyOptions
+
     func run() throws {
-        let pathway = try loadValidPathway(file, limits: limits)
+        var inputs: [String] = []
+        let pathway = try loadValidPathway(file, limits: limits, inputs: &inputs)
         let text = format == .dot ? DOTExporter().export(pathway) : MermaidExporter().export(pathway)
-        try writeOutput(text, to: output)
+        try writeOutput(text, to: output, inputs: inputs, overwriteInput: safety.overwriteInput)
     }
 }

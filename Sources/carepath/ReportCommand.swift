@@ -46,23 +46,7 @@ struct ReportCommand: ParsableCommand {
     @Flag(help: "Simulate each pathway (with --compare: the standard) and add the simulation view.")
     var simulate = false
 
-    @Option(help: "With --simulate or --impact: patients to count per replication (after the warm-up).")
-    var patients: Int?
-
-    @Option(help: "With --simulate or --impact: days of arrivals per replication. Default: the cohort, else 365.")
-    var days: Double?
-
-    @Option(help: "With --simulate or --impact: days simulated before statistics start.")
-    var warmup: Double = 0
-
-    @Option(help: "With --simulate or --impact: independent replications.")
-    var replications: Int = 10
-
-    @Option(help: "With --simulate or --impact: random seed.")
-    var seed: UInt64 = 1
-
-    @Option(help: "With --simulate or --impact: threads running replications (default: all cores). Output does not depend on it.")
-    var jobs: Int?
+    @OptionGroup(title: "Simulation (with --simulate or --impact)") var runOptions: RunOptions
 
     @Flag(help: "Leave the diagrams out (no Graphviz needed).")
     var noDiagrams = false
@@ -70,30 +54,24 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup(title: "Limits")
     var limits: LimitOptions
 
+    @OptionGroup var safety: OutputSafetyOptions
+
     func validate() throws {
-        if patients != nil && days != nil { throw ValidationError("give --patients or --days, not both") }
-        if let patients, patients < 1 { throw ValidationError("--patients must be at least 1") }
-        if let days, !(days > 0) { throw ValidationError("--days must be more than 0") }
-        if !(warmup >= 0) { throw ValidationError("--warmup must be 0 or more") }
-        if replications < 1 { throw ValidationError("--replications must be at least 1") }
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if weights != nil && compare == nil { throw ValidationError("--weights needs --compare") }
         if impact && compare == nil { throw ValidationError("--impact needs --compare") }
-        if impact && replications < 2 { throw ValidationError("--impact needs at least 2 replications for confidence intervals") }
+        if impact && simulationOptions.replications < 2 { throw ValidationError("--impact needs at least 2 replications for confidence intervals") }
     }
 
     func run() throws {
-        let (files, missing) = PathwayFiles.find(paths)
-        for path in missing { printError("error: cannot find '\(path)'") }
-        if !missing.isEmpty { throw ExitCode(ExitStatus.noInput) }
-        guard !files.isEmpty else {
-            printError("error: no pathway files (*.yaml, *.yml) in \(paths.joined(separator: ", "))")
-            throw ExitCode(ExitStatus.noInput)
-        }
+        let files = try findPathwayFiles(paths)
+        // Refuse an output that would replace an input before any simulating; subpathways and
+        // standards found while loading are checked again before writing.
+        var inputs: [String] = files + (compare.map { [$0] } ?? [])
+        try safety.check(output, inputs: inputs)
         var entries: [HTMLReport.Entry] = []
         var comparison: HTMLReport.Comparison?
         if let compare {
-            let standard = try loadValidPathway(compare, limits: limits)
+            let standard = try loadValidPathway(compare, limits: limits, inputs: &inputs)
             let standardPath = Self.canonical(compare)
             let variantFiles = files.filter { Self.canonical($0) != standardPath }
             guard !variantFiles.isEmpty else {
@@ -103,14 +81,14 @@ struct ReportCommand: ParsableCommand {
             var variants: [HTMLReport.Comparison.Variant] = []
             for file in variantFiles {
                 let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-                let variant = try loadValidPathway(file, limits: limits)
+                let variant = try loadValidPathway(file, limits: limits, inputs: &inputs)
                 variants.append(.init(name: name, pathway: variant, impact: impact ? try impactOf(variant, against: standard) : nil))
             }
             entries.append(HTMLReport.Entry(pathway: standard, simulation: simulate ? try simulation(of: standard, file: compare) : nil))
             comparison = HTMLReport.Comparison(standard: standard, variants: variants, weights: try loadWeights(weights))
         } else {
             for file in files {
-                let pathway = try loadValidPathway(file, limits: limits)
+                let pathway = try loadValidPathway(file, limits: limits, inputs: &inputs)
                 entries.append(HTMLReport.Entry(pathway: pathway, simulation: simulate ? try simulation(of: pathway, file: file) : nil))
             }
         }
@@ -118,7 +96,7 @@ struct ReportCommand: ParsableCommand {
         if !noDiagrams && SVGRenderer().dotExecutable == nil {
             printError("warning: Graphviz's 'dot' was not found; the report says so in place of each diagram")
         }
-        try writeOutput(report.render(), to: output)
+        try writeOutput(report.render(), to: output, inputs: inputs, overwriteInput: safety.overwriteInput)
     }
 
     /// The variant's impact on the standard's targets, or an explanation and exit 1.
@@ -126,17 +104,12 @@ struct ReportCommand: ParsableCommand {
         do {
             return try ImpactAnalysis.run(standard: standard, variant: variant, options: simulationOptions)
         } catch let error as SimulationError {
-            printError(DiagnosticFormatter(colour: isatty(STDERR_FILENO) != 0, sources: [:]).format(error.diagnostics, files: 2))
+            printSimulationError(error, files: 2)
             throw ExitCode(ExitStatus.problems)
         }
     }
 
-    private var simulationOptions: SimulationOptions {
-        var options = SimulationOptions(warmupDays: warmup, replications: replications, seed: seed,
-                                        jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
-        if let patients { options.length = .patients(patients) } else if let days { options.length = .days(days) }
-        return options
-    }
+    private var simulationOptions: SimulationOptions { runOptions.simulationOptions() }
 
     private static func canonical(_ path: String) -> String {
         URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
@@ -144,17 +117,12 @@ struct ReportCommand: ParsableCommand {
 
     /// Simulates `pathway`, or explains on standard error why it cannot be and exits 1.
     private func simulation(of pathway: Pathway, file: String) throws -> SimulationReport {
-        let simulator: Simulator
-        do {
-            simulator = try Simulator(pathway: pathway)
-        } catch let error as SimulationError {
-            printError(DiagnosticFormatter(colour: isatty(STDERR_FILENO) != 0, sources: [:]).format(error.diagnostics, files: 1))
-            throw ExitCode(ExitStatus.problems)
-        }
-        guard simulator.hasArrivals else {
-            printError("error: \(file) says nothing about how patients arrive; add `arrivals:` to simulate it, or leave out --simulate")
-            throw ExitCode(ExitStatus.problems)
-        }
-        return simulator.run(simulationOptions)
+        let simulator = try Simulator.forCommand(
+            pathway, noArrivals: "\(file) says nothing about how patients arrive; add `arrivals:` to simulate it, or leave out --simulate")
+        let options = simulationOptions
+        try simulator.checkFits(options)
+        let report = simulator.run(options)
+        try simulator.checkFinished(report)
+        return report
     }
 }

@@ -18,16 +18,6 @@ struct SchemaCommand: ParsableCommand {
     var output: String?
 
     func run() throws {
-        let json = LanguageSchema.json
-        guard let output else {
-            print(json, terminator: "")
-            return
-        }
-        do {
-            try Data(json.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-        } catch {
-            printError("error: cannot write the schema to '\(output)': \(error.localizedDescription)")
-            throw ExitCode(73)
-        }
+        try writeOutput(LanguageSchema.json, to: output)
     }
 }

@@ -11,32 +11,17 @@ struct SimulateCommand: ParsableCommand {
         commandName: "simulate",
         abstract: "Simulate patient journeys through a pathway: target attainment, waits, bottlenecks, handoffs.",
         discussion: """
-        Each replication runs the pathway with its own random streams derived from --seed, so the
-        same file, seed and options print the same bytes whatever --jobs is. Figures are means
+        Each replication runs the pathway with its own random streams derived from --seed, so the \
+        same file, seed and options print the same bytes whatever --jobs is. Figures are means \
         across replications with 95% confidence intervals. See Docs/simulation.md.
+        A run that would not fit in --max-memory stops with the reason (CP530, CP531); exit status 1.
         """
     )
 
     @Argument(help: "The pathway file.", completion: .file(extensions: ["yaml", "yml"]))
     var file: String
 
-    @Option(help: "Patients to count per replication (after the warm-up).")
-    var patients: Int?
-
-    @Option(help: "Days of arrivals per replication (after the warm-up). Default: the cohort, else 365.")
-    var days: Double?
-
-    @Option(help: "Days simulated before statistics start.")
-    var warmup: Double = 0
-
-    @Option(help: "Independent replications (confidence intervals need at least 2).")
-    var replications: Int = 10
-
-    @Option(help: "Random seed.")
-    var seed: UInt64 = 1
-
-    @Option(help: "Threads running replications (default: all cores). Output does not depend on it.")
-    var jobs: Int?
+    @OptionGroup(title: "Run") var runOptions: RunOptions
 
     @Option(help: "Output: table, json or csv.")
     var format: Format = .table
@@ -49,47 +34,37 @@ struct SimulateCommand: ParsableCommand {
 
     @OptionGroup var limits: LimitOptions
 
+    @OptionGroup var safety: OutputSafetyOptions
+
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
 
     func validate() throws {
-        if patients != nil && days != nil { throw ValidationError("give --patients or --days, not both") }
-        if let patients, patients < 1 { throw ValidationError("--patients must be at least 1") }
-        if let days, !(days > 0) { throw ValidationError("--days must be more than 0") }
-        if !(warmup >= 0) { throw ValidationError("--warmup must be 0 or more") }
-        if replications < 1 { throw ValidationError("--replications must be at least 1") }
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let eventLog, EventLogWriter.Format(fileName: eventLog) == nil {
             throw ValidationError("--event-log must end in .csv, .xes or .jsonocel")
         }
     }
 
     func run() throws {
-        let pathway = try loadValidPathway(file, limits: limits)
-        let simulator: Simulator
-        do {
-            simulator = try Simulator(pathway: pathway)
-        } catch let error as SimulationError {
-            printError(DiagnosticFormatter(colour: isatty(STDERR_FILENO) != 0, sources: [:]).format(error.diagnostics, files: 1))
-            throw ExitCode(ExitStatus.problems)
-        }
-        guard simulator.hasArrivals else {
-            printError("error: \(file) says nothing about how patients arrive; add `arrivals:` (a rate, a weekly schedule or a cohort)")
-            throw ExitCode(ExitStatus.problems)
-        }
-        var options = SimulationOptions(warmupDays: warmup, replications: replications, seed: seed,
-                                        jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
-        if let patients { options.length = .patients(patients) } else if let days { options.length = .days(days) }
+        var inputs: [String] = []
+        let pathway = try loadValidPathway(file, limits: limits, inputs: &inputs)
+        try safety.check(eventLog, inputs: inputs)
+        let simulator = try Simulator.forCommand(
+            pathway, noArrivals: "\(file) says nothing about how patients arrive; add `arrivals:` (a rate, a weekly schedule or a cohort)")
+        let options = runOptions.simulationOptions()
+        try simulator.checkFits(options)
 
         let progress = ProgressBar.makeIfUseful(expectedPatients: expectedPatients(simulator, options))
         let started = DispatchTime.now().uptimeNanoseconds
         let report: SimulationReport
         var logged = 0
         if let eventLog {
+            // A pipe or device is written into as it is; a file is created or emptied first.
+            let isSpecial = FileCheck.kind(of: eventLog) == .special
             guard let format = EventLogWriter.Format(fileName: eventLog),
-                  FileManager.default.createFile(atPath: eventLog, contents: nil),
+                  isSpecial || FileManager.default.createFile(atPath: eventLog, contents: nil),
                   let handle = FileHandle(forWritingAtPath: eventLog) else {
                 printError("error: cannot write the event log '\(eventLog)'")
-                throw ExitCode(ExitStatus.problems)
+                throw ExitCode(ExitStatus.cannotWrite)
             }
             var sink: EventLogWriter? = EventLogWriter(format: format, model: simulator.model) { bytes in
                 handle.write(Data(bytes))
@@ -102,6 +77,7 @@ struct SimulateCommand: ParsableCommand {
             report = simulator.run(options, progress: progress?.update)
         }
         progress?.clear()
+        try simulator.checkFinished(report)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
 
         switch format {

@@ -10,7 +10,7 @@ struct ValidateCommand: ParsableCommand {
         abstract: "Check pathway files and report every problem, like a compiler.",
         discussion: """
         PATH is a file or a folder (searched recursively for *.yaml and *.yml).
-        Exit status: 0 when clean, 1 when any error (or any warning with --strict), 66 when a path does not exist, 64 for usage errors.
+        Exit status: 0 when clean, 1 when any error (or any warning with --strict), 66 when a path does not exist or cannot be read (a symlink loop, a device), 64 for usage errors.
         """
     )
 
@@ -31,13 +31,7 @@ struct ValidateCommand: ParsableCommand {
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
     func run() throws {
-        let (files, missing) = PathwayFiles.find(paths)
-        for path in missing { printError("error: cannot find '\(path)'") }
-        if !missing.isEmpty { throw ExitCode(ExitStatus.noInput) }
-        if files.isEmpty {
-            printError("error: no pathway files (*.yaml, *.yml) found in \(paths.joined(separator: ", "))")
-            throw ExitCode(ExitStatus.noInput)
-        }
+        let files = try findPathwayFiles(paths)
         let loader = limits.loader
         var diagnostics: [Diagnostic] = []
         var sources: [String: SourceText] = [:]

@@ -7,7 +7,7 @@ import Testing
 struct FormatterTests {
     /// Every shipped and example pathway, plus the valid sample used across these tests.
     static var files: [String] {
-        PathwayFiles.find([repositoryRoot.appendingPathComponent("Pathways").path,
+        PathwayFiles.search([repositoryRoot.appendingPathComponent("Pathways").path,
                            repositoryRoot.appendingPathComponent("Examples").path]).files
     }
 

@@ -70,13 +70,17 @@ public struct ImpactReport: Sendable, Hashable, Codable {
 public enum ImpactAnalysis {
     /// Simulates `standard` and `variant` with the same `options` (seed, replications, length)
     /// and compares them replication by replication. Throws `SimulationError` when either
-    /// pathway cannot be simulated.
+    /// pathway cannot be simulated, or needs more than `options.memoryLimitBytes`.
     public static func run(standard: Pathway, variant: Pathway, options: SimulationOptions) throws -> ImpactReport {
         let a = try Simulator(pathway: standard), b = try Simulator(pathway: variant)
         // Both sides must run for the same length, so the standard decides it when none is given.
         var shared = options
         if shared.length == nil { shared.length = a.resolvedLength(options) }
+        for simulator in [a, b] {
+            if let problem = simulator.memoryProblem(shared) { throw problem }
+        }
         let ra = a.run(shared), rb = b.run(shared)
+        if let stopped = a.memoryError(in: ra) ?? b.memoryError(in: rb) { throw stopped }
         var targets: [TargetImpact] = []
         func perReplication(_ report: SimulationReport, _ id: String) -> [Double]? {
             guard let k = report.targets.firstIndex(where: { $0.id == id }) else { return nil }

@@ -62,6 +62,11 @@ struct VariantResolver {
                                       help: "raise the limit with --max-include-depth if this is intended"))
             return nil
         }
+        if FileCheck.kind(of: target.path) == .symlinkLoop {
+            diagnostics.append(.error("CP601", "the standard pathway '\(relative)' is a symbolic link that leads back to itself (a symlink loop)",
+                                      at: at, help: "point the link at the standard's file, or name the file itself"))
+            return nil
+        }
         guard FileManager.default.fileExists(atPath: target.path) else {
             let siblings = (try? FileManager.default.contentsOfDirectory(atPath: target.deletingLastPathComponent().path)) ?? []
             let name = target.lastPathComponent

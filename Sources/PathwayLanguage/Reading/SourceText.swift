@@ -46,15 +46,18 @@ enum SourceReadFailure {
 enum SourceReader {
     static func read(path: String, limits: LanguageLimits) -> Result<SourceText, Diagnostic> {
         let start = SourceLocation(file: path, line: 1, column: 1)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        let size: Int
+        switch FileCheck.kind(of: path) {
+        case .regular(let bytes): size = bytes
+        case .missing:
             return .failure(.error("CP001", "cannot find the file '\(path)'", at: nil,
                                    help: "check the path; it is relative to the folder you ran carepath in"))
+        case .symlinkLoop:
+            return .failure(.error("CP001", "'\(path)' is a symbolic link that leads back to itself (a symlink loop)", at: nil,
+                                   help: "point the link at the pathway file, or remove it"))
+        case let other:
+            return .failure(.error("CP001", FileCheck.unreadableReason(path, kind: other) ?? "cannot read '\(path)'", at: nil))
         }
-        if isDirectory.boolValue {
-            return .failure(.error("CP001", "'\(path)' is a folder, not a pathway file", at: nil))
-        }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         if size > limits.maxFileBytes {
             return .failure(.error("CP002", "the file is \(size) bytes, more than the limit of \(limits.maxFileBytes) bytes",
                                    at: start, help: "split the pathway into subpathways, or raise the limit with --max-file-bytes"))

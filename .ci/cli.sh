@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The command line's promises about files (issue 7): exit statuses and messages for outputs that
+# would replace an input, folders, symlink loops, devices and hostile sizes. Each check runs the
+# built binary in a scratch folder and fails with what it expected.
+#
+# Environment: CAREPATH_BIN (default .build/debug/carepath).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$PWD"
+BIN="${CAREPATH_BIN:-.build/debug/carepath}"
+if [ ! -x "$BIN" ]; then
+    echo "cli.sh: carepath binary not found at $BIN (run swift build first, or set CAREPATH_BIN)" >&2
+    exit 1
+fi
+BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK"
+cp "$ROOT/Examples/minimal/gp-to-clinic.yaml" p.yaml
+mkdir -p hip/shared out
+cp "$ROOT/Pathways/hip-fracture.yaml" hip/
+cp "$ROOT/Pathways/shared/"*.yaml hip/shared/
+ln -s p.yaml link.yaml
+ln p.yaml hard.yaml
+ln -s loop-a.yaml loop-b.yaml
+ln -s loop-b.yaml loop-a.yaml
+
+passed=0
+failed=0
+# expect STATUS TEXT -- COMMAND...: the command exits STATUS and says TEXT (on either stream).
+expect() {
+    local status="$1" text="$2"
+    shift 3
+    local output actual
+    output="$("$@" 2>&1)"
+    actual=$?
+    if [ "$actual" -eq "$status" ] && [[ "$output" == *"$text"* ]]; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "cli.sh: FAILED: $* (wanted exit $status and '$text'; got exit $actual)" >&2
+        echo "$output" | head -5 | sed 's/^/    /' >&2
+    fi
+}
+
+original="$(sha256sum p.yaml)"
+expect 73 "one of this command's inputs" -- "$BIN" export fhir p.yaml -o p.yaml
+expect 73 "the same file as 'p.yaml'" -- "$BIN" export bpmn p.yaml -o link.yaml
+expect 73 "the same file as 'p.yaml'" -- "$BIN" graph p.yaml -o hard.yaml
+expect 73 "one of this command's inputs" -- "$BIN" report p.yaml --no-diagrams -o ./p.yaml
+expect 73 "hip/shared/community-rehabilitation.yaml" -- "$BIN" export fhir hip/hip-fracture.yaml -o hip/shared/community-rehabilitation.yaml
+expect 73 "is a folder" -- "$BIN" export dot p.yaml -o out
+expect 73 "is a folder" -- "$BIN" schema -o out
+expect 73 "leads back to itself" -- "$BIN" export dot p.yaml -o loop-a.yaml
+[ "$(sha256sum p.yaml)" = "$original" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "cli.sh: FAILED: p.yaml was changed" >&2; }
+expect 0 "" -- "$BIN" export fhir p.yaml -o /dev/null
+[ -c /dev/null ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "cli.sh: FAILED: /dev/null was replaced" >&2; }
+expect 0 "" -- "$BIN" export fhir p.yaml -o out/p.fhir.json
+expect 0 "" -- "$BIN" export fhir p.yaml -o hard.yaml --overwrite-input
+expect 66 "symlink loop" -- "$BIN" validate loop-a.yaml
+expect 66 "device" -- "$BIN" validate /dev/zero
+expect 1 "symlink loop" -- "$BIN" validate .
+expect 66 "cannot find" -- "$BIN" export fhir missing.yaml
+ln -s .. out/up
+expect 1 "not searched again" -- "$BIN" validate .
+
+# Simulation memory: a cohort too large to hold is refused before it starts.
+sed 's/^arrivals: .*/arrivals: { cohort: 2000000000 }/' p.yaml > cohort.yaml
+expect 1 "CP530" -- "$BIN" simulate cohort.yaml
+expect 1 "CP532" -- "$BIN" simulate p.yaml --patients 1 --replications 1000000000
+expect 1 "CP531" -- "$BIN" simulate "$ROOT/Examples/queueing/overloaded.yaml" --days 3650 --max-memory 16MiB --jobs 1
+expect 64 "--max-memory takes a size" -- "$BIN" simulate p.yaml --max-memory lots
+
+# Run options are checked the same way by every command that simulates.
+expect 64 "--days must be" -- "$BIN" simulate p.yaml --days 1e308
+expect 64 "--warmup must be" -- "$BIN" report p.yaml --simulate --warmup inf -o out/r.html
+expect 64 "--replications must be" -- "$BIN" diff p.yaml p.yaml --impact --replications 0
+
+# The help shown in Docs/commands.md is what the binary prints.
+(cd "$ROOT" && python3 .ci/help_blocks.py "$BIN") && passed=$((passed + 1)) || failed=$((failed + 1))
+
+echo "cli.sh: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
