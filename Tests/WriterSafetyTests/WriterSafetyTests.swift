@@ -18,6 +18,8 @@ func check(_ ok: Bool, _ message: @autoclosure () -> String = "", sourceLocation
     static let corpus = Array(HostileCorpus.strings.indices)
     static let graphviz = SVGRenderer().dotExecutable
 
+    static let impactOptions = SimulationOptions(length: .patients(100), replications: 2, seed: 3)
+
     static func simulate(_ pathway: Pathway) throws -> SimulationReport {
         try Simulator(pathway: pathway).run(SimulationOptions(length: .patients(300), replications: 2, seed: 7))
     }
@@ -100,11 +102,13 @@ func check(_ ok: Bool, _ message: @autoclosure () -> String = "", sourceLocation
         let standard = HostilePathways.textPathway(h)
         let variant = HostilePathways.variant(of: standard, h)
         let region = RegionComparison(standard: standard, variants: [(name: h, pathway: variant)])
+        let impact = try ImpactAnalysis.run(standard: standard, variant: variant, options: Self.impactOptions)
         let texts = [
             ("diagnostics", DiagnosticFormatter(sources: loaded.sources).format(loaded.diagnostics, files: 1)),
             ("simulation table", ReportFormatter.table(try Self.simulate(HostilePathways.idPathway(h)))),
-            ("diff", DiffRenderer.text(PathwayDiff(standard: standard, variant: variant))),
+            ("diff", DiffRenderer.text(PathwayDiff(standard: standard, variant: variant), impact: impact)),
             ("region matrix", RegionRenderer.text(region)),
+            ("inspect", InspectionReport.render(standard)),
         ]
         for (writer, text) in texts {
             let problems = FormatChecks.terminalProblems(text)
@@ -199,15 +203,19 @@ func check(_ ok: Bool, _ message: @autoclosure () -> String = "", sourceLocation
         let variant = HostilePathways.variant(of: standard, h)
         let diff = PathwayDiff(standard: standard, variant: variant)
         check(diff.changes.contains { $0.changeClass == .added }, "\(name): the added step was not found")
+        let impact = try ImpactAnalysis.run(standard: standard, variant: variant, options: Self.impactOptions)
 
-        let (strings, problem) = FormatChecks.jsonStrings(DiffRenderer.json(diff))
+        let (strings, problem) = FormatChecks.jsonStrings(DiffRenderer.json(diff, impact: impact))
         check(problem == nil, "\(name): diff JSON: \(problem ?? "")")
         check(strings.contains(h + " (variant)") && strings.contains(h + " retitled"), "\(name): diff JSON lost the titles")
-        let markdown = DiffRenderer.markdown(diff)
+        check(strings.contains(h), "\(name): diff JSON lost the target's title")
+        let markdown = DiffRenderer.markdown(diff, impact: impact)
         let mdProblems = FormatChecks.markdownTableProblems(markdown) + FormatChecks.markdownMarkupProblems(markdown)
         check(mdProblems.isEmpty, "\(name): diff Markdown: \(mdProblems.prefix(5))")
-        check(FormatChecks.markdownLines(markdown).filter { $0.hasPrefix("| ") }.count == diff.changes.count + 1,
-                "\(name): the change table has the wrong number of rows")
+        // The change table and the impact table (a heading and rule each, a row per change, per
+        // target, and the journey time).
+        check(FormatChecks.markdownLines(markdown).filter { $0.hasPrefix("| ") }.count == diff.changes.count + 1 + impact.targets.count + 2,
+                "\(name): the tables have the wrong number of rows")
         check(DiffRenderer.text(diff).contains(DiffRenderer.summaryLine(diff)))
 
         let region = RegionComparison(standard: standard, variants: [(name: h, pathway: variant), (name: "Trust B", pathway: standard)])

@@ -64,7 +64,8 @@ public enum InspectionReport {
         for e in times.endings {
             out += "  \(e.step): \(format3(e.share * 100))% of patients; shortest \(e.shortest), expected \(e.expected)\n"
         }
-        return out
+        // Printed on a terminal: no escape sequence from the file may reach it.
+        return terminalText(out)
     }
 
     /// A distribution in words: `2 days`, `lognormal, mean 20 min`.
