@@ -9,7 +9,7 @@ public enum ReportFormatter {
     /// handoffs and outcomes.
     public static func table(_ report: SimulationReport) -> String {
         var out = ""
-        out += "\(terminalText(report.pathwayTitle)) — \(runDescription(report))\n"
+        out += "\(TerminalText.safe(report.pathwayTitle)) — \(runDescription(report))\n"
         out += "patients per replication: \(count(report.patients.mean))"
         if report.unfinished > 0 { out += ", still in the pathway at the end: \(report.unfinished)" }
         out += "\n"
@@ -72,7 +72,7 @@ public enum ReportFormatter {
     }
 
     private static func grid(_ rawRows: [[String]]) -> String {
-        let rows = rawRows.map { $0.map(terminalText) }
+        let rows = rawRows.map { $0.map(TerminalText.safe) }
         let columns = rows.map(\.count).max() ?? 0
         var widths = Array(repeating: 0, count: columns)
         for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
@@ -276,23 +276,6 @@ public enum ReportFormatter {
         }
         return out
     }
-}
-
-/// User text made safe to print on a terminal: control characters other than line feed and tab,
-/// and bidirectional overrides, are shown as `\u{…}` escapes, so no escape sequence written in a
-/// pathway file (a colour change, a cursor move, a clipboard write) reaches the terminal.
-func terminalText(_ text: String) -> String {
-    var out = ""
-    for scalar in text.unicodeScalars {
-        let v = scalar.value
-        if (v < 0x20 && scalar != "\n" && scalar != "\t") || (0x7F...0x9F).contains(v)
-            || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) {
-            out += "\\u{" + String(v, radix: 16, uppercase: true) + "}"
-        } else {
-            out.unicodeScalars.append(scalar)
-        }
-    }
-    return out
 }
 
 /// A CSV cell: quoted when needed; a leading `= + - @`, tab or carriage return is neutralised

@@ -7,8 +7,8 @@ public enum DiffRenderer {
     /// weight and both source locations, then a summary line with the conformance score.
     public static func text(_ diff: PathwayDiff, impact: ImpactReport? = nil, colour: Bool = false) -> String {
         let style = TerminalStyle(enabled: colour)
-        var out = style.bold("--- \(terminalText(diff.standard.file))") + "  " + terminalText("\(diff.standard.id): \(diff.standard.title)") + "\n"
-        out += style.bold("+++ \(terminalText(diff.variant.file))") + "  " + terminalText("\(diff.variant.id): \(diff.variant.title)") + "\n"
+        var out = style.bold("--- \(TerminalText.safe(diff.standard.file))") + "  " + TerminalText.safe("\(diff.standard.id): \(diff.standard.title)") + "\n"
+        out += style.bold("+++ \(TerminalText.safe(diff.variant.file))") + "  " + TerminalText.safe("\(diff.variant.id): \(diff.variant.title)") + "\n"
         if diff.isEquivalent {
             out += "\nThe variant is equivalent to the standard: no changes.\n"
             if let impact { out += "\n" + ImpactRenderer.text(impact, style: style) }
@@ -20,11 +20,11 @@ public enum DiffRenderer {
             out += "\n" + heading(first, group: group, style: style) + "\n"
             for change in group {
                 let cls = change.changeClass.rawValue.padding(toLength: classWidth, withPad: " ", startingAt: 0)
-                out += "    " + style.paint(cls, for: change.changeClass) + "  " + terminalText(change.summary)
+                out += "    " + style.paint(cls, for: change.changeClass) + "  " + TerminalText.safe(change.summary)
                 out += "  " + style.dim("[weight \(format3(change.weight))]") + "\n"
                 let locations = [change.standardLocation.map { "standard \($0)" }, change.variantLocation.map { "variant \($0)" }]
                     .compactMap { $0 }.joined(separator: "  ")
-                if !locations.isEmpty { out += "    " + String(repeating: " ", count: classWidth) + "  " + style.dim(terminalText(locations)) + "\n" }
+                if !locations.isEmpty { out += "    " + String(repeating: " ", count: classWidth) + "  " + style.dim(TerminalText.safe(locations)) + "\n" }
             }
         }
         out += "\n" + summaryLine(diff) + "\n"
@@ -85,7 +85,7 @@ public enum DiffRenderer {
 
     private static func heading(_ change: PathwayChange, group: [PathwayChange], style: TerminalStyle) -> String {
         let mark = change.changeClass == .added || change.changeClass == .removed ? change.changeClass.mark : "~"
-        let text = "\(mark) \(change.subject.rawValue) \(terminalText(subjectName(change)))"
+        let text = "\(mark) \(change.subject.rawValue) \(TerminalText.safe(subjectName(change)))"
         switch change.changeClass {
         case .added: return style.green(text)
         case .removed: return style.red(text)
@@ -130,23 +130,6 @@ public enum DiffRenderer {
         guard let data = try? encoder.encode(value), let text = String(data: data, encoding: .utf8) else { return "{}\n" }
         return text + "\n"
     }
-}
-
-/// User text made safe to print on a terminal: control characters other than line feed and tab,
-/// and bidirectional overrides, are shown as `\u{…}` escapes, so no escape sequence written in a
-/// pathway file (a colour change, a cursor move, a clipboard write) reaches the terminal.
-func terminalText(_ text: String) -> String {
-    var out = ""
-    for scalar in text.unicodeScalars {
-        let v = scalar.value
-        if (v < 0x20 && scalar != "\n" && scalar != "\t") || (0x7F...0x9F).contains(v)
-            || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) {
-            out += "\\u{" + String(v, radix: 16, uppercase: true) + "}"
-        } else {
-            out.unicodeScalars.append(scalar)
-        }
-    }
-    return out
 }
 
 /// The JSON shape of a diff.

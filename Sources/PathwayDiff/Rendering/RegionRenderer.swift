@@ -13,10 +13,10 @@ public enum RegionRenderer {
     /// The matrix as a terminal table, with a legend and the scores under it.
     public static func text(_ region: RegionComparison, colour: Bool = false) -> String {
         let style = TerminalStyle(enabled: colour)
-        var out = style.bold("Region matrix: \(terminalText(region.standard.title))") + "\n"
-        out += "standard: \(terminalText(region.standard.file))\n\n"
-        let labels = region.rows.map { ($0.added ? "+ " : "  ") + terminalText($0.id) }
-        let names = region.trusts.map { terminalText($0.name) }
+        var out = style.bold("Region matrix: \(TerminalText.safe(region.standard.title))") + "\n"
+        out += "standard: \(TerminalText.safe(region.standard.file))\n\n"
+        let labels = region.rows.map { ($0.added ? "+ " : "  ") + TerminalText.safe($0.id) }
+        let names = region.trusts.map { TerminalText.safe($0.name) }
         let labelWidth = min(40, max(4, labels.map(\.count).max() ?? 4))
         let cellTexts = region.rows.map { row in row.cells.map(textCell) }
         var widths = names.map { max(5, $0.count) }

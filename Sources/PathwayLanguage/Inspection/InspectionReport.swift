@@ -65,7 +65,7 @@ public enum InspectionReport {
             out += "  \(e.step): \(format3(e.share * 100))% of patients; shortest \(e.shortest), expected \(e.expected)\n"
         }
         // Printed on a terminal: no escape sequence from the file may reach it.
-        return terminalText(out)
+        return TerminalText.safe(out)
     }
 
     /// A distribution in words: `2 days`, `lognormal, mean 20 min`.

@@ -30,21 +30,21 @@ public struct DiagnosticFormatter: Sendable {
         case .note: severityColour = "1;36"
         }
         if let at = d.location { out += paint("\(at):", "1") + " " }
-        out += paint("\(d.severity.rawValue)[\(d.code)]:", severityColour) + " " + paint(terminalText(d.message), "1") + "\n"
+        out += paint("\(d.severity.rawValue)[\(d.code)]:", severityColour) + " " + paint(TerminalText.safe(d.message), "1") + "\n"
         if let at = d.location { out += quote(at) }
         for note in d.notes {
             if let at = note.location, at != .unknown {
-                out += paint("\(at):", "1") + " " + paint("note:", "1;36") + " \(terminalText(note.message))\n"
+                out += paint("\(at):", "1") + " " + paint("note:", "1;36") + " \(TerminalText.safe(note.message))\n"
                 out += quote(at)
             } else {
-                out += "  " + paint("note:", "1;36") + " \(terminalText(note.message))\n"
+                out += "  " + paint("note:", "1;36") + " \(TerminalText.safe(note.message))\n"
             }
         }
         if let suggestion = d.suggestion {
-            let text = terminalText(suggestion.contains(" ") ? suggestion : "'\(suggestion)'")
+            let text = TerminalText.safe(suggestion.contains(" ") ? suggestion : "'\(suggestion)'")
             out += "  " + paint("suggestion:", "1;32") + " \(text)\n"
         }
-        if let help = d.help { out += "  " + paint("help:", "1;32") + " \(terminalText(help))\n" }
+        if let help = d.help { out += "  " + paint("help:", "1;32") + " \(TerminalText.safe(help))\n" }
         return out
     }
 
@@ -53,9 +53,9 @@ public struct DiagnosticFormatter: Sendable {
         let number = String(at.line)
         let gutter = String(repeating: " ", count: number.count)
         // Keep tabs in the caret line so it lines up under the same character.
-        let before = terminalText(String(String.UnicodeScalarView(line.unicodeScalars.prefix(max(0, at.column - 1)))))
+        let before = TerminalText.safe(String(String.UnicodeScalarView(line.unicodeScalars.prefix(max(0, at.column - 1)))))
         let prefix = before.unicodeScalars.map { $0 == "\t" ? "\t" : " " }.joined()
-        return " \(number) | \(terminalText(line))\n \(gutter) | \(prefix)" + paint("^", "1;32") + "\n"
+        return " \(number) | \(TerminalText.safe(line))\n \(gutter) | \(prefix)" + paint("^", "1;32") + "\n"
     }
 
     /// Every diagnostic, then a summary line (`2 errors, 1 warning in 3 files`).
@@ -98,23 +98,6 @@ public struct DiagnosticFormatter: Sendable {
         let list = items.isEmpty ? "[]" : "[\n" + items.joined(separator: ",\n") + "\n  ]"
         return "{\n  \"files\": \(files),\n  \"errors\": \(errors),\n  \"warnings\": \(warnings),\n  \"diagnostics\": \(list)\n}\n"
     }
-}
-
-/// User text made safe to print on a terminal: control characters other than line feed and tab,
-/// and bidirectional overrides, are shown as `\u{…}` escapes, so no escape sequence written in a
-/// pathway file (a colour change, a cursor move, a clipboard write) reaches the terminal.
-func terminalText(_ text: String) -> String {
-    var out = ""
-    for scalar in text.unicodeScalars {
-        let v = scalar.value
-        if (v < 0x20 && scalar != "\n" && scalar != "\t") || (0x7F...0x9F).contains(v)
-            || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) {
-            out += "\\u{" + String(v, radix: 16, uppercase: true) + "}"
-        } else {
-            out.unicodeScalars.append(scalar)
-        }
-    }
-    return out
 }
 
 /// A JSON string literal with every character that needs it escaped.

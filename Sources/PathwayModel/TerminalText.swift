@@ -1,0 +1,20 @@
+/// Text written by users (titles, names, ids), made safe to print on a terminal.
+public enum TerminalText {
+    /// `text` with control characters other than line feed and tab, and bidirectional overrides
+    /// and isolates, shown as `\u{…}` escapes, so no escape sequence written in a pathway file
+    /// (a colour change, a cursor move, a clipboard write) and no reordering trick reaches the
+    /// terminal. Everything else is kept as it is.
+    public static func safe(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            if (v < 0x20 && scalar != "\n" && scalar != "\t") || (0x7F...0x9F).contains(v)
+                || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) {
+                out += "\\u{" + String(v, radix: 16, uppercase: true) + "}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}
