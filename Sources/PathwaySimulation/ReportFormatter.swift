@@ -278,23 +278,8 @@ public enum ReportFormatter {
     }
 }
 
-/// A CSV cell: quoted when needed; a leading `= + - @`, tab or carriage return is neutralised
-/// with an apostrophe so a spreadsheet shows it as text (OWASP "CSV injection"). Works on
-/// Unicode scalars, as a spreadsheet reads the bytes: `"\r\n"` is one `Character` but still a
-/// line break, and a quote followed by a combining mark is still a quote.
-func csvCell(_ text: String) -> String {
-    var t = text
-    if let first = t.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { t = "'" + t }
-    guard t.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return t }
-    var quoted = String.UnicodeScalarView()
-    quoted.append("\"")
-    for scalar in t.unicodeScalars {
-        if scalar == "\"" { quoted.append("\"") }
-        quoted.append(scalar)
-    }
-    quoted.append("\"")
-    return String(quoted)
-}
+/// A CSV cell: see `CSVText.field`.
+func csvCell(_ text: String) -> String { CSVText.field(text) }
 
 /// A small JSON writer with a fixed key order and locale-independent numbers.
 struct JSONWriter {

@@ -122,23 +122,8 @@ public enum RegionRenderer {
     /// `csvField`, visible to tests.
     public static func csvFieldForTesting(_ value: String) -> String { csvField(value) }
 
-    /// A CSV field, quoted when needed; a leading `= + - @`, tab or carriage return (a formula to
-    /// a spreadsheet) is prefixed with an apostrophe. Works on Unicode scalars, as a spreadsheet
-    /// reads the bytes: `"\r\n"` is one `Character` but still a line break, and a quote followed
-    /// by a combining mark is still a quote.
-    static func csvField(_ value: String) -> String {
-        var v = value
-        if let first = v.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { v = "'" + v }
-        guard v.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return v }
-        var quoted = String.UnicodeScalarView()
-        quoted.append("\"")
-        for scalar in v.unicodeScalars {
-            if scalar == "\"" { quoted.append("\"") }
-            quoted.append(scalar)
-        }
-        quoted.append("\"")
-        return String(quoted)
-    }
+    /// A CSV field: see `CSVText.field`.
+    static func csvField(_ value: String) -> String { CSVText.field(value) }
 }
 
 /// The JSON shape of a region comparison.

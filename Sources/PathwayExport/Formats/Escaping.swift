@@ -1,3 +1,5 @@
+import PathwayModel
+
 /// Escaping of user text for each output format. Every string that comes from a pathway file
 /// (titles, ids, roles, codes, conditions, URLs) goes through one of these before it is written.
 public enum Escaping {
@@ -118,27 +120,8 @@ public enum Escaping {
         return out
     }
 
-    /// One CSV field per RFC 4180, made safe for spreadsheets: a cell beginning with `=`, `+`,
-    /// `-`, `@`, a tab or a carriage return gets a leading apostrophe so it is shown as text,
-    /// never run as a formula (OWASP "CSV injection").
-    public static func csvField(_ text: String) -> String {
-        var cell = text
-        if let first = cell.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
-            cell = "'" + cell
-        }
-        // Unicode scalars, as a spreadsheet reads the bytes: a quote followed by a combining mark
-        // is one `Character` but still a quote, and must be doubled.
-        let needsQuotes = cell.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
-        guard needsQuotes else { return cell }
-        var quoted = String.UnicodeScalarView()
-        quoted.append("\"")
-        for scalar in cell.unicodeScalars {
-            if scalar == "\"" { quoted.append("\"") }
-            quoted.append(scalar)
-        }
-        quoted.append("\"")
-        return String(quoted)
-    }
+    /// One CSV field per RFC 4180, made safe for spreadsheets: see `CSVText.field`.
+    public static func csvField(_ text: String) -> String { CSVText.field(text) }
 
     /// A string safe for FHIR's `string` and `markdown` types: control characters other than
     /// tab, line feed and carriage return are removed.
