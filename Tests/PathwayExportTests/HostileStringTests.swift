@@ -2,41 +2,10 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+import FormatChecks
 import Testing
 @testable import PathwayExport
 import PathwayModel
-
-/// Collects every attribute value and text node of an XML document, or the parse error.
-final class XMLCollector: NSObject, XMLParserDelegate {
-    var attributeValues: [String: [String]] = [:]
-    var texts: [String] = []
-    var elements: [String] = []
-    var current = ""
-    var error: Error?
-
-    static func parse(_ text: String) -> XMLCollector {
-        let collector = XMLCollector()
-        let parser = XMLParser(data: Data(text.utf8))
-        parser.delegate = collector
-        // On Linux `parse()` can return true after a fatal error, so the error is read as well.
-        if !parser.parse() || parser.parserError != nil { collector.error = parser.parserError ?? NSError(domain: "xml", code: 1) }
-        return collector
-    }
-
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                attributes: [String: String] = [:]) {
-        elements.append(name)
-        for (k, v) in attributes { attributeValues[k, default: []].append(v) }
-        current = ""
-    }
-
-    func parser(_ parser: XMLParser, foundCharacters string: String) { current += string }
-
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-        texts.append(current)
-        current = ""
-    }
-}
 
 /// What XML 1.0 can carry of a string: control characters become U+FFFD.
 func xmlRoundTrip(_ text: String) -> String { String(String.UnicodeScalarView(Escaping.xmlSafeScalars(text))) }
@@ -48,12 +17,12 @@ func xmlRoundTrip(_ text: String) -> String { String(String.UnicodeScalarView(Es
     #expect(parsed.error == nil, "BPMN is not well-formed: \(String(describing: parsed.error))")
     #expect(!xml.contains("<script"))
     #expect(!xml.contains("<img"))
-    let names = parsed.attributeValues["name", default: []]
+    let names = parsed.attributesByName["name", default: []]
     // Titles survive the round trip exactly, line breaks and quotes included.
     for step in pathway.steps { #expect(names.contains(xmlRoundTrip(step.title ?? "")), "lost title \(step.title ?? "")") }
     #expect(names.contains(xmlRoundTrip(pathway.organisations[0].name)))
     // Ids are XML NCNames.
-    for id in parsed.attributeValues["id", default: []] {
+    for id in parsed.attributesByName["id", default: []] {
         #expect(id.unicodeScalars.allSatisfy { $0.isASCIIAlphanumeric || "-_.".unicodeScalars.contains($0) }, "bad id \(id)")
         #expect(id.unicodeScalars.first.map { $0.properties.isAlphabetic || $0 == "_" } == true)
     }

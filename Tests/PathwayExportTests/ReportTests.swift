@@ -2,6 +2,7 @@ import Foundation
 import PathwayLanguage
 import PathwayModel
 import PathwaySimulation
+import FormatChecks
 import Testing
 @testable import PathwayExport
 
@@ -19,42 +20,6 @@ import Testing
         try Simulator(pathway: pathway).run(SimulationOptions(length: .patients(patients), replications: 3, seed: 7))
     }
 
-    /// Every real tag in the page (user text never holds a raw `<`, so each `<` starts one).
-    static func tags(_ html: String) -> [(name: String, text: String)] {
-        var out: [(String, String)] = []
-        var rest = html[...]
-        while let open = rest.firstIndex(of: "<") {
-            guard let close = rest[open...].firstIndex(of: ">") else { break }
-            let text = String(rest[open...close])
-            let name = text.dropFirst().prefix { $0.isLetter || $0.isNumber || $0 == "!" || $0 == "/" }.lowercased()
-            out.append((name, text))
-            rest = rest[rest.index(after: close)...]
-        }
-        return out
-    }
-
-    /// The attribute names of a tag, skipping quoted values.
-    static func attributeNames(_ tag: String) -> [String] {
-        var names: [String] = []
-        var i = tag.firstIndex(where: { $0 == " " || $0 == "\n" }) ?? tag.endIndex
-        var current = ""
-        while i < tag.endIndex {
-            let c = tag[i]
-            if c == "\"" || c == "'" {
-                guard let end = tag[tag.index(after: i)...].firstIndex(of: c) else { break }
-                i = end
-            } else if c.isLetter || c == "-" || c == ":" || c == "_" {
-                current.append(c)
-            } else {
-                if !current.isEmpty { names.append(current.lowercased()) }
-                current = ""
-            }
-            i = tag.index(after: i)
-        }
-        if !current.isEmpty { names.append(current.lowercased()) }
-        return names
-    }
-
     /// Fails when the page has a script other than its own sorter, an event-handler attribute,
     /// a tag outside what the report writes, or a non-web link.
     static func expectNoInjectedMarkup(_ html: String) {
@@ -65,11 +30,11 @@ import Testing
             "th", "td", "span", "br", "footer", "script", "strong", "em",
         ]
         var scripts = 0
-        for tag in tags(html) {
+        for tag in FormatChecks.tags(html) {
             let name = tag.name.hasPrefix("/") ? String(tag.name.dropFirst()) : tag.name
             #expect(allowed.contains(name), "unexpected tag \(tag.text)")
             if tag.name == "script" { scripts += 1 }
-            for attribute in attributeNames(tag.text) {
+            for attribute in FormatChecks.attributeNames(tag.text) {
                 #expect(!attribute.hasPrefix("on"), "event handler attribute in \(tag.text)")
             }
             if tag.name == "a", let href = tag.text.range(of: "href=\"") {
@@ -99,7 +64,7 @@ import Testing
     @Test func pageLoadsNothingFromOutsideTheFile() throws {
         let pathway = try Self.load("Pathways/suspected-lung-cancer.yaml")
         let html = HTMLReport(entries: [HTMLReport.Entry(pathway: pathway, simulation: try Self.simulate(pathway))]).render()
-        for tag in Self.tags(html) where tag.name != "a" {
+        for tag in FormatChecks.tags(html) where tag.name != "a" {
             #expect(!tag.text.contains("src="), "\(tag.text) loads something")
             #expect(!tag.text.contains("href="), "\(tag.text) links something")
         }
@@ -120,7 +85,7 @@ import Testing
         #expect(html.contains("style-src 'sha256-\(SHA256.base64Digest(ReportPage.style))'"))
         #expect(html.contains("<style>\(ReportPage.style)</style>"))
         // Style attributes would be refused by the policy, so the page must not rely on any.
-        for tag in Self.tags(html) { #expect(!tag.text.contains(" style=\""), "\(tag.text) has a style attribute") }
+        for tag in FormatChecks.tags(html) { #expect(!tag.text.contains(" style=\""), "\(tag.text) has a style attribute") }
     }
 
     @Test func missingGraphvizIsExplainedInThePageInsteadOfFailing() {
@@ -137,16 +102,16 @@ import Testing
         #expect(!html.contains("<?xml"))
         #expect(!html.contains("<!DOCTYPE svg"))
         #expect(!html.contains("<!--"))
-        for tag in Self.tags(html) { #expect(!tag.text.contains(" style=\""), "\(tag.text) has a style attribute") }
+        for tag in FormatChecks.tags(html) { #expect(!tag.text.contains(" style=\""), "\(tag.text) has a style attribute") }
     }
 
     @Test func tablesHaveHeadersWithScopeAndChartsHaveTitles() throws {
         let pathway = try Self.load("Examples/minimal/gp-to-clinic.yaml")
         let html = HTMLReport(entries: [HTMLReport.Entry(pathway: pathway, simulation: try Self.simulate(pathway))], renderer: nil).render()
-        for tag in Self.tags(html) where tag.name == "th" {
+        for tag in FormatChecks.tags(html) where tag.name == "th" {
             #expect(tag.text.contains("scope=\"col\"") || tag.text.contains("scope=\"row\""), "\(tag.text) has no scope")
         }
-        for tag in Self.tags(html) where tag.name == "svg" {
+        for tag in FormatChecks.tags(html) where tag.name == "svg" {
             #expect(tag.text.contains("role=\"img\"") && tag.text.contains("aria-labelledby="), "\(tag.text) is unlabelled")
         }
         #expect(html.contains("<html lang=\"en-GB\">"))

@@ -3,6 +3,7 @@ import PathwayDiff
 import PathwayLanguage
 import PathwayModel
 import PathwaySimulation
+import FormatChecks
 import Testing
 @testable import PathwayExport
 

@@ -6,13 +6,13 @@ import FoundationXML
 /// Readers for each output format, written independently of the writers they check. Each
 /// returns the problems it found (empty when the text is sound), so a test can both assert a
 /// writer's output is clean and assert that a broken sample is caught.
-enum FormatChecks {
+public enum FormatChecks {
     // MARK: CSV
 
     /// Records of RFC 4180 CSV, read over Unicode scalars (as a spreadsheet reads bytes, so a
     /// quote followed by a combining mark is still a quote). Records end with CRLF or LF. A quote
     /// inside an unquoted field, text after a closing quote, or an unclosed quote is an error.
-    static func csvRecords(_ text: String) -> (records: [[String]], problems: [String]) {
+    public static func csvRecords(_ text: String) -> (records: [[String]], problems: [String]) {
         var records: [[String]] = [], record: [String] = [], field = String.UnicodeScalarView()
         var problems: [String] = []
         let scalars = Array(text.unicodeScalars)
@@ -66,24 +66,24 @@ enum FormatChecks {
     }
 
     /// The characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
-    static let formulaStarters: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
+    public static let formulaStarters: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
 
     /// Whether a cell would run as a formula: it starts with a formula character and is not
     /// neutralised by the writers' documented leading apostrophe.
-    static func isLiveFormula(_ cell: String) -> Bool {
+    public static func isLiveFormula(_ cell: String) -> Bool {
         guard let first = cell.unicodeScalars.first else { return false }
         return formulaStarters.contains(first)
     }
 
     /// A cell as the writers neutralise it: a leading apostrophe before a formula character.
-    static func neutralised(_ text: String) -> String {
+    public static func neutralised(_ text: String) -> String {
         text.unicodeScalars.first.map { formulaStarters.contains($0) } == true ? "'" + text : text
     }
 
     /// Problems of a CSV document: parse errors, rows whose column count differs from the
     /// header's, and live formulas. `allowedFormulaColumns` lists columns that hold numbers the
     /// writer itself puts there (a negative mean is not an injection).
-    static func csvProblems(_ text: String, numericColumns: Set<Int> = []) -> [String] {
+    public static func csvProblems(_ text: String, numericColumns: Set<Int> = []) -> [String] {
         let (records, problems) = csvRecords(text)
         var out = problems
         guard let header = records.first else { return out + ["no header row"] }
@@ -103,7 +103,7 @@ enum FormatChecks {
     /// Every string (keys and values) in a JSON document, or the parse error. The document must
     /// parse with `JSONSerialization`; the strings are read with `JSONDecoder`, because Linux's
     /// `JSONSerialization` drops a U+FEFF that starts a string value.
-    static func jsonStrings(_ text: String) -> (strings: [String], problem: String?) {
+    public static func jsonStrings(_ text: String) -> (strings: [String], problem: String?) {
         do {
             _ = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
             return (try JSONDecoder().decode(JSONStrings.self, from: Data(text.utf8)).strings, nil)
@@ -115,12 +115,12 @@ enum FormatChecks {
     // MARK: XML
 
     /// Attribute values and text of an XML document, or why it is not well-formed.
-    static func xml(_ text: String) -> XMLCollector { XMLCollector.parse(text) }
+    public static func xml(_ text: String) -> XMLCollector { XMLCollector.parse(text) }
 
     /// What XML 1.0 can carry of a string: characters outside its `Char` production (C0 controls
     /// other than tab, LF and CR; U+FFFE and U+FFFF) cannot appear even as character references,
     /// so the writers put U+FFFD in their place.
-    static func xmlCarried(_ text: String) -> String {
+    public static func xmlCarried(_ text: String) -> String {
         String(String.UnicodeScalarView(text.unicodeScalars.map { s in
             let v = s.value
             let ok = v == 0x9 || v == 0xA || v == 0xD || (0x20...0xD7FF).contains(v) || (0xE000...0xFFFD).contains(v) || v >= 0x10000
@@ -131,7 +131,7 @@ enum FormatChecks {
     // MARK: Markdown
 
     /// Lines as CommonMark splits them: at LF, CRLF or a lone CR.
-    static func markdownLines(_ text: String) -> [String] {
+    public static func markdownLines(_ text: String) -> [String] {
         var lines: [String] = [], line = String.UnicodeScalarView()
         let scalars = Array(text.unicodeScalars)
         var i = 0
@@ -149,7 +149,7 @@ enum FormatChecks {
 
     /// Cell separators in a GFM table row: pipes not escaped by a backslash (a backslash
     /// escapes the next character, itself included).
-    static func unescapedPipes(_ row: String) -> Int {
+    public static func unescapedPipes(_ row: String) -> Int {
         var pipes = 0, escaped = false
         for c in row.unicodeScalars {
             if escaped { escaped = false; continue }
@@ -161,7 +161,7 @@ enum FormatChecks {
     /// Problems of the tables in a Markdown document: a row with a different number of cell
     /// separators from its table's header, or a table followed directly by a line of text (a
     /// cell's line break leaking out, which GFM would read as one more row).
-    static func markdownTableProblems(_ text: String) -> [String] {
+    public static func markdownTableProblems(_ text: String) -> [String] {
         let lines = markdownLines(text)
         var out: [String] = []
         var i = 0
@@ -184,7 +184,7 @@ enum FormatChecks {
 
     /// Problems of Markdown text that a renderer would turn into live markup: raw HTML tags
     /// and links to `javascript:` (a `](` after an unescaped `]`).
-    static func markdownMarkupProblems(_ text: String) -> [String] {
+    public static func markdownMarkupProblems(_ text: String) -> [String] {
         var out: [String] = []
         let scalars = Array(text.unicodeScalars)
         var escaped = false, inCode = false
@@ -209,7 +209,7 @@ enum FormatChecks {
     // MARK: HTML
 
     /// Every tag in a page (user text never holds a raw `<`, so each `<` starts one).
-    static func tags(_ html: String) -> [(name: String, text: String)] {
+    public static func tags(_ html: String) -> [(name: String, text: String)] {
         var out: [(String, String)] = []
         var rest = html[...]
         while let open = rest.firstIndex(of: "<") {
@@ -223,7 +223,7 @@ enum FormatChecks {
     }
 
     /// The attribute names of a tag, skipping quoted values.
-    static func attributeNames(_ tag: String) -> [String] {
+    public static func attributeNames(_ tag: String) -> [String] {
         var names: [String] = []
         var i = tag.firstIndex(where: { $0 == " " || $0 == "\n" }) ?? tag.endIndex
         var current = ""
@@ -245,7 +245,7 @@ enum FormatChecks {
     }
 
     /// The tags the report writes itself.
-    static let reportTags: Set<String> = [
+    public static let reportTags: Set<String> = [
         "!doctype", "html", "head", "meta", "title", "style", "body", "a", "header", "h1", "h2", "h3", "h4", "p", "nav", "ul", "li",
         "main", "section", "article", "dl", "dt", "dd", "code", "figure", "figcaption", "div", "svg", "g", "path", "polygon",
         "ellipse", "polyline", "text", "rect", "line", "defs", "pattern", "desc", "table", "caption", "thead", "tbody", "tr",
@@ -254,7 +254,7 @@ enum FormatChecks {
 
     /// Problems of an HTML page: scripts beyond `expectedScripts`, tags the report never writes,
     /// event-handler attributes (an attribute breakout), and links that are not http(s) or in-page.
-    static func htmlProblems(_ html: String, expectedScripts: Int = 1) -> [String] {
+    public static func htmlProblems(_ html: String, expectedScripts: Int = 1) -> [String] {
         var out: [String] = []
         var scripts = 0
         for tag in tags(html) {
@@ -279,7 +279,7 @@ enum FormatChecks {
 
     /// The double-quoted strings of a DOT document, with problems: an unclosed string or a raw
     /// line break inside one.
-    static func dotStrings(_ text: String) -> (strings: [String], problems: [String]) {
+    public static func dotStrings(_ text: String) -> (strings: [String], problems: [String]) {
         var inString = false, escaped = false, strings: [String] = [], current = String.UnicodeScalarView()
         var problems: [String] = []
         for c in text.unicodeScalars {
@@ -297,7 +297,7 @@ enum FormatChecks {
 
     /// Runs Graphviz on `dot`: its exit status, everything it printed on stderr (warnings), and
     /// the SVG.
-    static func graphviz(_ dot: String, executable: String) throws -> (status: Int32, stderr: String, svg: String) {
+    public static func graphviz(_ dot: String, executable: String) throws -> (status: Int32, stderr: String, svg: String) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("writer-safety-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -322,7 +322,7 @@ enum FormatChecks {
     /// Problems of text meant for a terminal: control characters other than line feed and tab
     /// (an escape sequence can recolour, hide or rewrite what is shown) and bidirectional
     /// overrides (which make text read backwards).
-    static func terminalProblems(_ text: String) -> [String] {
+    public static func terminalProblems(_ text: String) -> [String] {
         var out: [String] = []
         for s in text.unicodeScalars {
             let v = s.value
@@ -335,8 +335,8 @@ enum FormatChecks {
 }
 
 /// Every string of a JSON value, keys included.
-struct JSONStrings: Decodable {
-    var strings: [String] = []
+public struct JSONStrings: Decodable {
+    public var strings: [String] = []
 
     struct Key: CodingKey {
         var stringValue: String
@@ -345,7 +345,7 @@ struct JSONStrings: Decodable {
         init?(intValue: Int) { nil }
     }
 
-    init(from decoder: Decoder) throws {
+    public init(from decoder: Decoder) throws {
         if let object = try? decoder.container(keyedBy: Key.self) {
             for key in object.allKeys {
                 strings.append(key.stringValue)
@@ -360,36 +360,46 @@ struct JSONStrings: Decodable {
     }
 }
 
-/// Collects every attribute value and text node of an XML document, or the parse error.
-final class XMLCollector: NSObject, XMLParserDelegate {
-    var attributeValues: [String] = []
-    var texts: [String] = []
-    var elements: [String] = []
-    var current = ""
-    var error: Error?
+/// Collects every element, attribute value and text node of an XML document, or the parse error.
+public final class XMLCollector: NSObject, XMLParserDelegate {
+    /// Every attribute value, in document order.
+    public private(set) var attributeValues: [String] = []
+    /// Attribute values by attribute name, in document order.
+    public private(set) var attributesByName: [String: [String]] = [:]
+    /// Every element's text, in the order elements close.
+    public private(set) var texts: [String] = []
+    /// Every element name, in document order.
+    public private(set) var elements: [String] = []
+    /// The parse error, or `nil` for a well-formed document.
+    public private(set) var error: Error?
+    private var current = ""
 
-    static func parse(_ text: String) -> XMLCollector {
+    /// Parses `text`; on Linux `parse()` can return true after a fatal error, so the parser's
+    /// error is read as well.
+    public static func parse(_ text: String) -> XMLCollector {
         let collector = XMLCollector()
         let parser = XMLParser(data: Data(text.utf8))
         parser.delegate = collector
-        // On Linux `parse()` can return true after a fatal error, so the error is read as well.
         if !parser.parse() || parser.parserError != nil { collector.error = parser.parserError ?? NSError(domain: "xml", code: 1) }
         return collector
     }
 
     /// Every attribute value and text node.
-    var strings: [String] { attributeValues + texts }
+    public var strings: [String] { attributeValues + texts }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                attributes: [String: String] = [:]) {
+    public func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                       attributes: [String: String] = [:]) {
         elements.append(name)
-        attributeValues += attributes.values
+        for (key, value) in attributes.sorted(by: { $0.key < $1.key }) {
+            attributeValues.append(value)
+            attributesByName[key, default: []].append(value)
+        }
         current = ""
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) { current += string }
+    public func parser(_ parser: XMLParser, foundCharacters string: String) { current += string }
 
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+    public func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
         texts.append(current)
         current = ""
     }
