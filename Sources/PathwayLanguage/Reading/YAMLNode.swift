@@ -158,6 +158,10 @@ enum YAMLReader {
     /// Pathway files never need them, and they are dangerous: Yams compares keys by hashing
     /// whole nodes, so an alias key that expands to a huge structure would hang the parser.
     /// This scan runs on the text, before YAML parsing, skipping quoted text and comments.
+    /// Inside `[ … ]` and `{ … }` YAML makes an alias a key in more ways than `*a: x`: an alias
+    /// in a key place of `{ … }` (`{*a, x}`), and an alias followed by more text on its line
+    /// (`[*a text: x]`, found by fuzzing); so there an alias must be followed by `,`, `]`, `}`,
+    /// a comment or the end of the line, and may not stand where a `{ … }` key goes.
     static func complexKey(in source: SourceText) -> Diagnostic? {
         // Every character that matters here is ASCII, so the scan runs over UTF-8 bytes.
         let bytes = Array(source.text.utf8)
@@ -179,10 +183,26 @@ enum YAMLReader {
         var quote: UInt8 = 0
         var inComment = false
         var previous: UInt8 = newline
+        // Open flow collections, innermost last: `[` or `{`; and for the innermost `{`, whether
+        // the next value written goes in a key place (after `{` or `,`).
+        var flow: [UInt8] = []
+        var flowKeyPlace = false
+        let openSequence = UInt8(ascii: "["), openMapping = UInt8(ascii: "{"), comma = UInt8(ascii: ",")
+        func aliasEndsCleanly(_ k: Int) -> Bool {
+            // Spaces, then `,`, a closer, a comment or the end of the line.
+            var j = k
+            while j < bytes.count, bytes[j] == space || bytes[j] == tab { j += 1 }
+            guard j < bytes.count else { return true }
+            let next = bytes[j]
+            return next == comma || closers.contains(next) || next == hash || next == newline || next == 0x0D
+        }
         while i < bytes.count {
             let c = bytes[i]
             if c == newline {
                 line += 1; lineStart = i + 1; quote = 0; inComment = false; previous = newline; i += 1
+                // A key at the start of a line ends any flow collection left open by mistake
+                // (or by brackets in plain text), so the flow rules below cannot misfire later.
+                if i < bytes.count, bytes[i] != space, bytes[i] != tab, bytes[i] != newline, bytes[i] != hash { flow.removeAll() }
                 continue
             }
             if inComment { i += 1; continue }
@@ -200,9 +220,23 @@ enum YAMLReader {
             } else if c == star && atTokenStart {
                 var j = i + 1
                 while j < bytes.count, !aliasEnds.contains(bytes[j]) { j += 1 }
-                if j > i + 1 && keyAfter(j) { problem = "an alias (`*name`) as a key" }
+                if j > i + 1 && keyAfter(j) {
+                    problem = "an alias (`*name`) as a key"
+                } else if j > i + 1, flow.last == openMapping && flowKeyPlace {
+                    problem = "an alias (`*name`) where a key of `{ … }` goes"
+                } else if j > i + 1, !flow.isEmpty && !aliasEndsCleanly(j) {
+                    problem = "an alias (`*name`) followed by more text inside `[ … ]` or `{ … }`, which YAML reads as a key"
+                }
             } else if closers.contains(c) && keyAfter(i + 1) {
                 problem = "a list or a set of keys as a key"
+            }
+            if problem == nil && atTokenStart && (c == openSequence || c == openMapping) {
+                flow.append(c)
+            } else if problem == nil && closers.contains(c) && !flow.isEmpty {
+                flow.removeLast()
+            }
+            if flow.last == openMapping {
+                if c == openMapping || c == comma { flowKeyPlace = true } else if c != space && c != tab { flowKeyPlace = false }
             }
             if let problem {
                 let column = String(decoding: bytes[lineStart..<i], as: UTF8.self).unicodeScalars.count + 1
