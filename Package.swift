@@ -33,7 +33,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Fuzzing harness: libFuzzer entry point with -DFUZZING (Fuzz/run.sh), else a corpus replayer.
-        .executableTarget(name: "FuzzPathway", dependencies: ["PathwayLanguage", "PathwayModel"], path: "Fuzz/FuzzPathway"),
+        .executableTarget(name: "FuzzPathway", dependencies: ["PathwayLanguage", "PathwayModel", "PathwaySimulation", "PathwayDiff", "PathwayExport"],
+                         path: "Fuzz/FuzzPathway"),
         .testTarget(name: "PathwayModelTests", dependencies: ["PathwayModel"]),
         .testTarget(name: "PathwayLanguageTests", dependencies: ["PathwayLanguage"], exclude: ["BadInput"]),
         .testTarget(name: "PathwaySimulationTests", dependencies: ["PathwaySimulation", "PathwayLanguage"]),

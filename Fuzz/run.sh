@@ -3,8 +3,11 @@
 # SECONDS (default 1800) each:
 #   parse      — any bytes through parse → resolve → validate → format/inspect/render
 #   conditions — any text through the condition parser and type checker
-# Seeds: Pathways/, Examples/ and the bad-input corpus (for parse) and the conditions written in
-# them (for conditions). Crashes, hangs (-timeout) and memory blow-ups (-rss_limit_mb) are saved
+#   writers    — any pathway that loads cleanly through every exporter, the HTML report, a small
+#                simulation writing CSV/XES/OCEL event logs, and a diff
+# Seeds: Pathways/, Examples/ and the bad-input corpus (for parse), the conditions written in
+# them (for conditions), and the shipped pathways plus the hostile report fixture (for writers).
+# TARGETS="parse writers" runs only those. Crashes, hangs (-timeout) and memory blow-ups (-rss_limit_mb) are saved
 # under Fuzz/findings/; fix each and add it to Tests/PathwayLanguageTests/BadInput.
 # Replay inputs without the fuzzer: `swift run FuzzPathway FILE...`.
 set -euo pipefail
@@ -17,24 +20,28 @@ swift build -c release --scratch-path "$scratch" --product FuzzPathway \
 # SwiftPM links executables against a renamed main; link by hand so libFuzzer's main is used.
 R="$scratch/x86_64-unknown-linux-gnu/release"
 swiftc -sanitize=fuzzer,address "$R"/FuzzPathway.build/*.o "$R"/PathwayLanguage.build/*.o "$R"/PathwayModel.build/*.o \
+  "$R"/PathwaySimulation.build/*.o "$R"/PathwayDiff.build/*.o "$R"/PathwayExport.build/*.o \
   "$R"/Yams.build/*.o "$R"/CYaml.build/src/*.o -o "$scratch/fuzz-pathway" 2>/dev/null
 
 work=$(mktemp -d)
-mkdir -p "$work/parse" "$work/conditions" Fuzz/findings
-# The first byte picks the target: even = parse, odd = conditions.
+mkdir -p "$work/parse" "$work/conditions" "$work/writers" Fuzz/findings
+# The first byte picks the target (modulo 3): 0 = parse, 1 = conditions, 2 = writers.
 i=0
 for f in $(find Pathways Examples Tests/PathwayLanguageTests/BadInput -name '*.yaml' | sort); do
   { printf '\x00'; cat "$f"; } > "$work/parse/seed-$i"; i=$((i + 1))
 done
+for f in $(find Pathways Examples Tests/PathwayExportTests/ReportGolden -name '*.yaml' | sort); do
+  { printf '\x02'; cat "$f"; } > "$work/writers/seed-$i"; i=$((i + 1))
+done
 grep -rhoE 'when: "[^"]+"' Pathways Examples | sed -E 's/when: "(.*)"/\1/' | sort -u | while IFS= read -r c; do
   i=$((i + 1)); { printf '\x01'; printf '%s' "$c"; } > "$work/conditions/seed-$i"
 done
-for target in parse conditions; do
+for target in ${TARGETS:-parse conditions writers}; do
   "$scratch/fuzz-pathway" "$work/$target" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
     -max_len=65536 -artifact_prefix="Fuzz/findings/$target-" -print_final_stats=1 > "Fuzz/$target.log" 2>&1 &
 done
 wait
-for target in parse conditions; do
+for target in ${TARGETS:-parse conditions writers}; do
   echo "== $target"; grep -E "^#[0-9]+.*DONE|stat::number_of_executed_units|stat::peak_rss|cov:" "Fuzz/$target.log" | tail -3
 done
 ls Fuzz/findings

@@ -1,10 +1,15 @@
 import Foundation
+import PathwayDiff
+import PathwayExport
 import PathwayLanguage
 import PathwayModel
+import PathwaySimulation
 
-/// The fuzzing targets: any bytes through parse → resolve → validate, and any text through the
-/// condition parser and checker. Each must end in a result or diagnostics: never a crash, a hang
-/// or an unbounded allocation. The first byte chooses the target.
+/// The fuzzing targets: any bytes through parse → resolve → validate; any text through the
+/// condition parser and checker; and any pathway that loads without errors through every
+/// writer, a short simulation with an event log, and a diff. Each must end in a result or
+/// diagnostics: never a crash, a hang or an unbounded allocation. The first byte chooses the
+/// target: 0 parse, 1 conditions, 2 writers (by its value modulo 3).
 enum FuzzTargets {
     static let attributes = [
         Attribute(id: "age", type: .integer(.normal(mean: 70, sd: 9), min: 18, max: 100), unit: "years"),
@@ -16,7 +21,9 @@ enum FuzzTargets {
     static func run(_ data: Data) {
         guard let selector = data.first else { return }
         let rest = data.dropFirst()
-        if selector & 1 == 0 {
+        if selector % 3 == 2 {
+            writers(Data(rest))
+        } else if selector % 3 == 0 {
             var limits = LanguageLimits()
             limits.maxFileBytes = 1 << 20
             let result = PathwayLoader(limits: limits).load(data: Data(rest), file: "fuzz.yaml")
@@ -30,6 +37,51 @@ enum FuzzTargets {
             let (condition, _) = ConditionParser.parse(text, at: SourceLocation(file: "fuzz", line: 1, column: 1))
             if let condition { _ = ConditionChecker.check(condition, attributes: attributes) }
         }
+    }
+
+    /// A pathway that loads cleanly, through every exporter, the report, a small simulation
+    /// writing all three event-log formats, and a diff against itself and a changed copy.
+    static func writers(_ data: Data) {
+        var limits = LanguageLimits()
+        limits.maxFileBytes = 1 << 20
+        limits.maxSteps = 2_000
+        guard let pathway = PathwayLoader(limits: limits).load(data: data, file: "fuzz.yaml").validPathway else { return }
+        _ = FHIRExporter().export(pathway)
+        _ = BPMNExporter().export(pathway)
+        _ = DOTExporter().export(pathway)
+        _ = MermaidExporter().export(pathway)
+        _ = BuildSheetExporter(format: .csv).export(pathway)
+        _ = BuildSheetExporter(format: .markdown).export(pathway)
+        var simulation: SimulationReport?
+        if let simulator = try? Simulator(pathway: pathway), simulator.hasArrivals {
+            let options = SimulationOptions(length: .patients(20), replications: 1, seed: 1, jobs: 1,
+                                            drainLimitDays: 3650, memoryLimitBytes: 64 << 20)
+            if simulator.memoryProblem(options) == nil {
+                // One event-log format per input, chosen by its length, to keep executions fast.
+                let formats: [EventLogWriter.Format] = [.csv, .xes, .ocel]
+                for format in [formats[data.count % formats.count]] {
+                    var sink: EventLogWriter? = EventLogWriter(format: format, model: simulator.model) { _ in }
+                    let report = simulator.run(options, eventSink: &sink)
+                    sink?.finish()
+                    _ = ReportFormatter.table(report)
+                    _ = ReportFormatter.json(report)
+                    _ = ReportFormatter.csv(report)
+                    simulation = report
+                }
+            }
+        }
+        var changed = pathway
+        if changed.steps.count > 1 { changed.steps.removeLast() }
+        changed.title += " (changed)"
+        for variant in [pathway, changed] {
+            let diff = PathwayDiff(standard: pathway, variant: variant)
+            _ = DiffRenderer.text(diff)
+            _ = DiffRenderer.json(diff)
+            _ = DiffRenderer.markdown(diff)
+        }
+        _ = HTMLReport(entries: [HTMLReport.Entry(pathway: pathway, simulation: simulation)],
+                       comparison: HTMLReport.Comparison(standard: pathway, variants: [.init(name: "changed", pathway: changed)]),
+                       renderer: nil).render()
     }
 }
 
