@@ -64,6 +64,12 @@ expect 66 "cannot find" -- "$BIN" export fhir missing.yaml
 ln -s .. out/up
 expect 1 "not searched again" -- "$BIN" validate .
 
+# format --write rewrites the file a symbolic link names, and the link stays a link.
+cp "$ROOT/Pathways/suspected-dvt.yaml" dvt.yaml
+ln -s dvt.yaml dvt-link.yaml
+expect 0 "" -- "$BIN" format --write --drop-comments dvt-link.yaml
+[ -L dvt-link.yaml ] && ! grep -q "^#" dvt.yaml && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "cli.sh: FAILED: format --write replaced the link" >&2; }
+
 # Simulation memory: a cohort too large to hold is refused before it starts.
 sed 's/^arrivals: .*/arrivals: { cohort: 2000000000 }/' p.yaml > cohort.yaml
 expect 1 "CP530" -- "$BIN" simulate cohort.yaml
