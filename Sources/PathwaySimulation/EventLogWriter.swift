@@ -64,7 +64,7 @@ public struct EventLogWriter: SimulationEventSink {
             <global scope="event"><string key="concept:name" value="UNKNOWN"/><string key="lifecycle:transition" value="complete"/><date key="time:timestamp" value="2024-01-01T00:00:00.000+00:00"/></global>
             <classifier name="Activity" keys="concept:name"/>
             <classifier name="Activity and lifecycle" keys="concept:name lifecycle:transition"/>
-            <string key="concept:name" value="\(xml(model.title))"/>
+            <string key="concept:name" value="\(XMLText.attribute(model.title))"/>
 
             """)
         case .ocel:
@@ -108,12 +108,12 @@ public struct EventLogWriter: SimulationEventSink {
         case .csv:
             emit("\(nhs),\(csvCell(activity)),\(phase),\(timestamp(minutes, zone: "Z")),\(csvCell(org)),\(csvCell(res)),\(csvCell(model.stepIds[step]))\n")
         case .xes:
-            var line = "<event><string key=\"concept:name\" value=\"\(xml(activity))\"/>"
+            var line = "<event><string key=\"concept:name\" value=\"\(XMLText.attribute(activity))\"/>"
             line += "<string key=\"lifecycle:transition\" value=\"\(phase)\"/>"
             line += "<date key=\"time:timestamp\" value=\"\(timestamp(minutes, zone: "+00:00"))\"/>"
-            if !org.isEmpty { line += "<string key=\"org:group\" value=\"\(xml(org))\"/>" }
-            if !res.isEmpty { line += "<string key=\"org:resource\" value=\"\(xml(res))\"/>" }
-            line += "<string key=\"step\" value=\"\(xml(model.stepIds[step]))\"/></event>\n"
+            if !org.isEmpty { line += "<string key=\"org:group\" value=\"\(XMLText.attribute(org))\"/>" }
+            if !res.isEmpty { line += "<string key=\"org:resource\" value=\"\(XMLText.attribute(res))\"/>" }
+            line += "<string key=\"step\" value=\"\(XMLText.attribute(model.stepIds[step]))\"/></event>\n"
             traces[patient, default: []].append(contentsOf: line.utf8)
         case .ocel:
             var line = eventCount == 1 ? "\n    " : ",\n    "
@@ -174,31 +174,6 @@ public struct EventLogWriter: SimulationEventSink {
         guard !buffer.isEmpty else { return }
         write(buffer)
         buffer.removeAll(keepingCapacity: true)
-    }
-
-    /// Text for a double-quoted XML attribute. Works on Unicode scalars (a `<` followed by a
-    /// combining mark is one `Character` but still a `<`); keeps line breaks and tabs as character
-    /// references, which attribute normalisation would otherwise turn into spaces; and puts U+FFFD
-    /// in place of what XML 1.0 cannot carry at all (most control characters, U+FFFE, U+FFFF).
-    private func xml(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\n": out += "&#10;"
-            case "\r": out += "&#13;"
-            case "\t": out += "&#9;"
-            default:
-                let v = scalar.value
-                let allowed = (v >= 0x20 && v <= 0xD7FF) || (v >= 0xE000 && v <= 0xFFFD) || v >= 0x10000
-                out.unicodeScalars.append(allowed ? scalar : "\u{FFFD}")
-            }
-        }
-        return out
     }
 
     /// ISO 8601 with milliseconds, counting from Monday 2024-01-01 00:00 UTC.

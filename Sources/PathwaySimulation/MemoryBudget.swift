@@ -89,15 +89,23 @@ public struct MemoryStop: Sendable, Hashable {
     public var replication: Int
     /// Patients in the pathway when it stopped.
     public var patientsAtOnce: Int
-    /// The resource with the longest waiting line then, and how many were waiting.
-    public var longestQueue: (resource: String, waiting: Int)? {
-        get { queueResource.map { ($0, queueLength) } }
-        set { queueResource = newValue?.resource; queueLength = newValue?.waiting ?? 0 }
-    }
-    private var queueResource: String?
-    private var queueLength = 0
+    /// A resource's waiting line at that moment.
+    public struct Queue: Sendable, Hashable {
+        /// The resource's id.
+        public var resource: String
+        /// Patients waiting for it.
+        public var waiting: Int
 
-    public init(replication: Int, patientsAtOnce: Int, longestQueue: (resource: String, waiting: Int)?) {
+        public init(resource: String, waiting: Int) {
+            self.resource = resource
+            self.waiting = waiting
+        }
+    }
+
+    /// The longest waiting line then, if anyone was waiting.
+    public var longestQueue: Queue?
+
+    public init(replication: Int, patientsAtOnce: Int, longestQueue: Queue?) {
         self.replication = replication
         self.patientsAtOnce = patientsAtOnce
         self.longestQueue = longestQueue

@@ -240,9 +240,9 @@ struct Replication<Sink: SimulationEventSink> {
     /// longest waiting line, which is usually why patients pile up.
     private mutating func stopForMemory() {
         arrivalsStopped = true
-        var longest: (resource: String, waiting: Int)?
+        var longest: MemoryStop.Queue?
         for (r, line) in lines.enumerated() where line.count > (longest?.waiting ?? 0) {
-            longest = (model.resourceIds[r], line.count)
+            longest = MemoryStop.Queue(resource: model.resourceIds[r], waiting: line.count)
         }
         tally.memoryStop = MemoryStop(replication: replicationIndex + 1, patientsAtOnce: slotCount - freeSlots.count,
                                       longestQueue: longest)

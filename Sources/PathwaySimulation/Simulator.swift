@@ -40,7 +40,7 @@ public struct Simulator: Sendable {
                 help: "10 to 100 replications give narrow confidence intervals; for more precision raise --patients or --days instead, or raise the limit with --max-memory")])
         }
         guard model.cohortSize != nil, case .patients(let patients) = resolvedLength(options) else { return nil }
-        let threads = max(1, min(options.jobs, options.replications))
+        let threads = Self.threads(options)
         let perPatient = MemoryBudget.bytesPerPatient(model)
         guard patients > MemoryBudget.patientsAtOnce(limitBytes: options.memoryLimitBytes, threads: threads, model: model) else { return nil }
         let (needed, overflow) = patients.multipliedReportingOverflow(by: perPatient * threads)
@@ -61,11 +61,12 @@ public struct Simulator: Sendable {
         var message = "replication \(stop.replication) stopped with \(MemoryBudget.grouped(stop.patientsAtOnce)) patients in the pathway at once, the most the memory limit of \(limit) holds"
         var location = pathway.fieldLocations["arrivals"] ?? pathway.location
         var help = "raise the limit with --max-memory, or shorten the run (--patients, --days)"
-        if let (id, waiting) = stop.longestQueue {
-            let resource = pathway.resources.first { $0.id == id }
-            message += "; \(MemoryBudget.grouped(waiting)) of them were waiting for '\(resource?.name ?? id)', which cannot keep up with the arrivals"
+        if let queue = stop.longestQueue {
+            let resource = pathway.resources.first { $0.id == queue.resource }
+            let name = resource?.name ?? queue.resource
+            message += "; \(MemoryBudget.grouped(queue.waiting)) of them were waiting for '\(name)', which cannot keep up with the arrivals"
             location = resource?.location ?? location
-            help = "add capacity or opening hours to '\(resource?.name ?? id)', or lower the arrival rate; or " + help
+            help = "add capacity or opening hours to '\(name)', or lower the arrival rate; or " + help
         }
         return SimulationError([.error("CP531", message, at: location, help: help)])
     }
@@ -88,29 +89,23 @@ public struct Simulator: Sendable {
         let expected = expectedArrivals(length, options) * Double(replications)
         let counter = ProgressCounter(total: expected, report: progress)
         let results = TallyStore(count: replications)
+        let jobs = Self.threads(options)
+        let maxPatients = MemoryBudget.patientsAtOnce(limitBytes: options.memoryLimitBytes, threads: jobs, model: model)
         var firstDone = false
         if var sink = eventSink {
-            var replication = makeReplication(0, length, options, sink: sink, counter: counter)
-            replication.maxPatientsAtOnce = MemoryBudget.patientsAtOnce(limitBytes: options.memoryLimitBytes,
-                                                                        threads: max(1, min(options.jobs, replications)), model: model)
+            var replication = makeReplication(0, length, options, sink: sink, counter: counter, maxPatients: maxPatients)
             results.set(0, replication.run())
             sink = replication.sink
             eventSink = sink
             firstDone = true
         }
-        let jobs = max(1, min(options.jobs, replications))
-        let maxPatients = MemoryBudget.patientsAtOnce(limitBytes: options.memoryLimitBytes, threads: jobs, model: model)
-        let model = self.model
         let skipFirst = firstDone
         let work: @Sendable (Int) -> Void = { worker in
             var index = worker
             while index < replications {
                 if !(skipFirst && index == 0) {
-                    var replication = Replication(model: model, length: length, warmupMinutes: options.warmupDays * 1440,
-                                                  drainLimitMinutes: options.drainLimitDays * 1440, seed: options.seed,
-                                                  replication: index, sink: NoEventSink())
-                    replication.progress = counter.handler
-                    replication.maxPatientsAtOnce = maxPatients
+                    var replication = makeReplication(index, length, options, sink: NoEventSink(), counter: counter,
+                                                      maxPatients: maxPatients)
                     results.set(index, replication.run())
                 }
                 index += jobs
@@ -127,12 +122,19 @@ public struct Simulator: Sendable {
     }
 
     private func makeReplication<Sink: SimulationEventSink>(_ index: Int, _ length: RunLength, _ options: SimulationOptions,
-                                                             sink: Sink, counter: ProgressCounter) -> Replication<Sink> {
+                                                             sink: Sink, counter: ProgressCounter,
+                                                             maxPatients: Int) -> Replication<Sink> {
         var replication = Replication(model: model, length: length, warmupMinutes: options.warmupDays * 1440,
                                       drainLimitMinutes: options.drainLimitDays * 1440, seed: options.seed,
                                       replication: index, sink: sink)
         replication.progress = counter.handler
+        replication.maxPatientsAtOnce = maxPatients
         return replication
+    }
+
+    /// Replications run at once: `jobs`, but never more than there are replications.
+    static func threads(_ options: SimulationOptions) -> Int {
+        max(1, min(options.jobs, max(1, options.replications)))
     }
 
     private func expectedArrivals(_ length: RunLength, _ options: SimulationOptions) -> Double {

@@ -8,7 +8,7 @@ import Testing
 import PathwayModel
 
 /// What XML 1.0 can carry of a string: control characters become U+FFFD.
-func xmlRoundTrip(_ text: String) -> String { String(String.UnicodeScalarView(Escaping.xmlSafeScalars(text))) }
+func xmlRoundTrip(_ text: String) -> String { String(String.UnicodeScalarView(XMLText.safeScalars(text))) }
 
 @Test func bpmnEscapesEveryHostileString() {
     let pathway = Fixtures.hostilePathway

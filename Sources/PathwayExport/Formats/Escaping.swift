@@ -3,51 +3,6 @@ import PathwayModel
 /// Escaping of user text for each output format. Every string that comes from a pathway file
 /// (titles, ids, roles, codes, conditions, URLs) goes through one of these before it is written.
 public enum Escaping {
-    /// Text for XML element content. `]]>` cannot survive because every `>` is escaped.
-    public static func xmlText(_ text: String) -> String {
-        var out = ""
-        for scalar in xmlSafeScalars(text) {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\r": out += "&#13;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
-
-    /// Text for a double-quoted XML attribute value; line breaks and tabs are kept as character
-    /// references so attribute normalisation does not turn them into spaces.
-    public static func xmlAttribute(_ text: String) -> String {
-        var out = ""
-        for scalar in xmlSafeScalars(text) {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\n": out += "&#10;"
-            case "\r": out += "&#13;"
-            case "\t": out += "&#9;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
-
-    /// XML 1.0 cannot hold most control characters even as references; they become U+FFFD.
-    static func xmlSafeScalars(_ text: String) -> [Unicode.Scalar] {
-        text.unicodeScalars.map { s in
-            let v = s.value
-            let allowed = v == 0x9 || v == 0xA || v == 0xD || (v >= 0x20 && v <= 0xD7FF)
-                || (v >= 0xE000 && v <= 0xFFFD) || v >= 0x10000
-            return allowed ? s : "\u{FFFD}"
-        }
-    }
-
     /// The inside of a double-quoted DOT string (Graphviz "escString"): backslashes and quotes
     /// escaped, line breaks as `\n`, other control characters dropped. `&` is written `&amp;`
     /// because Graphviz reads character entities in every label (`&#0;` would reach the SVG and

@@ -1,3 +1,5 @@
+import PathwayModel
+
 /// Builds indented XML text one element at a time. Every attribute value and text node is
 /// escaped here, so callers pass raw user strings.
 struct XMLWriter {
@@ -5,7 +7,7 @@ struct XMLWriter {
     private var depth = 0
 
     private func attributes(_ attrs: [(String, String?)]) -> String {
-        attrs.compactMap { name, value in value.map { " \(name)=\"\(Escaping.xmlAttribute($0))\"" } }.joined()
+        attrs.compactMap { name, value in value.map { " \(name)=\"\(XMLText.attribute($0))\"" } }.joined()
     }
 
     private var indent: String { String(repeating: "  ", count: depth) }
@@ -29,6 +31,6 @@ struct XMLWriter {
 
     /// `<name attrs>text</name>` on one line.
     mutating func element(_ name: String, _ attrs: [(String, String?)] = [], text content: String) {
-        text += indent + "<\(name)\(attributes(attrs))>\(Escaping.xmlText(content))</\(name)>\n"
+        text += indent + "<\(name)\(attributes(attrs))>\(XMLText.text(content))</\(name)>\n"
     }
 }

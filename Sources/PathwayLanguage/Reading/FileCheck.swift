@@ -71,8 +71,8 @@ public enum FileCheck {
         case .symlinkLoop: return "'\(output)' is a symbolic link that leads back to itself; remove the link or write elsewhere"
         case .inaccessible(let reason): return "cannot write '\(output)': \(reason)"
         }
-        guard !overwritingInputs else { return nil }
-        for input in inputs where sameFile(output, input) {
+        guard !overwritingInputs, let written = identity(output) else { return nil }
+        for input in inputs where identity(input) == written {
             let same = input == output ? "" : " (the same file as '\(input)')"
             return "'\(output)' is one of this command's inputs\(same); writing there would replace the pathway. Write to another file, or add --overwrite-input if that is really meant"
         }
