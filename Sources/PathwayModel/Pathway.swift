@@ -144,6 +144,20 @@ public struct ClinicalCode: Hashable, Sendable, Codable {
     public static let snomedSystem = "http://snomed.info/sct"
 }
 
+/// The moment at a step when a target clock starts or stops.
+///
+/// National waiting-time standards stop their clocks when treatment or the communication of a
+/// diagnosis *starts*, after any wait for it, so `.start` is the default stop and `.arrival` the
+/// default start (see Docs/target-clocks.md).
+public enum ClockPoint: String, CaseIterable, Hashable, Sendable, Codable {
+    /// The patient reaches the step, before queueing for its resource or waiting for a sitting.
+    case arrival = "on arrival"
+    /// The step's work starts: the patient has the resource, or the meeting sits.
+    case start = "on start"
+    /// The step's work is done (a test's `result_after` wait comes after this).
+    case completion = "on completion"
+}
+
 /// A waiting-time standard: the share of patients (`standard`) who should get from step
 /// `from` to step `to` within `within`.
 public struct Target: Hashable, Sendable, Codable {
@@ -155,10 +169,15 @@ public struct Target: Hashable, Sendable, Codable {
     public var within: TimeSpan
     /// The share of patients who should meet it, 0...1 (75% is 0.75).
     public var standard: Double
+    /// When at `from` the clock starts (default: on arrival).
+    public var starts: ClockPoint
+    /// When at a `to` step the clock stops (default: when its work starts).
+    public var stops: ClockPoint
     public var location: SourceLocation
     public var fieldLocations: [String: SourceLocation]
 
     public init(id: String, title: String? = nil, from: String, to: [String], within: TimeSpan, standard: Double,
+                starts: ClockPoint = .arrival, stops: ClockPoint = .start,
                 location: SourceLocation = .unknown, fieldLocations: [String: SourceLocation] = [:]) {
         self.id = id
         self.title = title
@@ -166,6 +185,8 @@ public struct Target: Hashable, Sendable, Codable {
         self.to = to
         self.within = within
         self.standard = standard
+        self.starts = starts
+        self.stops = stops
         self.location = location
         self.fieldLocations = fieldLocations
     }

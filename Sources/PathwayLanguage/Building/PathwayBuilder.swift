@@ -341,7 +341,7 @@ struct PathwayBuilder {
         var result: [Target] = []
         for entry in entries {
             guard reader.identifier(entry.key, "a target id", at: entry.keyLocation) else { continue }
-            guard let fields = reader.mapping(entry.value, "target '\(entry.key)'", allowed: ["title", "from", "to", "within", "standard"]) else { continue }
+            guard let fields = reader.mapping(entry.value, "target '\(entry.key)'", allowed: ["title", "from", "to", "within", "standard", "starts", "stops"]) else { continue }
             let title = fields["title"].flatMap { reader.text($0, "the target's title") }
             var ok = true
             for key in ["from", "to", "within", "standard"] where fields[key] == nil {
@@ -352,11 +352,26 @@ struct PathwayBuilder {
             let to = fields["to"].flatMap { reader.scalarList($0, "the step(s) that stop the clock") }?.map(\.0)
             let within = fields["within"].flatMap { reader.timeSpan($0, "the target's time limit") }
             let standard = fields["standard"].flatMap { reader.probability($0, "the target's standard") }
+            let starts = fields["starts"].flatMap { clockPoint($0, "when the clock starts") } ?? .arrival
+            let stops = fields["stops"].flatMap { clockPoint($0, "when the clock stops") } ?? .start
             guard ok, let from, let to, let within, let standard else { continue }
             result.append(Target(id: entry.key, title: title, from: from, to: to, within: within, standard: standard,
+                                 starts: starts, stops: stops,
                                  location: entry.keyLocation, fieldLocations: fields.fieldLocations))
         }
         return result
+    }
+
+    /// `on arrival`, `on start` or `on completion`; a bare `arrival` (or a near miss) gets a suggestion.
+    private mutating func clockPoint(_ node: YAMLNode, _ role: String) -> ClockPoint? {
+        guard let text = reader.text(node, role) else { return nil }
+        if let point = ClockPoint(rawValue: text) { return point }
+        let values = ClockPoint.allCases.map(\.rawValue)
+        let hint = ClockPoint(rawValue: "on " + text)?.rawValue ?? closestMatch(to: text, in: values)
+        reader.error("CP310", "'\(text)' is not a moment a clock can start or stop" + (hint.map { " — did you mean '\($0)'?" } ?? ""),
+                     at: node.contentLocation, suggestion: hint,
+                     help: "use `on arrival` (the patient reaches the step), `on start` (its work starts, after any queue) or `on completion` (its work is done)")
+        return nil
     }
 
     // MARK: Steps

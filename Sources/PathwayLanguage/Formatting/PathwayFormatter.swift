@@ -82,6 +82,8 @@ public enum PathwayFormatter {
                 fields.append(("to", t.to.count == 1 ? scalar(t.to[0]) : list(t.to.map(scalar))))
                 fields.append(("within", scalar(time(t.within.minutes))))
                 fields.append(("standard", share(t.standard)))
+                if t.starts != .arrival { fields.append(("starts", scalar(t.starts.rawValue))) }
+                if t.stops != .start { fields.append(("stops", scalar(t.stops.rawValue))) }
                 out += "  \(key(t.id)): \(flow(fields))\n"
             }
         }

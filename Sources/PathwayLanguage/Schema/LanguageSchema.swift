@@ -280,9 +280,9 @@ public enum LanguageSchema {
                 "type": "object",
                 "properties": [
                     "title": text("The standard's name, such as `28-day Faster Diagnosis Standard`."),
-                    "from": identifier("The step whose start starts the clock."),
+                    "from": identifier("The step where the clock starts: by default when the patient arrives there."),
                     "to": [
-                        "description": "The step, or list of steps, whose start stops the clock; the first reached stops it.",
+                        "description": "The step, or list of steps, where the clock stops: by default when the step's work starts, after any queue. The first reached stops it.",
                         "anyOf": [
                             ["$ref": "#/$defs/identifier"],
                             ["type": "array", "items": ["$ref": "#/$defs/identifier"], "minItems": 1],
@@ -290,6 +290,14 @@ public enum LanguageSchema {
                     ],
                     "within": ref("duration", "The time allowed, such as `28 days` or `62 days`."),
                     "standard": ref("probability", "The share of patients who should meet it: `75%` or `0.75`."),
+                    "starts": [
+                        "description": "When at `from` the clock starts: `on arrival` (default; the patient reaches the step), `on start` (its work starts) or `on completion` (its work is done).",
+                        "enum": ["on arrival", "on start", "on completion"],
+                    ],
+                    "stops": [
+                        "description": "When at a `to` step the clock stops: `on start` (default; its work starts, after any queue, as national waiting-time standards count), `on arrival` or `on completion`.",
+                        "enum": ["on arrival", "on start", "on completion"],
+                    ],
                 ],
                 "required": ["from", "to", "within", "standard"],
                 "additionalProperties": false,
