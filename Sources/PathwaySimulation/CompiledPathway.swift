@@ -33,8 +33,12 @@ struct CompiledStep: Sendable {
     var joinSlot: Int32 = -1
     var joinExpected: Int32 = 0
     var outcome: Int32 = -1
-    /// Whether entering the step starts or stops a target clock (see `CompiledPathway.targetMasks`).
-    var touchesTargets: Bool = false
+    /// Which of the step's moments start or stop a target clock: bit 0 on arrival, bit 1 when
+    /// its work starts, bit 2 when its work is done (see `CompiledPathway.clockStarts`).
+    var clockPoints: UInt8 = 0
+    /// Whether the patient is seen or treated at this step (not a wait, a meeting held without
+    /// them, or a step with no work): counted as a contact in the patient-burden figures.
+    var isContact: Bool = false
     /// Whether the event log records this step (pass-through steps of subpathway calls do not).
     var logged: Bool = true
     /// Whether the step names its own organisation. Only such steps receive handoffs: moving
@@ -69,10 +73,12 @@ public struct CompiledPathway: Sendable {
     var steps: ContiguousArray<CompiledStep> = []
     var branches: ContiguousArray<CompiledBranch> = []
     var paths: ContiguousArray<Int32> = []
-    /// Per step, bit k set: target k's clock starts (stops) when a patient enters the step.
-    /// Kept apart from `CompiledStep` so the step stays small enough to copy in registers.
-    var targetStarts: ContiguousArray<UInt64> = []
-    var targetStops: ContiguousArray<UInt64> = []
+    /// Per step and moment (index `step * 3 + point`, point 0 arrival, 1 work starts, 2 work
+    /// done), bit k set: target k's clock starts (stops) then. Steps with no work have all their
+    /// clocks on arrival, since the three moments coincide. Kept apart from `CompiledStep` so the
+    /// step stays small enough to copy in registers.
+    var clockStarts: ContiguousArray<UInt64> = []
+    var clockStops: ContiguousArray<UInt64> = []
     /// Recurring meetings: minutes between sittings and the time of the first sitting.
     var meetings: ContiguousArray<(every: Double, offset: Double)> = []
     var conditions: [CompiledCondition] = []
@@ -101,10 +107,14 @@ public struct CompiledPathway: Sendable {
     public internal(set) var organisationNames: [String] = []
     public internal(set) var resourceIds: [String] = []
     public internal(set) var attributeIds: [String] = []
+    /// Per attribute, its category names (empty for other types), for event logs.
+    public internal(set) var attributeCategories: [[String]] = []
     public internal(set) var targetIds: [String] = []
     public internal(set) var targetTitles: [String] = []
     public internal(set) var targetWithin: [Double] = []
     public internal(set) var targetStandard: [Double] = []
+    public internal(set) var targetStarts: [ClockPoint] = []
+    public internal(set) var targetStops: [ClockPoint] = []
     public internal(set) var outcomeNames: [String] = []
 
     /// Compiles `pathway`, inlining its subpathways. Throws `SimulationError` listing diagnostics
@@ -149,6 +159,8 @@ private struct Builder {
             output.targetTitles.append(target.title ?? target.id)
             output.targetWithin.append(target.within.minutes)
             output.targetStandard.append(target.standard)
+            output.targetStarts.append(target.starts)
+            output.targetStops.append(target.stops)
             _ = k
         }
         switch root.arrivals {
@@ -161,7 +173,7 @@ private struct Builder {
         case nil:
             output.cohortSize = nil
         }
-        let entry = try inline(root, prefix: "", returnTo: -1, inheritedOrganisation: nil)
+        let entry = try inline(root, prefix: "", returnTo: -1, returnHandoff: -1, inheritedOrganisation: nil)
         output.start = entry
         output.joinCount = joinSlots.count
         output.maxConditionDepth = max(1, output.conditions.map(\.maxDepth).max() ?? 1)
@@ -202,6 +214,7 @@ private struct Builder {
             attributeInfo.append(info)
             output.attributeSamplers.append(sampler)
             output.attributeIds.append(attribute.id)
+            output.attributeCategories.append(info.categories ?? [])
         }
         for resource in pathway.resources where resourceIndex[resource.id] == nil {
             resourceIndex[resource.id] = Int32(output.resourceIds.count)
@@ -227,8 +240,9 @@ private struct Builder {
     }
 
     /// Appends `pathway`'s steps (ids prefixed) and returns the index of its start step.
-    /// Its end steps lead to `returnTo` when it is a subpathway (returnTo >= 0).
-    private mutating func inline(_ pathway: Pathway, prefix: String, returnTo: Int32,
+    /// Its end steps lead to `returnTo` when it is a subpathway (returnTo >= 0), with the calling
+    /// step's handoff delay (`returnHandoff`): the handoff happens on the way back out.
+    private mutating func inline(_ pathway: Pathway, prefix: String, returnTo: Int32, returnHandoff: Int32,
                                  inheritedOrganisation: Int32?) throws -> Int32 {
         depth += 1
         defer { depth -= 1 }
@@ -245,8 +259,8 @@ private struct Builder {
             output.stepIds.append(prefix + step.id)
             output.stepTitles.append(step.title ?? step.id)
             output.steps.append(CompiledStep(behaviour: .pass))
-            output.targetStarts.append(0)
-            output.targetStops.append(0)
+            output.clockStarts.append(contentsOf: [0, 0, 0])
+            output.clockStops.append(contentsOf: [0, 0, 0])
         }
         func resolve(_ id: String?, from step: Step, key: String) -> Int32 {
             guard let id else { return -1 }
@@ -322,6 +336,7 @@ private struct Builder {
                 } else {
                     compiled.behaviour = .pass
                     compiled.next = returnTo
+                    compiled.handoffDelay = returnHandoff
                     compiled.logged = false
                 }
             case .subpathway:
@@ -333,8 +348,11 @@ private struct Builder {
                     break
                 }
                 let entry = try inline(sub, prefix: prefix + step.id + "/", returnTo: compiled.next,
+                                       returnHandoff: compiled.handoffDelay,
                                        inheritedOrganisation: compiled.organisation >= 0 ? compiled.organisation : nil)
                 compiled.next = entry
+                // The calling step's handoff is for leaving the subpathway, not for entering it.
+                compiled.handoffDelay = -1
             default:
                 compiled.behaviour = .work
                 if let r = step.resource {
@@ -357,16 +375,25 @@ private struct Builder {
             // Keep join bookkeeping set by an earlier parallel step.
             compiled.joinSlot = output.steps[Int(index)].joinSlot
             compiled.joinExpected = output.steps[Int(index)].joinExpected
-            var starts: UInt64 = 0, stops: UInt64 = 0
+            compiled.isContact = compiled.behaviour == .work && step.kind != .wait && step.kind != .meeting
             if isRoot {
+                // A step with no work has one moment: its clocks all run on arrival.
+                let hasWork = compiled.behaviour == .work
+                    && (compiled.resource >= 0 || compiled.duration >= 0 || compiled.resultAfter >= 0 || compiled.meeting >= 0)
                 for (k, target) in root.targets.prefix(64).enumerated() {
-                    if target.from == step.id { starts |= 1 << UInt64(k) }
-                    if target.to.contains(step.id) { stops |= 1 << UInt64(k) }
+                    let bit = UInt64(1) << UInt64(k)
+                    if target.from == step.id {
+                        let point = hasWork ? Self.pointIndex(target.starts) : 0
+                        output.clockStarts[Int(index) * 3 + point] |= bit
+                        compiled.clockPoints |= 1 << UInt8(point)
+                    }
+                    if target.to.contains(step.id) {
+                        let point = hasWork ? Self.pointIndex(target.stops) : 0
+                        output.clockStops[Int(index) * 3 + point] |= bit
+                        compiled.clockPoints |= 1 << UInt8(point)
+                    }
                 }
             }
-            compiled.touchesTargets = starts | stops != 0
-            output.targetStarts[Int(index)] = starts
-            output.targetStops[Int(index)] = stops
             output.steps[Int(index)] = compiled
         }
         // A join named by a parallel step later in the file than the join itself.
@@ -390,6 +417,14 @@ private struct Builder {
     }
 
     private var joinExpected: [Int32: Int32] = [:]
+
+    private static func pointIndex(_ point: ClockPoint) -> Int {
+        switch point {
+        case .arrival: 0
+        case .start: 1
+        case .completion: 2
+        }
+    }
 }
 
 extension CompiledPathway {

@@ -30,6 +30,10 @@ public struct EventLogWriter: SimulationEventSink {
     private var traces: [Int: [UInt8]] = [:]
     private var eventCount = 0
     private var patientsSeen = 0
+    /// CSV: each patient's attribute cells (",71,true"), kept while the patient is in the pathway.
+    private var attributeCells: [Int: String] = [:]
+    /// OCEL: every patient's attribute values, for the object list written at the end.
+    private var attributeValues: [Double] = []
     /// Events written so far.
     public var events: Int { eventCount }
 
@@ -51,7 +55,9 @@ public struct EventLogWriter: SimulationEventSink {
     private mutating func header() {
         switch format {
         case .csv:
-            emit("case_id,activity,lifecycle,timestamp,organisation,resource,step_id\n")
+            emit("case_id,activity,lifecycle,timestamp,organisation,resource,step_id")
+            for id in model.attributeIds { emit("," + csvCell("case:" + id)) }
+            emit("\n")
         case .xes:
             emit("""
             <?xml version="1.0" encoding="UTF-8"?>
@@ -69,7 +75,11 @@ public struct EventLogWriter: SimulationEventSink {
             """)
         case .ocel:
             emit("{\n  \"objectTypes\": [\n")
-            emit("    {\"name\": \"patient\", \"attributes\": [{\"name\": \"nhs_number\", \"type\": \"string\"}]},\n")
+            emit("    {\"name\": \"patient\", \"attributes\": [{\"name\": \"nhs_number\", \"type\": \"string\"}")
+            for (k, id) in model.attributeIds.enumerated() {
+                emit(", {\"name\": \(JSONWriter.quoted(id)), \"type\": \"\(ocelType(k))\"}")
+            }
+            emit("]},\n")
             emit("    {\"name\": \"organisation\", \"attributes\": [{\"name\": \"name\", \"type\": \"string\"}]}\n  ],\n")
             emit("  \"eventTypes\": [\n")
             var names: [String] = []
@@ -95,6 +105,62 @@ public struct EventLogWriter: SimulationEventSink {
         }
     }
 
+    /// Records the patient's attributes: CSV columns `case:ID`, XES trace attributes, OCEL
+    /// patient object attributes.
+    public mutating func patientAttributes(_ patient: Int, values: [Double]) {
+        guard !values.isEmpty else { return }
+        switch format {
+        case .csv:
+            attributeCells[patient] = values.indices.map { "," + csvCell(text(of: values[$0], attribute: $0)) }.joined()
+        case .xes:
+            var line = ""
+            for (k, value) in values.enumerated() {
+                let key = XMLText.attribute(model.attributeIds[k])
+                let tag: String
+                switch model.attributeSamplers[k].kind {
+                case .integer: tag = "int"
+                case .number: tag = "float"
+                case .boolean: tag = "boolean"
+                case .category: tag = "string"
+                }
+                line += "<\(tag) key=\"\(key)\" value=\"\(XMLText.attribute(text(of: value, attribute: k)))\"/>"
+            }
+            traces[patient, default: []].append(contentsOf: (line + "\n").utf8)
+        case .ocel:
+            let count = model.attributeIds.count
+            if attributeValues.count < (patient + 1) * count {
+                attributeValues += [Double](repeating: .nan, count: (patient + 1) * count - attributeValues.count)
+            }
+            for (k, value) in values.enumerated() where k < count { attributeValues[patient * count + k] = value }
+        }
+    }
+
+    /// An attribute value as text: integers without a decimal point, booleans `true`/`false`,
+    /// categories by name.
+    private func text(of value: Double, attribute k: Int) -> String {
+        switch model.attributeSamplers[k].kind {
+        case .integer:
+            return value.isFinite && abs(value) < 1e15 ? String(Int(value)) : String(value)
+        case .number:
+            return String(value)
+        case .boolean:
+            return value != 0 ? "true" : "false"
+        case .category:
+            let names = model.attributeCategories[k]
+            let i = Int(value)
+            return value.isFinite && i >= 0 && i < names.count ? names[i] : ""
+        }
+    }
+
+    private func ocelType(_ k: Int) -> String {
+        switch model.attributeSamplers[k].kind {
+        case .integer: "integer"
+        case .number: "float"
+        case .boolean: "boolean"
+        case .category: "string"
+        }
+    }
+
     /// Records a step starting or completing.
     public mutating func step(_ step: Int, lifecycle: Lifecycle, patient: Int, at minutes: Double,
                               organisation: Int, resource: Int) {
@@ -103,10 +169,15 @@ public struct EventLogWriter: SimulationEventSink {
         let activity = activityNames[step]
         let org = organisation >= 0 ? model.organisationIds[organisation] : ""
         let res = resource >= 0 ? model.resourceIds[resource] : ""
-        let phase = lifecycle == .start ? "start" : "complete"
+        let phase: String
+        switch lifecycle {
+        case .schedule: phase = "schedule"
+        case .start: phase = "start"
+        case .complete: phase = "complete"
+        }
         switch format {
         case .csv:
-            emit("\(nhs),\(csvCell(activity)),\(phase),\(timestamp(minutes, zone: "Z")),\(csvCell(org)),\(csvCell(res)),\(csvCell(model.stepIds[step]))\n")
+            emit("\(nhs),\(csvCell(activity)),\(phase),\(timestamp(minutes, zone: "Z")),\(csvCell(org)),\(csvCell(res)),\(csvCell(model.stepIds[step]))\(attributeCells[patient] ?? "")\n")
         case .xes:
             var line = "<event><string key=\"concept:name\" value=\"\(XMLText.attribute(activity))\"/>"
             line += "<string key=\"lifecycle:transition\" value=\"\(phase)\"/>"
@@ -130,6 +201,7 @@ public struct EventLogWriter: SimulationEventSink {
 
     /// Closes a patient's trace (XES writes it now).
     public mutating func patientFinished(_ patient: Int, at minutes: Double) {
+        if format == .csv { attributeCells[patient] = nil }
         guard format == .xes, let trace = traces.removeValue(forKey: patient) else { return }
         buffer.append(contentsOf: trace)
         emit("</trace>\n")
@@ -154,7 +226,20 @@ public struct EventLogWriter: SimulationEventSink {
             for patient in 0..<patientsSeen {
                 let nhs = NHSNumber.synthetic(replication: replication, patient: patient)
                 emit(patient == 0 ? "\n    " : ",\n    ")
-                emit("{\"id\": \"patient-\(nhs)\", \"type\": \"patient\", \"attributes\": [{\"name\": \"nhs_number\", \"time\": \"1970-01-01T00:00:00Z\", \"value\": \"\(nhs)\"}]}")
+                emit("{\"id\": \"patient-\(nhs)\", \"type\": \"patient\", \"attributes\": [{\"name\": \"nhs_number\", \"time\": \"1970-01-01T00:00:00Z\", \"value\": \"\(nhs)\"}")
+                let count = model.attributeIds.count
+                for k in 0..<count where (patient + 1) * count <= attributeValues.count {
+                    let value = attributeValues[patient * count + k]
+                    guard !value.isNaN else { continue }
+                    let text = text(of: value, attribute: k)
+                    let json: String
+                    switch model.attributeSamplers[k].kind {
+                    case .category: json = JSONWriter.quoted(text)
+                    case .integer, .number, .boolean: json = value.isFinite ? text : JSONWriter.quoted(text)
+                    }
+                    emit(", {\"name\": \(JSONWriter.quoted(model.attributeIds[k])), \"time\": \"1970-01-01T00:00:00Z\", \"value\": \(json)}")
+                }
+                emit("]}")
             }
             for (i, org) in model.organisationIds.enumerated() {
                 emit(patientsSeen == 0 && i == 0 ? "\n    " : ",\n    ")

@@ -1,5 +1,8 @@
 /// Where in a step's life an event-log entry falls.
 public enum Lifecycle: UInt8, Sendable {
+    /// The patient arrives at a step with work and waits for it (for its resource, or a
+    /// meeting's sitting); written `schedule`, the XES lifecycle model's name for it.
+    case schedule
     /// Work on the step starts (the patient has the resource, or the sitting has begun).
     case start
     /// The step is complete (for instant steps such as decisions, the only entry).
@@ -20,6 +23,14 @@ public protocol SimulationEventSink {
                        organisation: Int, resource: Int)
     /// A patient's journey is over.
     mutating func patientFinished(_ patient: Int, at minutes: Double)
+    /// The attributes just drawn for a patient who has just arrived, indexed like the compiled
+    /// pathway's `attributeIds` (booleans 0 or 1, categories their index).
+    mutating func patientAttributes(_ patient: Int, values: [Double])
+}
+
+extension SimulationEventSink {
+    /// Ignores the attributes.
+    public mutating func patientAttributes(_ patient: Int, values: [Double]) {}
 }
 
 /// A sink that records nothing; the engine's calls to it compile away.

@@ -32,6 +32,14 @@ struct Replication<Sink: SimulationEventSink> {
     private var clocksStarted = FlatBuffer<UInt64>(repeating: 0, count: 0)
     private var clocksStopped = FlatBuffer<UInt64>(repeating: 0, count: 0)
     private var joinCounters = FlatBuffer<Int32>(repeating: 0, count: 0)
+    // Patient burden: organisations seen (bit per organisation), handoffs, contacts, days with a
+    // contact, the day of the last contact, and the outcome of the last path to end.
+    private var organisationsSeen = FlatBuffer<UInt64>(repeating: 0, count: 0)
+    private var handoffCount = FlatBuffer<Int32>(repeating: 0, count: 0)
+    private var contactCount = FlatBuffer<Int32>(repeating: 0, count: 0)
+    private var contactDays = FlatBuffer<Int32>(repeating: 0, count: 0)
+    private var lastContactDay = FlatBuffer<Int32>(repeating: 0, count: 0)
+    private var lastOutcome = FlatBuffer<Int32>(repeating: 0, count: 0)
     private let attributeCount: Int
     private let targetCount: Int
     private let joinCount: Int
@@ -55,6 +63,7 @@ struct Replication<Sink: SimulationEventSink> {
     private let targetMet: FlatBuffer<Int>
     private let targetMinutes: FlatBuffer<Double>
     private let targetUnstopped: FlatBuffer<Int>
+    private let burden: FlatBuffer<Int>
 
     // Arrivals and the observation window.
     private var arrivals = 0
@@ -99,6 +108,7 @@ struct Replication<Sink: SimulationEventSink> {
         targetMet = FlatBuffer(repeating: 0, count: targetCount)
         targetMinutes = FlatBuffer(repeating: 0, count: targetCount)
         targetUnstopped = FlatBuffer(repeating: 0, count: targetCount)
+        burden = FlatBuffer(repeating: 0, count: PatientBurden.tallySize(outcomes: model.outcomeNames.count))
         maxArrivalRate = model.arrivalRatePerMinute.max() ?? 0
         homogeneous = Set(model.arrivalRatePerMinute).count <= 1
         tally.resourceOpenMinutes = Array(repeating: 0, count: resources)
@@ -119,10 +129,15 @@ struct Replication<Sink: SimulationEventSink> {
         scheduleFirstArrival()
         var events = 0
         var drainEnd = Double.infinity
+        var pastHorizon: Event?
         while let event = calendar.next() {
+            if event.time > drainEnd {
+                pastHorizon = event
+                now = drainEnd
+                break
+            }
             now = event.time
             events &+= 1
-            if now > drainEnd { break }
             switch event.kind {
             case .arrival:
                 arrive()
@@ -148,6 +163,8 @@ struct Replication<Sink: SimulationEventSink> {
             if tally.memoryStop != nil { break }
         }
         if !windowClosed { closeWindow() }
+        if tally.memoryStop == nil { countUnfinished(pending: pastHorizon) }
+        tally.horizon = now
         tally.events = events
         tally.arrivals = arrivals
         tally.stepVisits = stepVisits.array()
@@ -162,7 +179,8 @@ struct Replication<Sink: SimulationEventSink> {
         tally.targetMet = targetMet.array()
         tally.targetMinutes = targetMinutes.array()
         tally.targetUnstopped = targetUnstopped.array()
-        for buffer in [stepVisits, stepWaits, handoffs, outcomes, targetMeasured, targetMet, targetUnstopped] { buffer.free() }
+        tally.burden = burden.array()
+        for buffer in [stepVisits, stepWaits, handoffs, outcomes, targetMeasured, targetMet, targetUnstopped, burden] { buffer.free() }
         for buffer in [stepWaitMinutes, resourceBusy, resourceQueueArea, handoffMinutes, targetMinutes, arrivalTime,
                        attributes, clockStart, lastChange] { buffer.free() }
         patientNumber.free()
@@ -171,6 +189,8 @@ struct Replication<Sink: SimulationEventSink> {
         clocksStarted.free()
         clocksStopped.free()
         joinCounters.free()
+        organisationsSeen.free()
+        for buffer in [handoffCount, contactCount, contactDays, lastContactDay, lastOutcome] { buffer.free() }
         busy.free()
         openingScheduled.free()
         return tally
@@ -232,7 +252,11 @@ struct Replication<Sink: SimulationEventSink> {
                 calendar.schedule(.arrival, at: t)
             }
         }
-        if sink.isRecording { sink.patientArrived(number, at: now) }
+        if sink.isRecording {
+            sink.patientArrived(number, at: now)
+            let base = Int(p) * attributeCount
+            sink.patientAttributes(number, values: (0..<attributeCount).map { attributes[base + $0] })
+        }
         enter(p, model.start)
     }
 
@@ -259,6 +283,12 @@ struct Replication<Sink: SimulationEventSink> {
             counted[i] = isCounted
             clocksStarted[i] = 0
             clocksStopped[i] = 0
+            organisationsSeen[i] = 0
+            handoffCount[i] = 0
+            contactCount[i] = 0
+            contactDays[i] = 0
+            lastContactDay[i] = -1
+            lastOutcome[i] = -1
         } else {
             p = Int32(slotCount)
             slotCount += 1
@@ -268,6 +298,12 @@ struct Replication<Sink: SimulationEventSink> {
             counted.append(isCounted)
             clocksStarted.append(0)
             clocksStopped.append(0)
+            organisationsSeen.append(0)
+            handoffCount.append(0)
+            contactCount.append(0)
+            contactDays.append(0)
+            lastContactDay.append(-1)
+            lastOutcome.append(-1)
             for _ in 0..<attributeCount { attributes.append(0) }
             for _ in 0..<targetCount { clockStart.append(0) }
             for _ in 0..<joinCount { joinCounters.append(0) }
@@ -313,7 +349,7 @@ struct Replication<Sink: SimulationEventSink> {
                 }
                 joinCounters[c] = 0
             }
-            if step.touchesTargets { runClocks(pi, s) }
+            if step.clockPoints & 1 != 0 { runClocks(pi, s, point: 0, at: now) }
             if counted[pi] { stepVisits[Int(s)] += 1 }
             let next: Int32
             switch step.behaviour {
@@ -335,6 +371,7 @@ struct Replication<Sink: SimulationEventSink> {
             case .end:
                 logInstant(pi, s, step)
                 if counted[pi] { outcomes[Int(step.outcome)] += 1 }
+                lastOutcome[pi] = step.outcome
                 liveTokens[pi] -= 1
                 if liveTokens[pi] == 0 { finish(p) }
                 return
@@ -345,6 +382,7 @@ struct Replication<Sink: SimulationEventSink> {
                     logInstant(pi, s, step)
                     next = step.next
                 } else {
+                    if sink.isRecording { log(pi, s, step, .schedule) }
                     if step.meeting >= 0 {
                         let meeting = model.meetings[Int(step.meeting)]
                         let cycles = ((now - meeting.offset) / meeting.every).rounded(.up)
@@ -382,6 +420,7 @@ struct Replication<Sink: SimulationEventSink> {
             let pair = Int(a) * model.organisationIds.count + Int(b)
             handoffs[pair] += 1
             handoffMinutes[pair] += delay
+            handoffCount[Int(p)] += 1
         }
         if delay > 0 {
             calendar.schedule(.enterStep, at: now + delay, step: to, patient: p)
@@ -468,10 +507,14 @@ struct Replication<Sink: SimulationEventSink> {
 
     private mutating func startWork(_ p: Int32, _ s: Int32, _ step: CompiledStep) {
         if sink.isRecording { log(Int(p), s, step, .start) }
+        let pi = Int(p)
+        if step.clockPoints & 2 != 0 { runClocks(pi, s, point: 1, at: now) }
+        if step.isContact { noteContact(pi, step) }
         let d = step.duration >= 0 ? model.sampler.duration(step.duration, &workStream) : 0
         if step.resource < 0 && step.resultAfter >= 0 {
             // Nothing to release when the work ends: one event for work and result together.
             let r = model.sampler.duration(step.resultAfter, &workStream)
+            if step.clockPoints & 4 != 0 { runClocks(pi, s, point: 2, at: now + d) }
             if sink.isRecording { log(Int(p), s, step, .complete, at: now + d) }
             calendar.schedule(.resultReady, at: now + d + r, step: s, patient: p)
             return
@@ -481,6 +524,7 @@ struct Replication<Sink: SimulationEventSink> {
 
     private mutating func workDone(_ p: Int32, _ s: Int32) {
         let step = model.steps[Int(s)]
+        if step.clockPoints & 4 != 0 { runClocks(Int(p), s, point: 2, at: now) }
         if sink.isRecording { log(Int(p), s, step, .complete) }
         let r = Int(step.resource)
         if r >= 0 {
@@ -550,31 +594,92 @@ struct Replication<Sink: SimulationEventSink> {
 
     // MARK: - Targets, journeys, the window
 
-    private mutating func runClocks(_ pi: Int, _ s: Int32) {
-        var starts = model.targetStarts[Int(s)] & ~clocksStarted[pi]
+    /// Starts and stops the target clocks of step `s` at one of its moments (`point` 0 arrival,
+    /// 1 work starts, 2 work done), which happens at `time`.
+    private mutating func runClocks(_ pi: Int, _ s: Int32, point: Int, at time: Double) {
+        let i = Int(s) * 3 + point
+        var starts = model.clockStarts[i] & ~clocksStarted[pi]
         clocksStarted[pi] |= starts
         while starts != 0 {
             let k = starts.trailingZeroBitCount
             starts &= starts - 1
-            clockStart[pi * targetCount + k] = now
+            clockStart[pi * targetCount + k] = time
         }
-        var stops = model.targetStops[Int(s)] & clocksStarted[pi] & ~clocksStopped[pi]
+        var stops = model.clockStops[i] & clocksStarted[pi] & ~clocksStopped[pi]
         clocksStopped[pi] |= stops
         guard counted[pi] else { return }
         while stops != 0 {
             let k = stops.trailingZeroBitCount
             stops &= stops - 1
-            let elapsed = now - clockStart[pi * targetCount + k]
+            let elapsed = time - clockStart[pi * targetCount + k]
             targetMeasured[k] += 1
             targetMinutes[k] += elapsed
             if elapsed <= model.targetWithin[k] { targetMet[k] += 1 }
         }
     }
 
+    /// Counts the counted patients still in the pathway when the run ends, by where each of
+    /// their journey's paths is, and settles their running clocks: past the limit is a breach,
+    /// within it still open. `pending` is the event the drain limit cut off, if any.
+    private mutating func countUnfinished(pending: Event?) {
+        let places = UnfinishedPlace.allCases.count
+        var tallyPlaces = [Int](repeating: 0, count: model.steps.count * places)
+        func note(_ p: Int32, _ step: Int32, _ place: UnfinishedPlace) {
+            guard p >= 0, step >= 0, counted[Int(p)] else { return }
+            tallyPlaces[Int(step) * places + Int(place.rawValue)] += 1
+        }
+        for line in lines {
+            for entry in line.waiting { note(entry.patient, entry.step, .resource) }
+        }
+        var events: [Event] = pending.map { [$0] } ?? []
+        while let event = calendar.next() { events.append(event) }
+        for event in events {
+            switch event.kind {
+            case .enterStep: note(event.patient, event.step, .handoff)
+            case .sitting, .workDone, .resultReady: note(event.patient, event.step, .inStep)
+            default: break
+            }
+        }
+        var live = [Bool](repeating: true, count: slotCount)
+        for slot in freeSlots { live[Int(slot)] = false }
+        var joinStep = [Int32](repeating: -1, count: joinCount)
+        for (s, step) in model.steps.enumerated() where step.joinSlot >= 0 { joinStep[Int(step.joinSlot)] = Int32(s) }
+        var late = [Int](repeating: 0, count: targetCount), open = late
+        for pi in 0..<slotCount where live[pi] && counted[pi] {
+            for j in 0..<joinCount where joinCounters[pi * joinCount + j] > 0 {
+                tallyPlaces[Int(joinStep[j]) * places + Int(UnfinishedPlace.join.rawValue)] += Int(joinCounters[pi * joinCount + j])
+            }
+            var running = clocksStarted[pi] & ~clocksStopped[pi]
+            while running != 0 {
+                let k = running.trailingZeroBitCount
+                running &= running - 1
+                if now - clockStart[pi * targetCount + k] > model.targetWithin[k] { late[k] += 1 } else { open[k] += 1 }
+            }
+        }
+        tally.unfinishedPlaces = tallyPlaces
+        tally.targetRunningLate = late
+        tally.targetRunningOpen = open
+    }
+
+    @inline(__always)
+    private mutating func noteContact(_ pi: Int, _ step: CompiledStep) {
+        guard counted[pi] else { return }
+        contactCount[pi] += 1
+        let day = Int32(truncatingIfNeeded: Int(now / 1440))
+        if day != lastContactDay[pi] {
+            lastContactDay[pi] = day
+            contactDays[pi] += 1
+        }
+        if step.organisation >= 0 && step.organisation < 64 { organisationsSeen[pi] |= 1 << UInt64(step.organisation) }
+    }
+
     private mutating func finish(_ p: Int32) {
         let pi = Int(p)
         if counted[pi] {
             let journey = now - arrivalTime[pi]
+            PatientBurden.add(outcome: Int(lastOutcome[pi]), outcomes: model.outcomeNames.count,
+                              organisations: organisationsSeen[pi].nonzeroBitCount, handoffs: Int(handoffCount[pi]),
+                              contacts: Int(contactCount[pi]), days: Int(contactDays[pi]), to: burden)
             tally.finished += 1
             tally.journeySum += journey
             tally.journeySumOfSquares += journey * journey

@@ -10,19 +10,27 @@ public enum ReportFormatter {
     public static func table(_ report: SimulationReport) -> String {
         var out = ""
         out += "\(TerminalText.safe(report.pathwayTitle)) — \(runDescription(report))\n"
-        out += "patients per replication: \(count(report.patients.mean))"
-        if report.unfinished > 0 { out += ", still in the pathway at the end: \(report.unfinished)" }
+        let all = report.replications == 1 ? "" : " in all \(report.replications) replications"
+        out += "patients: \(count(report.patients.mean)) per replication"
+        if report.unfinished > 0 {
+            out += "; still in the pathway at the end: \(count(report.unfinishedPerReplication.mean)) per replication, \(report.unfinished)\(all)"
+        } else {
+            out += "; every journey finished"
+        }
         out += "\n"
         if report.replications < 2 { out += "(one replication: no confidence intervals; use --replications 10)\n" }
 
         if !report.targets.isEmpty {
-            var rows = [["Target", "within", "attainment (95% CI)", "standard", "", "clock stopped", "not stopped"]]
+            var rows = [["Target", "clock", "within", "attainment (95% CI)", "standard", "", "met", "missed", "open at end", "not stopped"]]
             for t in report.targets {
                 let met = t.attainment.mean.isFinite ? (t.attainment.mean >= t.standard ? "met" : "NOT MET") : "-"
-                rows.append([t.id, TimeSpan(minutes: t.withinMinutes).description, percentWithCI(t.attainment),
-                             percent(t.standard), met, String(t.measured), String(t.unstopped)])
+                rows.append([t.id, clock(t), TimeSpan(minutes: t.withinMinutes).description, percentWithCI(t.attainment),
+                             percent(t.standard), met, String(t.met), String(t.measured - t.met + t.runningLate),
+                             String(t.runningOpen), String(t.unstopped)])
             }
             out += "\n" + grid(rows)
+            out += "Clocks run from arrival at the first step to the start of work at the last unless the target says otherwise; "
+            out += "met, missed (including clocks still running past the limit at the end), open and not stopped are patients\(all.isEmpty ? "" : all).\n"
         }
 
         out += "\nJourney time: mean \(timeWithCI(report.journeyMeanMinutes))"
@@ -51,13 +59,58 @@ public enum ReportFormatter {
             out += "\n" + grid(rows)
         }
         if !report.outcomes.isEmpty {
-            var rows = [["Outcome", "share (95% CI)", "patients"]]
+            var rows = [["Outcome", "share (95% CI)", "patients" + all]]
             for o in report.outcomes {
                 rows.append([o.name, percentWithCI(o.share), String(o.count)])
             }
             out += "\n" + grid(rows)
         }
+        if !report.unfinishedPlaces.isEmpty {
+            var rows = [["Still in the pathway at the end", "where", "paths" + all]]
+            for u in report.unfinishedPlaces {
+                rows.append([u.step, placeText(u), String(u.count)])
+            }
+            out += "\n" + grid(rows)
+        }
+        if !report.burden.isEmpty {
+            var rows = [["Patient burden (mean, p90)"] + PatientBurden.Measure.allCases.map(\.name)]
+            var outcomesShown: [String?] = [nil]
+            for b in report.burden where b.outcome != nil && !outcomesShown.contains(b.outcome) { outcomesShown.append(b.outcome) }
+            for outcome in outcomesShown {
+                var row = [outcome ?? "every finished patient"]
+                for measure in PatientBurden.Measure.allCases {
+                    if let b = report.burden.first(where: { $0.outcome == outcome && $0.measure == measure }) {
+                        row.append("\(fixed(b.mean, 1)) (\(b.p90 >= PatientBurden.bins - 1 ? "\(b.p90)+" : String(b.p90)))")
+                    } else {
+                        row.append("-")
+                    }
+                }
+                rows.append(row)
+            }
+            out += "\n" + grid(rows)
+        }
         return out
+    }
+
+    /// The clock's two moments, short: `arrival→start` is the default.
+    static func clock(_ t: SimulationReport.TargetResult) -> String {
+        func word(_ point: ClockPoint) -> String {
+            switch point {
+            case .arrival: "arrival"
+            case .start: "start"
+            case .completion: "completion"
+            }
+        }
+        return "\(word(t.starts))→\(word(t.stops))"
+    }
+
+    static func placeText(_ u: SimulationReport.UnfinishedResult) -> String {
+        switch u.place {
+        case .resource: "queueing for \(u.resource ?? "its resource")"
+        case .join: "at the join, waiting for a parallel path"
+        case .inStep: "in the step"
+        case .handoff: "on the way (handoff)"
+        }
     }
 
     static func runDescription(_ report: SimulationReport) -> String {
@@ -156,6 +209,17 @@ public enum ReportFormatter {
         w.close("}")
         w.key("patientsPerReplication"); estimate(&w, report.patients, scale: 1)
         w.key("unfinished"); w.number(Double(report.unfinished))
+        w.key("unfinishedPerReplication"); estimate(&w, report.unfinishedPerReplication, scale: 1)
+        w.key("unfinishedPlaces"); w.open("[")
+        for u in report.unfinishedPlaces {
+            w.element(); w.open("{")
+            w.key("step"); w.string(u.step)
+            w.key("place"); w.string(placeKey(u.place))
+            if let resource = u.resource { w.key("resource"); w.string(resource) }
+            w.key("paths"); w.number(Double(u.count))
+            w.close("}")
+        }
+        w.close("]")
         w.key("targets"); w.open("[")
         for t in report.targets {
             w.element(); w.open("{")
@@ -163,10 +227,15 @@ public enum ReportFormatter {
             w.key("title"); w.string(t.title)
             w.key("withinDays"); w.number(t.withinMinutes / 1440)
             w.key("standard"); w.number(t.standard)
+            w.key("starts"); w.string(t.starts.rawValue)
+            w.key("stops"); w.string(t.stops.rawValue)
             w.key("attainment"); estimate(&w, t.attainment, scale: 1)
             w.key("meetsStandard"); w.raw(t.attainment.mean.isFinite ? String(t.attainment.mean >= t.standard) : "null")
             w.key("meanDays"); estimate(&w, t.meanMinutes, scale: 1440)
             w.key("measured"); w.number(Double(t.measured))
+            w.key("met"); w.number(Double(t.met))
+            w.key("runningLate"); w.number(Double(t.runningLate))
+            w.key("runningOpen"); w.number(Double(t.runningOpen))
             w.key("notStopped"); w.number(Double(t.unstopped))
             w.close("}")
         }
@@ -218,8 +287,45 @@ public enum ReportFormatter {
             w.close("}")
         }
         w.close("]")
+        w.key("burden"); w.open("[")
+        for b in report.burden {
+            w.element(); w.open("{")
+            w.key("outcome"); if let o = b.outcome { w.string(o) } else { w.raw("null") }
+            w.key("measure"); w.string(burdenKey(b.measure))
+            w.key("mean"); w.number(b.mean)
+            w.key("p90"); w.number(Double(b.p90))
+            w.key("patients"); w.number(Double(b.patients))
+            w.close("}")
+        }
+        w.close("]")
+        w.key("warnings"); w.open("[")
+        for d in report.warnings {
+            w.element(); w.open("{")
+            w.key("code"); w.string(d.code)
+            w.key("message"); w.string(d.message)
+            w.close("}")
+        }
+        w.close("]")
         w.close("}")
         return w.text + "\n"
+    }
+
+    static func placeKey(_ place: UnfinishedPlace) -> String {
+        switch place {
+        case .resource: "queue"
+        case .join: "join"
+        case .inStep: "in-step"
+        case .handoff: "handoff"
+        }
+    }
+
+    static func burdenKey(_ measure: PatientBurden.Measure) -> String {
+        switch measure {
+        case .organisations: "organisations"
+        case .handoffs: "handoffs"
+        case .contacts: "contacts"
+        case .days: "appointmentDays"
+        }
     }
 
     private static func estimate(_ w: inout JSONWriter, _ e: Estimate, scale: Double) {
@@ -248,11 +354,19 @@ public enum ReportFormatter {
         row("run", report.pathwayId, "patients_per_replication", report.patients)
         single("run", report.pathwayId, "replications", Double(report.replications))
         single("run", report.pathwayId, "unfinished", Double(report.unfinished))
+        row("run", report.pathwayId, "unfinished_per_replication", report.unfinishedPerReplication)
+        for u in report.unfinishedPlaces {
+            single("unfinished", u.step, placeKey(u.place), Double(u.count))
+        }
         for t in report.targets {
             row("target", t.id, "attainment", t.attainment)
             single("target", t.id, "standard", t.standard)
             row("target", t.id, "mean_days", t.meanMinutes, scale: 1440)
             single("target", t.id, "measured", Double(t.measured))
+            single("target", t.id, "met", Double(t.met))
+            single("target", t.id, "running_late", Double(t.runningLate))
+            single("target", t.id, "running_open", Double(t.runningOpen))
+            single("target", t.id, "not_stopped", Double(t.unstopped))
         }
         row("journey", report.pathwayId, "mean_days", report.journeyMeanMinutes, scale: 1440)
         single("journey", report.pathwayId, "p50_days", report.journeyP50Minutes.map { $0 / 1440 })
@@ -273,6 +387,11 @@ public enum ReportFormatter {
         }
         for o in report.outcomes {
             row("outcome", o.name, "share", o.share)
+        }
+        for b in report.burden {
+            let id = b.outcome ?? "(all)"
+            single("burden", id, burdenKey(b.measure) + "_mean", b.mean)
+            single("burden", id, burdenKey(b.measure) + "_p90", Double(b.p90))
         }
         return out
     }

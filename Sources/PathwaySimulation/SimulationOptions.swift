@@ -55,8 +55,21 @@ public struct ReplicationTally: Sendable, Hashable {
     public var targetMeasured: [Int] = []
     public var targetMet: [Int] = []
     public var targetMinutes: [Double] = []
-    /// Per target: patients whose clock started but never stopped.
+    /// Per target: patients whose clock started but never stopped (they finished by a route
+    /// that does not pass a `to` step).
     public var targetUnstopped: [Int] = []
+    /// Per target: patients still in the pathway when the run ended whose clock was still
+    /// running, past its limit (a breach) or within it (open).
+    public var targetRunningLate: [Int] = []
+    public var targetRunningOpen: [Int] = []
+    /// Where the counted patients still in the pathway at the end were: per step, one count for
+    /// each `UnfinishedPlace` (index `step * UnfinishedPlace.allCases.count + place`). A patient
+    /// with parallel paths is counted once for each path.
+    public var unfinishedPlaces: [Int] = []
+    /// When the replication ended (minutes): its last event, or the drain limit.
+    public var horizon = 0.0
+    /// Finished patients' burden, per outcome: see `PatientBurden`.
+    public var burden: [Int] = []
     /// Per step: visits, and the summed and counted waits before work started.
     public var stepVisits: [Int] = []
     public var stepWaitMinutes: [Double] = []
@@ -83,4 +96,19 @@ public struct ReplicationTally: Sendable, Hashable {
 
     /// Window length in minutes.
     public var windowMinutes: Double { windowEnd - windowStart }
+
+    /// Patients whose clock for target `k` was still running past its limit at the end.
+    func runningLate(_ k: Int) -> Int { targetRunningLate.count > k ? targetRunningLate[k] : 0 }
+}
+
+/// Where a path of an unfinished journey was when the run ended.
+public enum UnfinishedPlace: Int, CaseIterable, Sendable {
+    /// Queueing for the step's resource.
+    case resource
+    /// At a join, waiting for a parallel path.
+    case join
+    /// In the step: its work, its result, the wait for a meeting's sitting, or a wait step.
+    case inStep
+    /// On the way to the step: the handoff delay from the previous organisation.
+    case handoff
 }

@@ -21,6 +21,8 @@ struct WaitingLine: Sendable {
 
     var count: Int { items.count - head }
     var isEmpty: Bool { items.count == head }
+    /// The patients waiting, in no particular order (for the end-of-run count).
+    var waiting: ArraySlice<QueuedPatient> { ArraySlice(items[head...]) }
 
     @inline(__always)
     private static func before(_ a: QueuedPatient, _ b: QueuedPatient) -> Bool {

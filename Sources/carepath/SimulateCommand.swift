@@ -32,6 +32,9 @@ struct SimulateCommand: ParsableCommand {
     @Flag(help: "Print run time and patients per second to standard error.")
     var timing = false
 
+    @Flag(help: "Treat the run's warnings as errors: patients still in the pathway at the end (CP540), a run too short for its journeys (CP541); exit 1.")
+    var strict = false
+
     @OptionGroup var limits: LimitOptions
 
     @OptionGroup var safety: OutputSafetyOptions
@@ -86,6 +89,10 @@ struct SimulateCommand: ParsableCommand {
         case .csv: print(ReportFormatter.csv(report), terminator: "")
         }
         fflush(nil) // stdout before the messages on stderr
+        if !report.warnings.isEmpty {
+            let shown = strict ? report.warnings.map { Diagnostic(.error, $0.code, $0.message, at: $0.location, notes: $0.notes, help: $0.help) } : report.warnings
+            printSimulationError(SimulationError(shown))
+        }
         if let eventLog { printError("event log: \(logged) events of replication 1 written to \(eventLog)") }
         if timing {
             let arrivals = report.tallies.reduce(0) { $0 + $1.arrivals }
@@ -93,6 +100,7 @@ struct SimulateCommand: ParsableCommand {
             printError("timing: \(arrivals) patients, \(report.events) events in \(String(format: "%.3f", seconds)) s; "
                        + "\(Int(rate)) patients/s; jobs \(options.jobs); cpu \(String(format: "%.3f", cpuSeconds())) s")
         }
+        if strict && !report.warnings.isEmpty { throw ExitCode(ExitStatus.problems) }
     }
 
     private func expectedPatients(_ simulator: Simulator, _ options: SimulationOptions) -> Double {

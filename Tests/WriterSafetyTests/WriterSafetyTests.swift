@@ -175,12 +175,16 @@ func check(_ ok: Bool, _ message: @autoclosure () -> String = "", sourceLocation
         let csv = log(.csv)
         let problems = FormatChecks.csvProblems(csv)
         check(problems.isEmpty, "\(name): event log CSV: \(problems.prefix(5))")
-        let records = FormatChecks.csvRecords(csv).records.dropFirst()
+        let all = FormatChecks.csvRecords(csv).records
+        let records = all.dropFirst()
+        // Seven columns, then one `case:ID` column per patient attribute.
+        let columns = 7 + pathway.attributes.count
+        check(all.first?.count == columns, "\(name): the CSV header has \(all.first?.count ?? 0) columns, expected \(columns)")
         check(records.count >= 2 * patients, "\(name): only \(records.count) events")
-        check(records.allSatisfy { $0.count == 7 && stepIDs.map(FormatChecks.neutralised).contains($0[6]) },
+        check(records.allSatisfy { $0.count == columns && stepIDs.map(FormatChecks.neutralised).contains($0[6]) },
                 "\(name): a CSV event names no step")
-        check(records.contains { $0.count == 7 && $0[1] == FormatChecks.neutralised(h) }, "\(name): the activity did not come back from the CSV")
-        check(records.contains { $0.count == 7 && $0[4] == FormatChecks.neutralised(organisations[1]) }, "\(name): organisation lost in the CSV")
+        check(records.contains { $0.count == columns && $0[1] == FormatChecks.neutralised(h) }, "\(name): the activity did not come back from the CSV")
+        check(records.contains { $0.count == columns && $0[4] == FormatChecks.neutralised(organisations[1]) }, "\(name): organisation lost in the CSV")
 
         let xes = FormatChecks.xml(log(.xes))
         check(xes.error == nil, "\(name): XES is not well-formed: \(String(describing: xes.error))")
