@@ -206,6 +206,11 @@ public enum ReportFormatter {
         w.key("warmupDays"); w.number(report.options.warmupDays)
         w.key("replications"); w.number(Double(report.replications))
         w.key("seed"); w.raw(String(report.options.seed))
+        // When each replication ended (its last event, or the drain limit): a clock still
+        // running then is a breach when past its limit.
+        w.key("endDays"); w.open("[")
+        for t in report.tallies { w.element(); w.number(t.horizon / 1440) }
+        w.close("]")
         w.close("}")
         w.key("patientsPerReplication"); estimate(&w, report.patients, scale: 1)
         w.key("unfinished"); w.number(Double(report.unfinished))
