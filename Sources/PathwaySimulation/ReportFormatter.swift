@@ -104,7 +104,8 @@ public enum ReportFormatter {
         return "\(word(t.starts))→\(word(t.stops))"
     }
 
-    static func placeText(_ u: SimulationReport.UnfinishedResult) -> String {
+    /// Where an unfinished path was, in words for a table.
+    public static func placeText(_ u: SimulationReport.UnfinishedResult) -> String {
         switch u.place {
         case .resource: "queueing for \(u.resource ?? "its resource")"
         case .join: "at the join, waiting for a parallel path"

@@ -14,15 +14,26 @@ struct SimulationSection {
         var out = "<article id=\"\(articleID)\" aria-labelledby=\"\(articleID)-title\">\n"
         out += "<h3 id=\"\(articleID)-title\">\(HTMLText.escape(pathway.title))</h3>\n"
         out += "<p>\(HTMLText.escape(runDescription)). Synthetic patients per replication: \(HTMLText.number(report.patients.mean, decimals: 0))"
-        if report.unfinished > 0 { out += "; \(report.unfinished) had not finished when the run stopped" }
+        if report.unfinished > 0 {
+            out += "; \(HTMLText.number(report.unfinishedPerReplication.mean, decimals: 1)) per replication (\(report.unfinished) in all) had not finished when the run ended"
+        } else {
+            out += "; every journey finished"
+        }
         out += ". Figures are means across replications with 95% confidence intervals.</p>\n"
         if report.replications < 2 { out += "<p class=\"notice\" role=\"note\">One replication only: no confidence intervals.</p>\n" }
+        for warning in report.warnings {
+            out += "<p class=\"notice\" role=\"note\"><strong>Warning \(HTMLText.escape(warning.code)):</strong> \(HTMLText.escape(warning.message))"
+            if let help = warning.help { out += ". \(HTMLText.escape(help))" }
+            out += ".</p>\n"
+        }
         out += targets(ids: &ids)
         out += journeys(ids: &ids)
         out += waits(ids: &ids)
         out += resources(ids: &ids)
         out += handoffs()
         out += outcomes()
+        out += unfinished()
+        out += burden()
         return out + "</article>\n"
     }
 
@@ -60,11 +71,15 @@ struct SimulationSection {
         out += "<figure>\n" + Charts.bars(id: ids.next("chart"), title: "Target attainment against the standard", description: description,
                                           bars: bars, axisMax: 1, axisLabel: { HTMLText.percent($0, decimals: 0) },
                                           markerName: "dashed tick: the standard")
-        out += "<figcaption>Bars: share of patients whose clock stopped within the target time. Hatched orange bars are below "
-            + "the standard.</figcaption>\n</figure>\n"
+        out += "<figcaption>Bars: share of patients who met the target, among those whose clock stopped and those whose clock "
+            + "was still running past the limit when the run ended. A clock starts when the patient arrives at the target's first "
+            + "step and stops when the work of its last step starts, after any queue, unless the target says otherwise. "
+            + "Hatched orange bars are below the standard.</figcaption>\n</figure>\n"
         out += "<table>\n<caption>Target attainment</caption>\n<thead><tr><th scope=\"col\">Target</th><th scope=\"col\" class=\"num\">Within</th>"
             + "<th scope=\"col\" class=\"num\">Attainment (95% CI)</th><th scope=\"col\" class=\"num\">Standard</th><th scope=\"col\">Verdict</th>"
-            + "<th scope=\"col\" class=\"num\">Mean clock time</th><th scope=\"col\" class=\"num\">Clocks stopped</th><th scope=\"col\" class=\"num\">Not stopped</th></tr></thead>\n<tbody>\n"
+            + "<th scope=\"col\" class=\"num\">Mean clock time</th><th scope=\"col\">Clock</th><th scope=\"col\" class=\"num\">Met</th>"
+            + "<th scope=\"col\" class=\"num\">Missed (incl. running late at the end)</th><th scope=\"col\" class=\"num\">Open at the end</th>"
+            + "<th scope=\"col\" class=\"num\">Not stopped</th></tr></thead>\n<tbody>\n"
         for t in report.targets {
             let verdict: String
             if !t.attainment.mean.isFinite {
@@ -76,7 +91,9 @@ struct SimulationSection {
             }
             out += "<tr><th scope=\"row\">\(HTMLText.escape(t.title))</th><td class=\"num\">\(HTMLText.escape(TimeSpan(minutes: t.withinMinutes).description))</td>"
             out += "<td class=\"num\">\(ci(t.attainment) { HTMLText.percent($0) })</td><td class=\"num\">\(HTMLText.percent(t.standard))</td><td>\(verdict)</td>"
-            out += "<td class=\"num\">\(ci(t.meanMinutes, HTMLText.time))</td><td class=\"num\">\(t.measured)</td><td class=\"num\">\(t.unstopped)</td></tr>\n"
+            out += "<td class=\"num\">\(ci(t.meanMinutes, HTMLText.time))</td><td>\(HTMLText.escape("from \(t.starts.rawValue) to \(t.stops.rawValue)"))</td>"
+            out += "<td class=\"num\">\(t.met)</td><td class=\"num\">\(t.measured - t.met + t.runningLate)</td><td class=\"num\">\(t.runningOpen)</td>"
+            out += "<td class=\"num\">\(t.unstopped)</td></tr>\n"
         }
         return out + "</tbody>\n</table>\n"
     }
@@ -243,6 +260,41 @@ struct SimulationSection {
             + "<th scope=\"col\" class=\"num\">Share (95% CI)</th><th scope=\"col\" class=\"num\">Patients, all replications</th></tr></thead>\n<tbody>\n"
         for o in report.outcomes {
             out += "<tr><th scope=\"row\">\(HTMLText.escape(o.name))</th><td class=\"num\" data-sort=\"\(sortKey(o.share.mean))\">\(ci(o.share) { HTMLText.percent($0) })</td><td class=\"num\">\(o.count)</td></tr>\n"
+        }
+        return out + "</tbody>\n</table>\n"
+    }
+
+    private func unfinished() -> String {
+        guard !report.unfinishedPlaces.isEmpty else { return "" }
+        var out = "<h4>Still in the pathway at the end</h4>\n<table>\n<caption>Where unfinished journeys were when the run ended "
+            + "(a patient with parallel paths counts once per path), all replications</caption>\n"
+            + "<thead><tr><th scope=\"col\">Step</th><th scope=\"col\">Where</th><th scope=\"col\" class=\"num\">Paths</th></tr></thead>\n<tbody>\n"
+        for u in report.unfinishedPlaces {
+            out += "<tr><th scope=\"row\">\(HTMLText.escape(u.title))</th><td>\(HTMLText.escape(ReportFormatter.placeText(u)))</td><td class=\"num\">\(u.count)</td></tr>\n"
+        }
+        return out + "</tbody>\n</table>\n"
+    }
+
+    private func burden() -> String {
+        guard !report.burden.isEmpty else { return "" }
+        let measures = PatientBurden.Measure.allCases
+        var out = "<h4>Patient burden</h4>\n<table>\n<caption>Per finished patient: organisations dealt with, handoffs between "
+            + "them, contacts (steps where the patient is seen, tested or treated) and separate days with a contact; mean and 90th percentile</caption>\n"
+            + "<thead><tr><th scope=\"col\">Outcome</th>"
+        for m in measures { out += "<th scope=\"col\" class=\"num\">\(HTMLText.escape(m.name.prefix(1).uppercased() + m.name.dropFirst())) (p90)</th>" }
+        out += "</tr></thead>\n<tbody>\n"
+        var outcomes: [String?] = [nil]
+        for b in report.burden where b.outcome != nil && !outcomes.contains(b.outcome) { outcomes.append(b.outcome) }
+        for outcome in outcomes {
+            out += "<tr><th scope=\"row\">\(HTMLText.escape(outcome ?? "Every finished patient"))</th>"
+            for m in measures {
+                if let b = report.burden.first(where: { $0.outcome == outcome && $0.measure == m }) {
+                    out += "<td class=\"num\">\(HTMLText.number(b.mean, decimals: 1)) (\(b.p90))</td>"
+                } else {
+                    out += "<td class=\"num\">-</td>"
+                }
+            }
+            out += "</tr>\n"
         }
         return out + "</tbody>\n</table>\n"
     }
