@@ -34,7 +34,7 @@ enum ImpactRenderer {
             }
             out += (i == 0 ? style.dim(line) : line) + "\n"
         }
-        out += style.dim("  attainment: share of patients whose clock stopped within the target; change in percentage points, variant − standard") + "\n"
+        out += style.dim("  attainment: share of patients who met the target (clock stopped in time, of those stopped or still running past the limit); change in percentage points, variant − standard") + "\n"
         return out
     }
 
