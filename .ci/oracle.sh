@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Simulation oracle for CI: recomputes carepath's headline simulation figures (target counts and
+# attainment, unfinished patients, per-step waits, resource utilisation) from the CSV event log
+# and the pathway YAML alone, and fails when they disagree with `carepath simulate --format json`.
+# Idempotent: the virtual environment at $CAREPATH_VENV is created once and PyYAML installed only
+# when it is missing. Extra arguments go to the script (pathway files, or --self-test).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV=${CAREPATH_VENV:-.build/referee-venv}
+if [ ! -x "$VENV/bin/python" ]; then python3 -m venv "$VENV"; fi
+if ! "$VENV/bin/python" -c 'import yaml' 2>/dev/null; then
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check pyyaml
+fi
+
+BIN=${CAREPATH_BIN:-$(swift build --show-bin-path)/carepath}
+if [ ! -x "$BIN" ]; then swift build --product carepath >/dev/null; fi
+"$VENV/bin/python" Tests/referees/simulation_oracle.py "$BIN" "$PWD" --self-test
+"$VENV/bin/python" Tests/referees/simulation_oracle.py "$BIN" "$PWD" "$@"
