@@ -126,9 +126,10 @@ struct EventCalendar: Sendable {
     var isEmpty: Bool { today.isEmpty && ringCount == 0 && overflow.isEmpty }
     var count: Int { today.count + ringCount + overflow.count }
 
+    /// Simulation time is never negative, so truncation is the floor (and cheaper than one).
     @inline(__always)
     private static func day(_ time: Double) -> Int {
-        let d = (time / dayWidth).rounded(.down)
+        let d = time / dayWidth
         return d < 1e15 ? Int(d) : Int(1e15)
     }
 

@@ -27,15 +27,47 @@ public enum PatientBurden {
 
     static func tallySize(outcomes: Int) -> Int { outcomes * Measure.allCases.count * bins }
 
+    /// One patient's burden so far, kept in one slot so the engine touches one place per contact.
+    struct Journey: BitwiseCopyable {
+        /// One bit per organisation (the first 64) where the patient had a contact, and how many
+        /// bits are set (counted as they are set: cheaper than a population count at the end).
+        var organisationBits: UInt64 = 0
+        var organisations: Int32 = 0
+        var handoffs: Int32 = 0
+        var contacts: Int32 = 0
+        var days: Int32 = 0
+        var lastDay: Int32 = -1
+        /// The outcome of the last path to end.
+        var outcome: Int32 = -1
+
+        /// A contact on simulation day `day` at `organisation`. Simulation time only moves
+        /// forward, so a new day is one later than the last.
+        @inline(__always)
+        mutating func contact(day: Int32, organisation: Int32) {
+            contacts &+= 1
+            if day != lastDay {
+                lastDay = day
+                days &+= 1
+            }
+            if organisation >= 0 && organisation < 64 {
+                let bit = UInt64(1) << UInt64(organisation)
+                if organisationBits & bit == 0 {
+                    organisationBits |= bit
+                    organisations &+= 1
+                }
+            }
+        }
+    }
+
     @inline(__always)
-    static func add(outcome: Int, outcomes: Int, organisations: Int, handoffs: Int, contacts: Int, days: Int,
-                    to tally: FlatBuffer<Int>) {
+    static func add(_ journey: Journey, outcomes: Int, to tally: FlatBuffer<Int>) {
+        let outcome = Int(journey.outcome)
         guard outcome >= 0, outcome < outcomes else { return }
-        let base = outcome * Measure.allCases.count * bins
-        tally[base + min(organisations, bins - 1)] += 1
-        tally[base + bins + min(handoffs, bins - 1)] += 1
-        tally[base + 2 * bins + min(contacts, bins - 1)] += 1
-        tally[base + 3 * bins + min(days, bins - 1)] += 1
+        let base = outcome * 4 * bins // four measures
+        tally[base + min(Int(journey.organisations), bins - 1)] += 1
+        tally[base + bins + min(Int(journey.handoffs), bins - 1)] += 1
+        tally[base + 2 * bins + min(Int(journey.contacts), bins - 1)] += 1
+        tally[base + 3 * bins + min(Int(journey.days), bins - 1)] += 1
     }
 
     /// The counts by value of `measure` for `outcome` (nil: every outcome) in one tally.

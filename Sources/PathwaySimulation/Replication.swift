@@ -32,21 +32,14 @@ struct Replication<Sink: SimulationEventSink> {
     private var clocksStarted = FlatBuffer<UInt64>(repeating: 0, count: 0)
     private var clocksStopped = FlatBuffer<UInt64>(repeating: 0, count: 0)
     private var joinCounters = FlatBuffer<Int32>(repeating: 0, count: 0)
-    // Patient burden: organisations seen (bit per organisation), handoffs, contacts, days with a
-    // contact, the day of the last contact, and the outcome of the last path to end.
-    private var organisationsSeen = FlatBuffer<UInt64>(repeating: 0, count: 0)
-    private var handoffCount = FlatBuffer<Int32>(repeating: 0, count: 0)
-    private var contactCount = FlatBuffer<Int32>(repeating: 0, count: 0)
-    private var contactDays = FlatBuffer<Int32>(repeating: 0, count: 0)
-    private var lastContactDay = FlatBuffer<Int32>(repeating: 0, count: 0)
-    private var lastOutcome = FlatBuffer<Int32>(repeating: 0, count: 0)
+    private var journeys = FlatBuffer<PatientBurden.Journey>(repeating: PatientBurden.Journey(), count: 0)
     private let attributeCount: Int
     private let targetCount: Int
     private let joinCount: Int
 
     // Resources.
     private var busy: FlatBuffer<Int32>
-    private var lines: [WaitingLine]
+    private let lines: WaitingLines
     private var openingScheduled: FlatBuffer<Bool>
     private var lastChange: FlatBuffer<Double>
 
@@ -92,7 +85,7 @@ struct Replication<Sink: SimulationEventSink> {
         joinCount = model.joinCount
         let resources = model.resourceIds.count
         busy = FlatBuffer(repeating: 0, count: resources)
-        lines = model.resourcePriorityAttribute.map { WaitingLine(byPriority: $0 >= 0) }
+        lines = WaitingLines(model.resourcePriorityAttribute.map { WaitingLine(byPriority: $0 >= 0) })
         openingScheduled = FlatBuffer(repeating: false, count: resources)
         lastChange = FlatBuffer(repeating: 0, count: resources)
         let steps = model.steps.count, orgs = model.organisationIds.count
@@ -189,9 +182,9 @@ struct Replication<Sink: SimulationEventSink> {
         clocksStarted.free()
         clocksStopped.free()
         joinCounters.free()
-        organisationsSeen.free()
-        for buffer in [handoffCount, contactCount, contactDays, lastContactDay, lastOutcome] { buffer.free() }
+        journeys.free()
         busy.free()
+        lines.free()
         openingScheduled.free()
         return tally
     }
@@ -265,8 +258,8 @@ struct Replication<Sink: SimulationEventSink> {
     private mutating func stopForMemory() {
         arrivalsStopped = true
         var longest: MemoryStop.Queue?
-        for (r, line) in lines.enumerated() where line.count > (longest?.waiting ?? 0) {
-            longest = MemoryStop.Queue(resource: model.resourceIds[r], waiting: line.count)
+        for r in 0..<lines.count where lines[r].count > (longest?.waiting ?? 0) {
+            longest = MemoryStop.Queue(resource: model.resourceIds[r], waiting: lines[r].count)
         }
         tally.memoryStop = MemoryStop(replication: replicationIndex + 1, patientsAtOnce: slotCount - freeSlots.count,
                                       longestQueue: longest)
@@ -283,12 +276,7 @@ struct Replication<Sink: SimulationEventSink> {
             counted[i] = isCounted
             clocksStarted[i] = 0
             clocksStopped[i] = 0
-            organisationsSeen[i] = 0
-            handoffCount[i] = 0
-            contactCount[i] = 0
-            contactDays[i] = 0
-            lastContactDay[i] = -1
-            lastOutcome[i] = -1
+            journeys[i] = PatientBurden.Journey()
         } else {
             p = Int32(slotCount)
             slotCount += 1
@@ -298,12 +286,7 @@ struct Replication<Sink: SimulationEventSink> {
             counted.append(isCounted)
             clocksStarted.append(0)
             clocksStopped.append(0)
-            organisationsSeen.append(0)
-            handoffCount.append(0)
-            contactCount.append(0)
-            contactDays.append(0)
-            lastContactDay.append(-1)
-            lastOutcome.append(-1)
+            journeys.append(PatientBurden.Journey())
             for _ in 0..<attributeCount { attributes.append(0) }
             for _ in 0..<targetCount { clockStart.append(0) }
             for _ in 0..<joinCount { joinCounters.append(0) }
@@ -371,7 +354,7 @@ struct Replication<Sink: SimulationEventSink> {
             case .end:
                 logInstant(pi, s, step)
                 if counted[pi] { outcomes[Int(step.outcome)] += 1 }
-                lastOutcome[pi] = step.outcome
+                journeys[pi].outcome = step.outcome
                 liveTokens[pi] -= 1
                 if liveTokens[pi] == 0 { finish(p) }
                 return
@@ -420,7 +403,7 @@ struct Replication<Sink: SimulationEventSink> {
             let pair = Int(a) * model.organisationIds.count + Int(b)
             handoffs[pair] += 1
             handoffMinutes[pair] += delay
-            handoffCount[Int(p)] += 1
+            journeys[Int(p)].handoffs &+= 1
         }
         if delay > 0 {
             calendar.schedule(.enterStep, at: now + delay, step: to, patient: p)
@@ -628,8 +611,8 @@ struct Replication<Sink: SimulationEventSink> {
             guard p >= 0, step >= 0, counted[Int(p)] else { return }
             tallyPlaces[Int(step) * places + Int(place.rawValue)] += 1
         }
-        for line in lines {
-            for entry in line.waiting { note(entry.patient, entry.step, .resource) }
+        for r in 0..<lines.count {
+            for entry in lines[r].waiting { note(entry.patient, entry.step, .resource) }
         }
         var events: [Event] = pending.map { [$0] } ?? []
         while let event = calendar.next() { events.append(event) }
@@ -664,22 +647,14 @@ struct Replication<Sink: SimulationEventSink> {
     @inline(__always)
     private mutating func noteContact(_ pi: Int, _ step: CompiledStep) {
         guard counted[pi] else { return }
-        contactCount[pi] += 1
-        let day = Int32(truncatingIfNeeded: Int(now / 1440))
-        if day != lastContactDay[pi] {
-            lastContactDay[pi] = day
-            contactDays[pi] += 1
-        }
-        if step.organisation >= 0 && step.organisation < 64 { organisationsSeen[pi] |= 1 << UInt64(step.organisation) }
+        journeys[pi].contact(day: Int32(truncatingIfNeeded: Int(now / 1440)), organisation: step.organisation)
     }
 
     private mutating func finish(_ p: Int32) {
         let pi = Int(p)
         if counted[pi] {
             let journey = now - arrivalTime[pi]
-            PatientBurden.add(outcome: Int(lastOutcome[pi]), outcomes: model.outcomeNames.count,
-                              organisations: organisationsSeen[pi].nonzeroBitCount, handoffs: Int(handoffCount[pi]),
-                              contacts: Int(contactCount[pi]), days: Int(contactDays[pi]), to: burden)
+            PatientBurden.add(journeys[pi], outcomes: model.outcomeNames.count, to: burden)
             tally.finished += 1
             tally.journeySum += journey
             tally.journeySumOfSquares += journey * journey

@@ -79,3 +79,33 @@ struct WaitingLine: Sendable {
         return top
     }
 }
+
+/// Every resource's waiting line, held in place: a line is changed where it lies, with no
+/// copy-on-write check on an outer array for each push and pop. Its owner frees it once.
+struct WaitingLines {
+    private let base: UnsafeMutablePointer<WaitingLine>
+    let count: Int
+
+    init(_ lines: [WaitingLine]) {
+        count = lines.count
+        base = UnsafeMutablePointer<WaitingLine>.allocate(capacity: max(1, lines.count))
+        base.initialize(from: lines, count: lines.count)
+    }
+
+    subscript(_ r: Int) -> WaitingLine {
+        unsafeAddress {
+            assert(r >= 0 && r < count)
+            return UnsafePointer(base + r)
+        }
+        nonmutating unsafeMutableAddress {
+            assert(r >= 0 && r < count)
+            return base + r
+        }
+    }
+
+    /// Releases the lines; they must not be used afterwards.
+    func free() {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+}
