@@ -1,7 +1,8 @@
 import PathwayModel
 
 /// The shape of the pathway: every step reachable, every journey able to finish, parallel
-/// paths meeting at their join, targets whose clocks can stop.
+/// paths meeting at their join (and entered and left only through their split and join, see
+/// `ParallelBlockCheck`), targets whose clocks can stop.
 enum GraphCheck {
     static func run(_ p: Pathway) -> [Diagnostic] {
         var d: [Diagnostic] = []
@@ -36,6 +37,7 @@ enum GraphCheck {
         for step in p.steps where step.kind == .parallel {
             d += parallelCheck(step, in: p, index: index)
         }
+        d += ParallelBlockCheck.run(p, index: index)
         for step in p.steps where step.kind == .decision && step.branches.isEmpty {
             d.append(.error("CP202", "decision '\(step.id)' has no branches, so patients cannot go on from it", at: step.location))
         }
