@@ -38,10 +38,8 @@ struct BranchCoverage {
                     }
                     lotteryTotal += probability
                     if lotteryTotal >= 1 - 1e-9 { lotteryTakesAll = true; taken = .everyone; takesEveryone = true }
-                } else {
-                    taken = .everyone
-                    takesEveryone = true
                 }
+                // A branch with neither is an error of its own (CP012): assume nothing about it.
                 continue
             }
             let patients = analysis.patients(condition)

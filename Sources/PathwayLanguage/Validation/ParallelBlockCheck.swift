@@ -21,28 +21,116 @@ import PathwayModel
 /// block; the walk is linear in the size of the pathway. Only when it finds a clash are the
 /// blocks involved worked out one by one, to name the route at fault and how to fix it.
 enum ParallelBlockCheck {
-    static func run(_ p: Pathway, index: [String: Int]) -> [Diagnostic] {
-        guard let start = index[p.start] else { return [] }
+    /// The block diagnostics, and CP205 for the parallel steps whose paths the walk could follow
+    /// (`undecided` lists the others, for `GraphCheck` to walk path by path).
+    struct Result {
+        var diagnostics: [Diagnostic] = []
+        var undecided: [Int] = []
+        /// A clash the block analysis could not explain: to report unless a path is already
+        /// reported as never reaching its join.
+        var fallback: Diagnostic?
+    }
+
+    static func run(_ p: Pathway, index: [String: Int]) -> Result {
         let graph = StepGraph(p, index: index)
+        let parallels = graph.join.indices.filter { graph.join[$0] != nil }
+        guard let start = index[p.start] else { return Result(undecided: parallels) }
         var walk = ContextWalk(graph: graph)
         walk.run(from: start)
-        guard !walk.clashes.isEmpty else { return [] }
+        let reachable = walk.reachable
+        guard !walk.clashes.isEmpty else {
+            var result = Result()
+            result.diagnostics = PathEnds(graph: graph, walk: walk).diagnostics()
+            result.undecided = parallels.filter { !reachable[$0] }
+            return result
+        }
 
         var d: [Diagnostic] = []
         var seen: Set<String> = []
-        let reachable = walk.reachable
         for split in walk.involvedSplits.prefix(16) {
             for diagnostic in BlockAnalysis(graph: graph, split: split, start: start, reachable: reachable).diagnostics()
             where seen.insert("\(diagnostic.code) \(diagnostic.message)").inserted {
                 d.append(diagnostic)
             }
         }
+        var result = Result(diagnostics: d, undecided: parallels)
         if d.isEmpty, let clash = walk.clashes.first {
-            // The blocks could not be told apart (too many involved): still refuse the pathway.
+            // A path that never reaches its join (CP205) clashes too; otherwise the blocks could
+            // not be told apart (too many involved), and the pathway must still be refused.
             let from = graph.steps[clash.from].id, to = graph.steps[clash.to].id
-            d.append(.error("CP214", "patients can arrive at '\(to)' both inside and outside a parallel block ('\(from)' → '\(to)'), so some would wait at a join for ever",
+            result.fallback = .error("CP214", "patients can arrive at '\(to)' both inside and outside a parallel block ('\(from)' → '\(to)'), so some would wait at a join for ever",
                             at: graph.location(from: clash.from, to: clash.to),
-                            help: "let patients enter the steps of a parallel path only through its parallel step, and leave only through its join"))
+                            help: "let patients enter the steps of a parallel path only through its parallel step, and leave only through its join")
+        }
+        return result
+    }
+}
+
+/// CP205 for a pathway whose blocks are sound: whether each path reaches its join, and whether
+/// it can finish at an end step first, worked out for all paths at once by walking the moves
+/// backwards (from the last steps of paths and from end steps), so nested blocks cost nothing extra.
+struct PathEnds {
+    let graph: StepGraph
+    let walk: ContextWalk
+
+    func diagnostics() -> [Diagnostic] {
+        let n = graph.steps.count
+        let reachable = walk.reachable
+        // Moves within one block, backwards; which parallel steps each step starts a path of.
+        var samePredecessors = [[Int]](repeating: [], count: n)
+        var startsPathOf = [[Int]](repeating: [], count: n)
+        var toJoin = [Bool](repeating: false, count: n)      // reaches the join of its own block
+        var endAt = [Int?](repeating: nil, count: n)          // an end step it reaches first
+        var pathsReach = [Bool](repeating: false, count: n)  // a parallel step: a path reaches its join
+        var work: [Int] = []
+        for v in 0..<n where reachable[v] {
+            if let j = graph.join[v] {
+                for w in graph.successors[v] {
+                    if w == j { pathsReach[v] = true } else { startsPathOf[w].append(v) }
+                }
+                continue
+            }
+            if graph.steps[v].kind == .end { endAt[v] = v; work.append(v) }
+            let block = walk.innermostSplit(of: v)
+            for w in graph.successors[v] {
+                if let block, graph.join[block] == w { toJoin[v] = true; work.append(v) } else { samePredecessors[w].append(v) }
+            }
+        }
+        // Each step enters the work list when one of its two facts becomes true, so at most
+        // twice (plus its initial entries).
+        func update(_ v: Int, join: Bool, end: Int?, into work: inout [Int]) {
+            var changed = false
+            if join, !toJoin[v] { toJoin[v] = true; changed = true }
+            if let end, endAt[v] == nil { endAt[v] = end; changed = true }
+            if changed { work.append(v) }
+        }
+        while let x = work.popLast() {
+            for u in samePredecessors[x] { update(u, join: toJoin[x], end: endAt[x], into: &work) }
+            for q in startsPathOf[x] {
+                if toJoin[x] { pathsReach[q] = true }
+                if let j = graph.join[q] {
+                    update(q, join: pathsReach[q] && toJoin[j], end: endAt[x] ?? (pathsReach[q] ? endAt[j] : nil), into: &work)
+                }
+            }
+            for q in graph.splitsJoiningAt[x] where reachable[q] && pathsReach[q] {
+                update(q, join: toJoin[x], end: endAt[x], into: &work)
+            }
+        }
+
+        var d: [Diagnostic] = []
+        for v in 0..<n where reachable[v] {
+            guard let j = graph.join[v] else { continue }
+            let step = graph.steps[v], join = graph.steps[j].id
+            for s in graph.successors[v] where s != j {
+                let path = graph.steps[s].id
+                if !toJoin[s] {
+                    d.append(.error("CP205", "the path of '\(step.id)' that starts at '\(path)' never reaches the join '\(join)', so patients would wait there for ever",
+                                    at: step.location(of: "paths"), help: "end the path with `next: \(join)`"))
+                } else if let end = endAt[s] {
+                    d.append(.error("CP205", "the path of '\(step.id)' that starts at '\(path)' can finish at '\(graph.steps[end].id)' before reaching the join '\(join)'",
+                                    at: step.location(of: "paths"), help: "every route of a parallel path must lead to its join"))
+                }
+            }
         }
         return d
     }
@@ -105,6 +193,9 @@ struct ContextWalk {
 
     var reachable: [Bool] { context.map { $0 >= 0 } }
 
+    /// The parallel step whose block a reached step is directly inside, if any.
+    func innermostSplit(of v: Int) -> Int? { context[v] > 0 ? split[context[v]] : nil }
+
     mutating func run(from start: Int) {
         var queue = [start]
         var head = 0
@@ -115,7 +206,13 @@ struct ContextWalk {
             let here = context[u]
             if let j = graph.join[u] {
                 let inside = childContext(of: here, split: u)
-                for v in graph.successors[u] where v != j { enter(v, with: inside, from: u, into: &queue) }
+                for v in graph.successors[u] where v != j {
+                    if graph.splitsJoiningAt[v].isEmpty {
+                        enter(v, with: inside, from: u, into: &queue)
+                    } else {
+                        clash(from: u, to: v, splits: graph.splitsJoiningAt[v] + [u] + splitsAround(here))
+                    }
+                }
                 enter(j, with: here, from: u, into: &queue)
                 continue
             }
@@ -240,7 +337,6 @@ struct BlockAnalysis {
         let pathCount = graph.successors[split].count
         let splitNote = [DiagnosticNote("the paths of '\(splitName)' start here and meet at '\(joinName)'", at: graph.steps[split].location(of: "join"))]
         let afterJoin = graph.successors[join].first.map { " (such as '\(name($0))')" } ?? ""
-        let firstSteps = graph.successors[split].filter { $0 != join }.map { "'\(name($0))'" }
 
         // Steps patients can reach from the start without going through the split (nor the join).
         var withoutSplit: [Bool]?
@@ -263,6 +359,7 @@ struct BlockAnalysis {
         // Steps of the block that do not lead to the join but that the rest of the pathway
         // reaches: where a path leaks out.
         var enteredFromOutside = [Bool](repeating: false, count: n)
+        enteredFromOutside[start] = true
         for u in 0..<n where reachable[u] && !inBlock[u] && u != split {
             for v in graph.successors[u] where inBlock[v] { enteredFromOutside[v] = true }
         }
@@ -322,7 +419,7 @@ struct BlockAnalysis {
                     "CP215", "\(path) leaves the parallel block by \(route): it \(why)",
                     at: graph.location(from: u, to: v), notes: splitNote,
                     help: v == split
-                        ? "to repeat part of the path, loop back to a step inside it (such as \(firstSteps.first ?? "its first step")); every path should end with `next: \(joinName)`"
+                        ? "to repeat part of the path, loop back to a step inside it (such as \(pathOf[u].map { "'\(name($0))'" } ?? "its first step")); every path should end with `next: \(joinName)`"
                         : "end the path with `next: \(joinName)`, and go on to '\(name(v))' from '\(joinName)' or after it"))
             }
         }
