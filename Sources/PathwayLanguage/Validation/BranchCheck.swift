@@ -5,7 +5,10 @@ import PathwayModel
 enum BranchCheck {
     static func run(_ p: Pathway) -> [Diagnostic] {
         var d: [Diagnostic] = []
+        let analysis = ConditionAnalysis(attributes: p.attributes)
         for step in p.steps where step.kind == .decision && !step.branches.isEmpty {
+            let coverage = BranchCoverage(step: step, analysis: analysis)
+            d += coverage.diagnostics
             let otherwise = step.branches.filter(\.otherwise)
             let lottery = step.branches.filter { $0.when == nil && !$0.otherwise && $0.probability != nil }
             let conditional = step.branches.filter { $0.when != nil }
@@ -22,9 +25,9 @@ enum BranchCheck {
                 if !lottery.isEmpty, total < 1 - 1e-9 {
                     d.append(.error("CP301", "the probabilities of the branches of '\(step.id)' add up to \(format3(total)), not 1, and there is no `otherwise` branch for the remaining \(format3((1 - total) * 100))% of patients",
                                     at: where_, help: "make them add up to 1, or add a branch with `otherwise: true`"))
-                } else if lottery.isEmpty, !conditional.isEmpty {
+                } else if lottery.isEmpty, !conditional.isEmpty, !coverage.coversEveryone {
                     d.append(.error("CP206", "decision '\(step.id)' has no `otherwise` branch, so a patient for whom no condition holds has nowhere to go",
-                                    at: where_, help: "add a branch with `otherwise: true`"))
+                                    at: where_, notes: coverage.leftOutNotes, help: "add a branch with `otherwise: true`"))
                 }
             } else if !lottery.isEmpty, abs(total - 1) < 1e-9 {
                 d.append(.warning("CP211", "the `otherwise` branch of '\(step.id)' is never taken: the other branches' probabilities already add up to 1",

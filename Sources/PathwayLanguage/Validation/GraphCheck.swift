@@ -1,7 +1,8 @@
 import PathwayModel
 
 /// The shape of the pathway: every step reachable, every journey able to finish, parallel
-/// paths meeting at their join, targets whose clocks can stop.
+/// paths meeting at their join (and entered and left only through their split and join, see
+/// `ParallelBlockCheck`), targets whose clocks can stop.
 enum GraphCheck {
     static func run(_ p: Pathway) -> [Diagnostic] {
         var d: [Diagnostic] = []
@@ -33,9 +34,13 @@ enum GraphCheck {
             d += trappingLoops(p, reachable: reachable, canFinish: canFinish)
         }
 
-        for step in p.steps where step.kind == .parallel {
-            d += parallelCheck(step, in: p, index: index)
+        let blocks = ParallelBlockCheck.run(p, index: index)
+        let undecided = Set(blocks.undecided)
+        for (i, step) in p.steps.enumerated() where step.kind == .parallel {
+            d += parallelCheck(step, in: p, index: index, walkingPaths: undecided.contains(i))
         }
+        d += blocks.diagnostics
+        if let fallback = blocks.fallback, !d.contains(where: { $0.code == "CP205" }) { d.append(fallback) }
         for step in p.steps where step.kind == .decision && step.branches.isEmpty {
             d.append(.error("CP202", "decision '\(step.id)' has no branches, so patients cannot go on from it", at: step.location))
         }
@@ -123,13 +128,16 @@ enum GraphCheck {
     }
 
     /// Each path of a parallel step must reach the join without finishing the journey first.
-    static func parallelCheck(_ step: Step, in p: Pathway, index: [String: Int]) -> [Diagnostic] {
+    /// `ParallelBlockCheck` decides that for all paths at once when the blocks are sound; the
+    /// path-by-path walk here (`walkingPaths`) is for the parallel steps it could not follow.
+    static func parallelCheck(_ step: Step, in p: Pathway, index: [String: Int], walkingPaths: Bool) -> [Diagnostic] {
         guard let join = step.join, index[join] != nil else { return [] }
         var d: [Diagnostic] = []
         if step.paths.count < 2 {
             d.append(.warning("CP209", "parallel step '\(step.id)' has \(step.paths.count) path; parallel steps are for two or more things happening at once",
                               at: step.location(of: "paths")))
         }
+        guard walkingPaths else { return d }
         for path in step.paths where index[path] != nil {
             var seen: Set<String> = []
             var stack = [path]
