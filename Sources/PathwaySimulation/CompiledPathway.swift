@@ -41,9 +41,7 @@ struct CompiledStep: Sendable {
     var isContact: Bool = false
     /// Whether the event log records this step (pass-through steps of subpathway calls do not).
     var logged: Bool = true
-    /// Whether the step names its own organisation. Only such steps receive handoffs: moving
-    /// into a decision, wait or end step that inherits an organisation is not a transfer of care.
-    var namesOrganisation: Bool = false
+
 }
 
 /// One way out of a decision.
@@ -275,7 +273,6 @@ private struct Builder {
             let index = base + Int32(i)
             guard local[step.id] == index else { continue }
             var compiled = CompiledStep(behaviour: .work)
-            compiled.namesOrganisation = step.organisation != nil
             if let org = organisations[step.id] {
                 compiled.organisation = organisation(org, in: pathway)
             } else if let inherited = inheritedOrganisation {

@@ -392,12 +392,13 @@ struct Replication<Sink: SimulationEventSink> {
     }
 
     /// Moves a token from step `from` to `to`. Returns true when it may enter `to` now; false when
-    /// a handoff delay was scheduled instead.
+    /// a handoff delay was scheduled instead. Organisations are the steps' effective ones (a step
+    /// that names none takes the first one before it), the same rule as the exports and CP208.
     @inline(__always)
     private mutating func transition(_ p: Int32, from: Int32, _ step: CompiledStep, to: Int32) -> Bool {
         let target = model.steps[Int(to)]
         let a = step.organisation, b = target.organisation
-        guard a >= 0, b >= 0, a != b, target.namesOrganisation else { return true }
+        guard a >= 0, b >= 0, a != b else { return true }
         let delay = step.handoffDelay >= 0 ? model.sampler.duration(step.handoffDelay, &workStream) : 0
         if counted[Int(p)] {
             let pair = Int(a) * model.organisationIds.count + Int(b)
