@@ -4,7 +4,7 @@
 # against its CDF. `swift test` runs the same tests at debug-friendly sizes with wider
 # tolerances; here CAREPATH_VALIDITY_FULL=1 runs the sizes the tolerances in the issue call for
 # (6,000,000 M/M/10 waits for 1 percentage point), in a release build, and prints every figure
-# beside its closed form. Not called by .ci/run; takes a release build of the tests first.
+# beside its closed form. .ci/run calls it; it takes a release build of the tests first (about 4 min).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
