@@ -99,6 +99,13 @@ public struct ReplicationTally: Sendable, Hashable {
 
     /// Patients whose clock for target `k` was still running past its limit at the end.
     func runningLate(_ k: Int) -> Int { targetRunningLate.count > k ? targetRunningLate[k] : 0 }
+
+    /// This replication's attainment of target `k`: clocks stopped in time, over clocks stopped
+    /// and clocks still running past the limit at the end (NaN when there are none).
+    public func attainment(ofTarget k: Int) -> Double {
+        let denominator = targetMeasured[k] + runningLate(k)
+        return denominator > 0 ? Double(targetMet[k]) / Double(denominator) : .nan
+    }
 }
 
 /// Where a path of an unfinished journey was when the run ended.

@@ -180,7 +180,7 @@ public struct SimulationReport: Sendable {
             TargetResult(
                 id: model.targetIds[k], title: model.targetTitles[k], withinMinutes: model.targetWithin[k],
                 standard: model.targetStandard[k], starts: model.targetStarts[k], stops: model.targetStops[k],
-                attainment: estimate { ratio(Double($0.targetMet[k]), Double($0.targetMeasured[k] + $0.runningLate(k))) },
+                attainment: Estimate(tallies.map { $0.attainment(ofTarget: k) }),
                 meanMinutes: estimate { ratio($0.targetMinutes[k], Double($0.targetMeasured[k])) },
                 measured: tallies.reduce(0) { $0 + $1.targetMeasured[k] },
                 met: tallies.reduce(0) { $0 + $1.targetMet[k] },

@@ -74,6 +74,10 @@ struct DiffCommand: ParsableCommand {
         case .json: print(DiffRenderer.json(diff, impact: report), terminator: "")
         case .markdown: print(DiffRenderer.markdown(diff, impact: report), terminator: "")
         }
+        if let warnings = report?.warnings, !warnings.isEmpty {
+            fflush(nil) // stdout before the messages on stderr
+            printSimulationError(SimulationError(warnings), files: 2)
+        }
         if !diff.isEquivalent { throw ExitCode(1) }
     }
 }

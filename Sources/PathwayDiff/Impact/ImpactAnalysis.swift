@@ -64,6 +64,9 @@ public struct ImpactReport: Sendable, Hashable, Codable {
     public var targets: [TargetImpact]
     /// Median journey time (minutes, arrival to the end of the journey) per replication, compared.
     public var medianJourneyMinutes: PairedComparison
+    /// Warnings about either side's run (patients unfinished, CP540; a run too short, CP541),
+    /// each pointing at its own pathway file.
+    public var warnings: [Diagnostic] = []
 }
 
 /// Runs the impact simulation.
@@ -84,7 +87,7 @@ public enum ImpactAnalysis {
         var targets: [TargetImpact] = []
         func perReplication(_ report: SimulationReport, _ id: String) -> [Double]? {
             guard let k = report.targets.firstIndex(where: { $0.id == id }) else { return nil }
-            return report.tallies.map { $0.targetMeasured[k] > 0 ? Double($0.targetMet[k]) / Double($0.targetMeasured[k]) : .nan }
+            return report.tallies.map { $0.attainment(ofTarget: k) }
         }
         for t in standard.targets {
             let x = perReplication(ra, t.id), y = perReplication(rb, t.id)
@@ -99,7 +102,9 @@ public enum ImpactAnalysis {
         let medians = { (r: SimulationReport) in r.tallies.map { $0.journeyHistogram.quantile(0.5) ?? .nan } }
         var days: Double?
         if case .days(let d) = shared.length { days = d }
-        return ImpactReport(replications: ra.replications, seed: options.seed, days: days, warmupDays: options.warmupDays,
-                            targets: targets, medianJourneyMinutes: PairedComparison(standard: medians(ra), variant: medians(rb)))
+        var report = ImpactReport(replications: ra.replications, seed: options.seed, days: days, warmupDays: options.warmupDays,
+                                  targets: targets, medianJourneyMinutes: PairedComparison(standard: medians(ra), variant: medians(rb)))
+        report.warnings = ra.warnings + rb.warnings
+        return report
     }
 }
