@@ -93,7 +93,7 @@ public enum ReportFormatter {
     }
 
     /// The clock's two moments, short: `arrival→start` is the default.
-    static func clock(_ t: SimulationReport.TargetResult) -> String {
+    public static func clock(_ t: SimulationReport.TargetResult) -> String {
         func word(_ point: ClockPoint) -> String {
             switch point {
             case .arrival: "arrival"

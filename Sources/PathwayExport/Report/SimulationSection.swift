@@ -91,7 +91,7 @@ struct SimulationSection {
             }
             out += "<tr><th scope=\"row\">\(HTMLText.escape(t.title))</th><td class=\"num\">\(HTMLText.escape(TimeSpan(minutes: t.withinMinutes).description))</td>"
             out += "<td class=\"num\">\(ci(t.attainment) { HTMLText.percent($0) })</td><td class=\"num\">\(HTMLText.percent(t.standard))</td><td>\(verdict)</td>"
-            out += "<td class=\"num\">\(ci(t.meanMinutes, HTMLText.time))</td><td>\(HTMLText.escape("from \(t.starts.rawValue) to \(t.stops.rawValue)"))</td>"
+            out += "<td class=\"num\">\(ci(t.meanMinutes, HTMLText.time))</td><td>\(HTMLText.escape(ReportFormatter.clock(t).replacingOccurrences(of: "→", with: " → ")))</td>"
             out += "<td class=\"num\">\(t.met)</td><td class=\"num\">\(t.measured - t.met + t.runningLate)</td><td class=\"num\">\(t.runningOpen)</td>"
             out += "<td class=\"num\">\(t.unstopped)</td></tr>\n"
         }
