@@ -98,6 +98,66 @@ struct EventHeap: Sendable {
     }
 }
 
+/// Today's events: a short list kept sorted latest first (so the next event is the last, popped
+/// in constant time, and a new one is placed by a short backward scan), which becomes a heap when
+/// a busy day holds more than `listLimit` events and goes back to a list once the heap empties.
+/// A queue of a few dozen events is faster as a sorted list than as any heap.
+struct DayQueue: Sendable {
+    private var list: ContiguousArray<Event> = []
+    private var heap = EventHeap()
+    private var usingHeap = false
+    static let listLimit = 32
+
+    init() { list.reserveCapacity(DayQueue.listLimit + 1) }
+
+    var isEmpty: Bool { usingHeap ? heap.isEmpty : list.isEmpty }
+    var count: Int { usingHeap ? heap.count : list.count }
+
+    @inline(__always)
+    mutating func push(_ event: Event) {
+        if usingHeap {
+            heap.push(event)
+            return
+        }
+        if list.count >= DayQueue.listLimit {
+            usingHeap = true
+            for e in list { heap.push(e) }
+            list.removeAll(keepingCapacity: true)
+            heap.push(event)
+            return
+        }
+        list.append(event)
+        list.withUnsafeMutableBufferPointer { l in
+            // Shift earlier events one place towards the end until the new one's place is found.
+            var i = l.count - 1
+            while i > 0 && EventHeap.before(l[i - 1], event) {
+                l[i] = l[i - 1]
+                i -= 1
+            }
+            l[i] = event
+        }
+    }
+
+    @inline(__always)
+    mutating func pop() -> Event? {
+        if usingHeap {
+            let event = heap.pop()
+            if heap.isEmpty { usingHeap = false }
+            return event
+        }
+        return list.popLast()
+    }
+
+    mutating func removeAll() -> ContiguousArray<Event> {
+        if usingHeap {
+            usingHeap = false
+            return heap.removeAll()
+        }
+        defer { list.removeAll(keepingCapacity: true) }
+        return list
+    }
+}
+
 /// The future event list: a small heap for today's events, a ring of day buckets for the next
 /// 256 days, and an overflow heap beyond that.
 ///
@@ -112,7 +172,7 @@ struct EventCalendar: Sendable {
     private static let dayWidth = 1440.0
     private static let ringSize = 256
 
-    private var today = EventHeap()
+    private var today = DayQueue()
     private var ring: [ContiguousArray<Event>]
     private var ringCount = 0
     private var overflow = EventHeap()

@@ -35,4 +35,32 @@ import Testing
         }
         #expect(calendar.isEmpty)
     }
+
+    @Test func todaysQueueGivesTheHeapsOrderAcrossTheSwitchBetweenListAndHeap() {
+        var queue = DayQueue()
+        var heap = EventHeap()
+        var rng = RandomStream(seed: 3, replication: 0)
+        var sequence: UInt32 = 0
+        var switched = false
+        // Bursts grow past the list's limit (so the queue becomes a heap) and drain to empty
+        // (so it goes back to a list); ties in time are common.
+        for round in 0..<2_000 {
+            let pushes = round % 50 < 25 ? 3 : 1
+            for _ in 0..<pushes {
+                let event = Event(time: (rng.uniform() * 20).rounded(), sequence: sequence, kind: .arrival, step: 0, patient: 0)
+                sequence += 1
+                queue.push(event)
+                heap.push(event)
+            }
+            switched = switched || queue.count > DayQueue.listLimit
+            for _ in 0..<(round % 50 < 25 ? 1 : 3) {
+                let a = queue.pop(), b = heap.pop()
+                #expect(a?.sequence == b?.sequence)
+                if a?.sequence != b?.sequence { return }
+            }
+        }
+        #expect(switched)
+        while let b = heap.pop() { #expect(queue.pop()?.sequence == b.sequence) }
+        #expect(queue.isEmpty)
+    }
 }
