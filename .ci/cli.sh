@@ -84,6 +84,8 @@ expect 64 "--replications must be" -- "$BIN" diff p.yaml p.yaml --impact --repli
 
 # The help shown in Docs/commands.md is what the binary prints.
 (cd "$ROOT" && python3 .ci/help_blocks.py "$BIN") && passed=$((passed + 1)) || failed=$((failed + 1))
+# Every `<!-- run: carepath … -->` example in Docs/ prints what the page shows.
+(cd "$ROOT" && python3 .ci/doc_runs.py "$BIN") && passed=$((passed + 1)) || failed=$((failed + 1))
 
 echo "cli.sh: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
