@@ -9,6 +9,9 @@ shared; `carepath format` is used only to resolve `extends:` overlays), it recom
 - the number of unfinished patients;
 - per step: the mean wait (start - schedule);
 - per resource: utilisation (busy server time / capacity x open time, over the observation window);
+- the patient burden over finished patients: contacts, appointment days and organisations
+  (mean and 90th percentile; handoffs are not recomputed, since a test's result wait, part of
+  a handoff's timing, is not in the log);
 
 and compares them with carepath's JSON. Semantics follow Docs/simulation.md ("Precise
 semantics", "Event logs"), Docs/language.md (durations, calendars, subpathways) and
@@ -269,6 +272,54 @@ def read_log(path):
     return {c: [(e[0], e[2], e[3], e[4]) for e in ev] for c, ev in cases.items()}
 
 
+def read_starts(path):
+    """Per case: (ms, step_id, organisation) of every `start` event, for the patient burden."""
+    starts = {}
+    with open(path, newline="") as f:
+        reader = csv.reader(f)
+        next(reader)
+        for row in reader:
+            if row[2] == "start":
+                starts.setdefault(row[0], []).append((parse_ms(row[3]), row[6], row[4]))
+    return starts
+
+
+CONTACT_KINDS = {"referral", "assessment", "test", "treatment"}
+
+
+def compare_all(model, log, out, run, check):
+    """Every comparison of one run: the figures of `compare`, then the patient burden."""
+    finished = compare(model, read_log(log), out, run, check)
+    if finished is not None:
+        compare_burden(model, read_starts(log), finished, out, check)
+
+
+def compare_burden(model, starts, finished, out, check):
+    """Patient burden over finished patients: contacts are the starts of work at referral,
+    assessment, test and treatment steps (not waits, not meetings held without the patient);
+    appointment days the distinct days of those starts; organisations the distinct
+    organisations of those steps. Mean and 90th percentile (the 0.9·n-th value, capped at 63)."""
+    values = {"contacts": [], "appointmentDays": [], "organisations": []}
+    for case in finished:
+        contacts = [(t, sid, org) for (t, sid, org) in starts.get(case, [])
+                    if sid in model.steps and model.steps[sid].kind in CONTACT_KINDS]
+        values["contacts"].append(len(contacts))
+        values["appointmentDays"].append(len({t // DAY_MS for (t, _, _) in contacts}))
+        values["organisations"].append(len({org for (_, _, org) in contacts}))
+    json_burden = {b["measure"]: b for b in out.get("burden", []) if b.get("outcome") is None}
+    for measure, xs in values.items():
+        jb = json_burden.get(measure)
+        if not xs:
+            check.add(jb is None, f"burden {measure}", "no finished patients, and none in the JSON" if jb is None else f"json {jb}")
+            continue
+        capped = sorted(min(x, 63) for x in xs)
+        mean = sum(capped) / len(capped)
+        p90 = capped[max(0, -(-9 * len(capped) // 10) - 1)]
+        ok = jb is not None and abs(jb["mean"] - mean) <= 1e-6 and jb["p90"] == p90 and jb["patients"] == len(xs)
+        check.add(ok, f"burden {measure}", f"json {None if jb is None else (jb['mean'], jb['p90'], jb['patients'])}, "
+                  f"oracle ({mean:.6f}, {p90}, {len(xs)})")
+
+
 # ----------------------------------------------------------------------------------------------
 # Recomputing the figures
 
@@ -310,7 +361,8 @@ def resolve_target_step(model, sid, moment, check, name):
 
 
 def compare(model, cases, out, run, check):
-    """Compares carepath's JSON `out` with figures recomputed from `cases` (read_log)."""
+    """Compares carepath's JSON `out` with figures recomputed from `cases` (read_log); returns
+    the finished patients."""
     end_days = out["run"]["endDays"][0]
     end_ms = end_days * DAY_MS
     end_margin = 0.5e-6 * DAY_MS + 1  # endDays is rounded to 6 decimals of a day
@@ -364,6 +416,7 @@ def compare(model, cases, out, run, check):
     check.add(not multi, "at most one root end event per patient", f"{len(multi)} with more, e.g. {multi[:3]}")
     unfinished = len(cases) - len(finished)
     check.add(out["unfinished"] == unfinished, "unfinished", f"json {out['unfinished']}, oracle {unfinished}")
+    finished_cases = set(finished)
 
     # Targets.
     json_targets = {t["id"]: t for t in out.get("targets", [])}
@@ -483,6 +536,7 @@ def compare(model, cases, out, run, check):
         ok = theirs is not None and (abs(theirs - mine) <= 1e-3 * abs(mine) or abs(theirs - mine) <= 1e-6)
         check.add(ok, f"resource {rid} utilisation", f"json {theirs}, oracle {mine:.6f} "
                   f"(busy {busy / MIN_MS:.1f} min, open {opened / MIN_MS:.0f} min x {capacity}, window {window / DAY_MS:.4f} d)")
+    return finished_cases
 
 
 # ----------------------------------------------------------------------------------------------
@@ -528,8 +582,7 @@ def run_one(binary, root, path, folder, run=None, label=None):
         if "arrivals" not in model.doc:
             return None
         out, log = simulate(binary, path, run, folder)
-        cases = read_log(log)
-        compare(model, cases, out, run, check)
+        compare_all(model, log, out, run, check)
     except (OracleError, OSError, KeyError, TypeError, ValueError, yaml.YAMLError) as e:
         check.add(False, "oracle run", f"{type(e).__name__}: {e}")
     return check
@@ -657,6 +710,8 @@ def self_test(binary, root):
             ("JSON: a step's mean wait + 0.01 day", lambda o: next(s for s in o["steps"] if s["id"] == "hip-surgery")["meanWaitDays"].__setitem__(
                 "mean", next(s for s in o["steps"] if s["id"] == "hip-surgery")["meanWaitDays"]["mean"] + 0.01), "step hip-surgery mean wait"),
             (f"JSON: {target0} runningLate + 1", lambda o: o["targets"][0].__setitem__("runningLate", 1), f"target {target0} runningLate"),
+            ("JSON: mean contacts per patient + 0.1", lambda o: next(b for b in o["burden"] if b["outcome"] is None and b["measure"] == "contacts").__setitem__(
+                "mean", next(b for b in o["burden"] if b["outcome"] is None and b["measure"] == "contacts")["mean"] + 0.1), "burden contacts"),
         ]
 
         def verdict(desc, check, expect):
@@ -674,13 +729,13 @@ def self_test(binary, root):
             mutated = os.path.join(folder, "mutated.csv")
             write_log(log, mutated, mutate)
             check = Checks("self-test " + SELF_TEST_FILE, verbose=False)
-            compare(model, read_log(mutated), out, run, check)
+            compare_all(model, mutated, out, run, check)
             verdict(desc, check, expect)
         for desc, mutate, expect in json_cases:
             o = copy.deepcopy(out)
             mutate(o)
             check = Checks("self-test " + SELF_TEST_FILE, verbose=False)
-            compare(model, read_log(log), o, run, check)
+            compare_all(model, log, o, run, check)
             verdict(desc, check, expect)
         total = len(cases_log) + len(json_cases)
         print(f"self-test: {total - len(failures)} of {total} mutations behaved as expected")
