@@ -83,7 +83,9 @@ import Testing
 
     @Test func changingABranchProbabilityIsABranchChange() throws {
         let d = try diffOfOverlay("  - set: steps.ct-review.branches.rapid-access-clinic.probability\n    value: 0.4\n")
-        #expect(summary(d) == ["branch-changed ct-review branch"])
+        // Compared by meaning: the shares of patients routed each way changed.
+        #expect(summary(d) == ["branch-changed ct-review routing"])
+        #expect(d.changes.first?.before?.contains("%") == true)
     }
 
     @Test func overridingOnlyTheIdAndTitleChangesNothing() throws {

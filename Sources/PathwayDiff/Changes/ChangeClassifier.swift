@@ -140,8 +140,22 @@ struct ChangeClassifier {
     }
 
     private mutating func compareBranches(_ s: Step, _ v: Step, order: Double) {
-        // Branches pair up by destination (through the matching); the aspect names no id, so
-        // the change reads the same whichever side is the standard.
+        // First by meaning: two decisions that route every patient the same are equal however
+        // their branches are written or ordered; two that do not are one change, shown with a
+        // patient routed differently.
+        switch DecisionComparison.compare(s, v, standard: a, variant: b, toStandard: toStandard) {
+        case .same?:
+            return
+        case .different(let patient, let before, let after)?:
+            add(.branchChanged, step: s, v, order: order, aspect: patient.isEmpty ? "routing" : "routing, e.g. of a patient with \(patient)",
+                before: before, after: after,
+                at: s.location(of: "branches"), v.location(of: "branches"))
+            return
+        case nil:
+            break
+        }
+        // Beyond exact comparison: branches pair up by destination (through the matching); the
+        // aspect names no id, so the change reads the same whichever side is the standard.
         var remaining = Array(v.branches.indices)
         for branch in s.branches {
             if let k = remaining.firstIndex(where: { toStandard(v.branches[$0].to) == branch.to }) {
@@ -289,10 +303,26 @@ struct ChangeClassifier {
                                                     variantLocation: q.fieldLocations[key] ?? q.location)))
             }
             change("capacity", String(r.capacity), String(q.capacity), "capacity")
-            change("opening hours", r.calendar?.text ?? "always", q.calendar?.text ?? "always", "calendar")
+            // Hours are compared by the minutes of the week they open, not by their spelling
+            // (`weekdays` and `mon-fri`, `8:00` and `08:00`).
+            if Self.openMinutes(r.calendar) != Self.openMinutes(q.calendar) {
+                change("opening hours", r.calendar?.text ?? "always", q.calendar?.text ?? "always", "calendar")
+            }
             change("queue", describe(r.queue), describe(q.queue), "priority")
             if !sameOrganisation(r.organisation, q.organisation) { change("organisation", r.organisation, q.organisation, "organisation") }
         }
+    }
+
+    /// The minutes of the week (Monday 00:00 = 0) a calendar is open; no calendar is always open.
+    private static func openMinutes(_ calendar: OpeningCalendar?) -> [Bool] {
+        guard let calendar else { return [Bool](repeating: true, count: 7 * 1440) }
+        var open = [Bool](repeating: false, count: 7 * 1440)
+        for w in calendar.windows {
+            for day in w.days {
+                for m in max(0, w.opens)..<min(1440, max(w.opens, w.closes)) { open[day.rawValue * 1440 + m] = true }
+            }
+        }
+        return open
     }
 
     private mutating func comparePathway() {
