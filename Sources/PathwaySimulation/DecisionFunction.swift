@@ -47,6 +47,61 @@ public struct DecisionFunction: Sendable {
         maxDepth = max(1, compiled.map(\.maxDepth).max() ?? 1)
     }
 
+    /// How the engine routes a patient with these attribute `values`, step by step: each element
+    /// is a way out with the share of such patients it takes and the random draw that decides it
+    /// (`nil`: none, the patient goes there; `shared`: a slice of the decision's one uniform draw,
+    /// in order along it; `own`: the branch's own draw). Two decisions with equal routes send
+    /// every simulated patient the same way with the same random numbers, not only the same
+    /// shares: consecutive slices to the same place are merged, nothing else is.
+    public func route(_ values: [Double]) -> [RouteSegment] {
+        var segments: [RouteSegment] = []
+        func append(_ segment: RouteSegment) {
+            if let last = segments.last, last.draw == .shared, segment.draw == .shared, last.to == segment.to {
+                segments[segments.count - 1].share += segment.share
+            } else if segment.share > 1e-12 || segment.draw == .own {
+                segments.append(segment)
+            }
+        }
+        var used = 0.0
+        var fallback: Int?
+        var done = false
+        values.withUnsafeBufferPointer { v in
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: maxDepth + 1) { stack in
+                for (i, b) in branches.enumerated() where !done {
+                    if b.otherwise {
+                        fallback = i
+                        continue
+                    }
+                    if b.condition >= 0 {
+                        guard conditions[Int(b.condition)].evaluate(v, base: 0, stack: stack) else { continue }
+                        if b.probability < 0 {
+                            append(RouteSegment(to: destinations[i], share: max(0, 1 - used), draw: nil))
+                            done = true
+                        } else {
+                            append(RouteSegment(to: destinations[i], share: b.probability, draw: .own))
+                        }
+                        continue
+                    }
+                    if b.probability >= 0 {
+                        append(RouteSegment(to: destinations[i], share: min(b.probability, max(0, 1 - used)), draw: .shared))
+                        used += b.probability
+                        continue
+                    }
+                    append(RouteSegment(to: destinations[i], share: max(0, 1 - used), draw: nil))
+                    done = true
+                }
+            }
+        }
+        if !done, used < 1 - 1e-12 {
+            if let fallback {
+                append(RouteSegment(to: destinations[fallback], share: 1 - used, draw: nil))
+            } else if let last = destinations.last {
+                append(RouteSegment(to: last, share: 1 - used, draw: nil))
+            }
+        }
+        return segments
+    }
+
     /// The share of patients with these attribute `values` (booleans 0 or 1, categories their
     /// index) going to each destination step, merged by destination; shares add up to 1 unless
     /// the decision leaves some patients nowhere to go.
@@ -99,5 +154,26 @@ public struct DecisionFunction: Sendable {
             }
         }
         return result.filter { $0.value > 1e-12 }
+    }
+}
+
+/// One way out of a decision for a patient: where, the share, and the draw deciding it.
+public struct RouteSegment: Hashable, Sendable {
+    /// Which random number decides this way out.
+    public enum Draw: Hashable, Sendable {
+        /// A slice of the decision's one uniform draw (probability-only branches).
+        case shared
+        /// The branch's own draw (a `when` branch with a probability).
+        case own
+    }
+    public var to: String
+    public var share: Double
+    /// `nil` when no draw decides it: the patient goes there.
+    public var draw: Draw?
+
+    public init(to: String, share: Double, draw: Draw?) {
+        self.to = to
+        self.share = share
+        self.draw = draw
     }
 }

@@ -56,14 +56,19 @@ enum DecisionComparison {
         var counters = [Int](repeating: 0, count: domains.count)
         for _ in 0..<cells {
             let cell = Dictionary(uniqueKeysWithValues: domains.indices.map { (domains[$0].id, domains[$0].values[counters[$0]]) })
-            let ra = fa.routes(vector(cell, attributesA))
-            let own = fb.routes(vector(cell, attributesB))
-            var rb: [String: Double] = [:]
-            for (to, share) in own { rb[toStandard(to), default: 0] += share }
-            if !sameShares(ra, rb) {
+            let va = vector(cell, attributesA), vb = vector(cell, attributesB)
+            let sa = fa.route(va)
+            let sb = fb.route(vb).map { RouteSegment(to: toStandard($0.to), share: $0.share, draw: $0.draw) }
+            if !sameRoute(sa, sb) {
+                let ra = fa.routes(va), own = fb.routes(vb)
                 // Each side named with its own step ids, as the rest of the diff does.
                 let patient = domains.map { "\($0.id) \(describe(cell[$0.id]))" }.joined(separator: ", ")
-                return .different(patient: patient, standard: describe(ra), variant: describe(own))
+                var mapped: [String: Double] = [:]
+                for (to, share) in own { mapped[toStandard(to), default: 0] += share }
+                let sameShares = Set(ra.keys).union(mapped.keys).allSatisfy { abs((ra[$0] ?? 0) - (mapped[$0] ?? 0)) <= 1e-9 }
+                // Equal shares drawn another way still send individual patients elsewhere.
+                let note = sameShares ? " (the same shares, drawn in another order, so other patients go each way)" : ""
+                return .different(patient: patient, standard: describe(ra), variant: describe(own) + note)
             }
             // Next cell: an odometer over the attributes' values.
             var k = 0
@@ -77,9 +82,11 @@ enum DecisionComparison {
         return .same
     }
 
-    private static func sameShares(_ x: [String: Double], _ y: [String: Double]) -> Bool {
-        for key in Set(x.keys).union(y.keys) where abs((x[key] ?? 0) - (y[key] ?? 0)) > 1e-9 { return false }
-        return true
+    /// The same ways out, in the same order along the same draws: every patient of the cell goes
+    /// the same way with the same random numbers.
+    private static func sameRoute(_ x: [RouteSegment], _ y: [RouteSegment]) -> Bool {
+        guard x.count == y.count else { return false }
+        return zip(x, y).allSatisfy { $0.to == $1.to && $0.draw == $1.draw && abs($0.share - $1.share) <= 1e-9 }
     }
 
     /// One patient of each cell of attribute `name`, possible under either side's declaration.
