@@ -23,6 +23,11 @@ public struct StepMatch: Hashable, Sendable, Codable {
         self.variantID = variantID
         self.method = method
     }
+
+    /// JSON keys in the same style as a change's (`standardId`, `variantId`).
+    enum CodingKeys: String, CodingKey {
+        case standardID = "standardId", variantID = "variantId", method
+    }
 }
 
 /// Pairs the steps of a standard with those of a variant: by id, then by clinical code, then
