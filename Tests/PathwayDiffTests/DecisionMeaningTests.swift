@@ -128,3 +128,26 @@ import Testing
         #expect(d.changes.map(\.changeClass) == [.resourceChanged])
     }
 }
+
+/// A handoff that sends "everything known" against one that lists items.
+@Suite struct HandoffDataTests {
+    func pair(standardSends: [String]?, variantSends: [String]?) throws -> PathwayDiff {
+        var a = try loadPathway("Examples/minimal/gp-to-clinic.yaml")
+        let i = try #require(a.steps.firstIndex { $0.handoff != nil })
+        var b = a
+        a.steps[i].handoff?.sends = standardSends
+        b.steps[i].handoff?.sends = variantSends
+        return PathwayDiff(standard: a, variant: b)
+    }
+
+    @Test func listingEverythingKnownLosesNothing() throws {
+        #expect(try pair(standardSends: nil, variantSends: ["referral-letter"]).isEquivalent)
+        #expect(try pair(standardSends: ["referral-letter"], variantSends: nil).isEquivalent)
+    }
+
+    @Test func eachItemLeftOutIsLostOnce() throws {
+        let d = try pair(standardSends: nil, variantSends: [])
+        #expect(d.changes.map(\.changeClass) == [.dataLost])
+        #expect(d.changes.first?.before == "referral-letter")
+    }
+}

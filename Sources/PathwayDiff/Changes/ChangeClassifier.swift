@@ -210,11 +210,19 @@ struct ChangeClassifier {
             switch (x.sends, y.sends) {
             case let (p?, q?): compareData(p, q, "handoff sends", s, v, order: order)
             case let (nil, q?):
-                add(.dataLost, step: s, v, order: order, aspect: "handoff sends", before: "everything known", after: q.isEmpty ? "nothing" : q.joined(separator: ", "),
-                    at: at(x, s, "sends"), at(y, v, "sends"))
+                // "Everything known" is what the steps up to here produce: a list naming all of
+                // it loses nothing; each item it leaves out is lost.
+                let known = Self.knownItems(at: s.id, in: a)
+                for item in known.subtracting(q).sorted() {
+                    add(.dataLost, step: s, v, order: order, aspect: "handoff sends", before: item, after: nil,
+                        at: at(x, s, "sends"), at(y, v, "sends"))
+                }
             case let (p?, nil):
-                add(.dataAdded, step: s, v, order: order, aspect: "handoff sends", before: p.isEmpty ? "nothing" : p.joined(separator: ", "), after: "everything known",
-                    at: at(x, s, "sends"), at(y, v, "sends"))
+                let known = Self.knownItems(at: v.id, in: b)
+                for item in known.subtracting(p).sorted() {
+                    add(.dataAdded, step: s, v, order: order, aspect: "handoff sends", before: nil, after: item,
+                        at: at(x, s, "sends"), at(y, v, "sends"))
+                }
             case (nil, nil): break
             }
             if x.via != y.via { add(.detailChanged, step: s, v, order: order, aspect: "handoff via", before: x.via, after: y.via, at: at(x, s, "via"), at(y, v, "via")) }
@@ -311,6 +319,25 @@ struct ChangeClassifier {
             change("queue", describe(r.queue), describe(q.queue), "priority")
             if !sameOrganisation(r.organisation, q.organisation) { change("organisation", r.organisation, q.organisation, "organisation") }
         }
+    }
+
+    /// The data items produced by `step` and every step that can come before it: what a handoff
+    /// without a `sends` list passes on.
+    static func knownItems(at step: String, in p: Pathway) -> Set<String> {
+        var before: [String: [String]] = [:]
+        for s in p.steps {
+            for next in s.successors { before[next, default: []].append(s.id) }
+            if s.kind == .parallel, let join = s.join { before[join, default: []].append(s.id) }
+        }
+        let index = p.stepIndex
+        var seen: Set<String> = [], items: Set<String> = []
+        var stack = [step]
+        while let id = stack.popLast() {
+            guard seen.insert(id).inserted, let i = index[id] else { continue }
+            for item in p.steps[i].produces { items.insert(item.name) }
+            stack.append(contentsOf: before[id] ?? [])
+        }
+        return items
     }
 
     /// The minutes of the week (Monday 00:00 = 0) a calendar is open; no calendar is always open.
