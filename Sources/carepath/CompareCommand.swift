@@ -56,10 +56,12 @@ struct CompareCommand: ParsableCommand {
         let pathways = try loadAllForComparison([standard] + variantFiles, limits: limits)
         let loadedAt = clock.now
         let base = pathways[0]
-        let loaded = zip(variantFiles, pathways.dropFirst()).map { file, pathway in
-            (name: URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent, pathway: pathway)
-        }
+        let names = RegionComparison.columnNames(for: variantFiles)
+        let loaded = zip(names, pathways.dropFirst()).map { (name: $0, pathway: $1) }
         let region = RegionComparison(standard: base, variants: loaded, weights: clinicalWeights)
+        for trust in region.trusts where base.steps.count >= 4 && trust.diff.matches.count * 2 < base.steps.count {
+            printError("warning: '\(trust.name)' looks like a different pathway from the standard ('\(trust.diff.variant.id)' against '\(base.id)'): only \(trust.diff.matches.count) of the standard's \(base.steps.count) steps have a partner in it")
+        }
         if timing { printError("loaded \(pathways.count) files in \(milliseconds(loadedAt - started)) ms, compared in \(milliseconds(clock.now - loadedAt)) ms") }
         switch format {
         case .text: print(RegionRenderer.text(region, colour: color.enabled), terminator: "")

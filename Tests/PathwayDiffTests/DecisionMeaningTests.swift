@@ -151,3 +151,27 @@ import Testing
         #expect(d.changes.first?.before == "referral-letter")
     }
 }
+
+/// The region matrix shows every kind of change, and tells variants with the same file name apart.
+@Suite struct RegionMatrixRowsTests {
+    @Test func aTargetChangeHasItsOwnRowInEveryFormat() throws {
+        let standard = try loadPathway("Examples/region/standard.yaml")
+        var variant = standard
+        variant.id = "tighter"
+        let k = try #require(variant.targets.firstIndex { $0.id == "faster-diagnosis" })
+        variant.targets[k].standard = 0.65
+        let region = RegionComparison(standard: standard, variants: [("north/trust", variant), ("south/trust", standard)])
+        let row = try #require(region.rows.first { $0.subject == .target })
+        #expect(row.id == "faster-diagnosis")
+        #expect(row.cells.map(\.state) == [.changed, .same])
+        #expect(RegionRenderer.text(region).contains("target faster-diagnosis"))
+        #expect(RegionRenderer.csv(region).contains("faster-diagnosis,target: "))
+        #expect(RegionRenderer.markdown(region).contains("target `faster-diagnosis`"))
+    }
+
+    @Test func columnsWithTheSameFileNameAreQualifiedByTheirFolder() {
+        #expect(RegionComparison.columnNames(for: ["r/north/trust.yaml", "r/south/trust.yaml", "r/east.yaml"])
+                == ["north/trust", "south/trust", "east"])
+        #expect(RegionComparison.columnNames(for: ["a/x/t.yaml", "b/x/t.yaml"]) == ["a/x/t", "b/x/t"])
+    }
+}

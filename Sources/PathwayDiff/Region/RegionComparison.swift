@@ -48,15 +48,19 @@ public struct RegionCell: Hashable, Sendable, Codable {
     }
 }
 
-/// One row of the region matrix: a standard step, or a step some trust added.
+/// One row of the region matrix: a standard step, a step some trust added, or a target, a
+/// resource or the pathway itself when some trust changed it.
 public struct RegionRow: Hashable, Sendable, Codable {
-    /// The standard's step id, or for an added row the id the trust gave it.
+    /// The standard's step (target, resource) id, or for an added row the id the trust gave it;
+    /// `pathway` for the pathway row.
     public var id: String
     public var name: String
     /// Whether the step is one some trust added (not in the standard).
     public var added: Bool
     /// One cell per trust, in column order.
     public var cells: [RegionCell]
+    /// What the row is about: a step, or a target, resource or the pathway.
+    public var subject: ChangeSubject = .step
 }
 
 /// The region matrix: rows are the standard's steps then steps trusts added; columns are trusts;
@@ -80,6 +84,36 @@ public struct RegionComparison: Sendable {
         rows = Self.rows(standard: standard, trusts: trusts)
     }
 
+    /// A column name for each variant file: its name without the extension, qualified with as
+    /// many parent folders as it takes to tell apart files with the same name
+    /// (`north/trust.yaml` and `south/trust.yaml` become `north/trust` and `south/trust`).
+    public static func columnNames(for files: [String]) -> [String] {
+        let parts = files.map { file -> [String] in
+            var components = file.split(separator: "/").map(String.init)
+            if let last = components.popLast() {
+                let dot = last.lastIndex(of: ".")
+                components.append(dot.map { String(last[..<$0]) } ?? last)
+            }
+            return components
+        }
+        var depth = Array(repeating: 1, count: files.count)
+        func name(_ i: Int) -> String { parts[i].suffix(depth[i]).joined(separator: "/") }
+        for _ in 0..<64 {
+            var clashes = false
+            let names = files.indices.map(name)
+            var seen: [String: [Int]] = [:]
+            for (i, n) in names.enumerated() { seen[n, default: []].append(i) }
+            for group in seen.values where group.count > 1 {
+                for i in group where depth[i] < parts[i].count {
+                    depth[i] += 1
+                    clashes = true
+                }
+            }
+            if !clashes { break }
+        }
+        return files.indices.map(name)
+    }
+
     private static func rows(standard: Pathway, trusts: [TrustColumn]) -> [RegionRow] {
         var rows: [RegionRow] = []
         var rowIndex: [String: Int] = [:]
@@ -96,8 +130,29 @@ public struct RegionComparison: Sendable {
                 rows.append(RegionRow(id: id, name: change.name, added: true, cells: []))
             }
         }
+        // A row for each target, resource and pathway setting some trust changed, after the steps,
+        // so a target tightened from 75% to 65% shows in the matrix, not only in the full diff.
+        var subjectIndex: [String: Int] = [:]
+        for trust in trusts {
+            for change in trust.diff.changes where change.subject != .step {
+                let key = "\(change.subject.rawValue):\(change.id)"
+                guard subjectIndex[key] == nil else { continue }
+                subjectIndex[key] = rows.count
+                rows.append(RegionRow(id: change.subject == .pathway ? "pathway" : change.id,
+                                      name: "\(change.subject.rawValue): \(change.name)", added: false, cells: [], subject: change.subject))
+            }
+        }
         for trust in trusts {
             var cells = rows.map { RegionCell(state: $0.added ? .absent : .same) }
+            for change in trust.diff.changes where change.subject != .step {
+                guard let r = subjectIndex["\(change.subject.rawValue):\(change.id)"] else { continue }
+                cells[r].state = .changed
+                if !cells[r].classes.contains(change.changeClass) {
+                    cells[r].classes.append(change.changeClass)
+                    cells[r].classes.sort()
+                }
+                cells[r].weight += change.weight
+            }
             let matched = Dictionary(trust.diff.matches.map { ($0.standardID, $0.variantID) }, uniquingKeysWith: { a, _ in a })
             for (id, variantID) in matched { if let r = rowIndex[id] { cells[r].variantID = variantID } }
             for change in trust.diff.changes where change.subject == .step {

@@ -10,12 +10,21 @@ public enum RegionRenderer {
         .dataAdded: "data+", .targetChanged: "target", .detailChanged: "detail",
     ]
 
+    /// A row's label in the text matrix: the step id, or `target ID`, `resource ID`, `pathway`.
+    static func label(_ row: RegionRow) -> String {
+        switch row.subject {
+        case .step: row.id
+        case .pathway: "pathway"
+        case .target, .resource: "\(row.subject.rawValue) \(row.id)"
+        }
+    }
+
     /// The matrix as a terminal table, with a legend and the scores under it.
     public static func text(_ region: RegionComparison, colour: Bool = false) -> String {
         let style = TerminalStyle(enabled: colour)
         var out = style.bold("Region matrix: \(TerminalText.safe(region.standard.title))") + "\n"
         out += "standard: \(TerminalText.safe(region.standard.file))\n\n"
-        let labels = region.rows.map { ($0.added ? "+ " : "  ") + TerminalText.safe($0.id) }
+        let labels = region.rows.map { ($0.added ? "+ " : "  ") + TerminalText.safe(label($0)) }
         let names = region.trusts.map { TerminalText.safe($0.name) }
         let labelWidth = min(40, max(4, labels.map(\.count).max() ?? 4))
         let cellTexts = region.rows.map { row in row.cells.map(textCell) }
@@ -101,7 +110,7 @@ public enum RegionRenderer {
         out += "\n## Steps\n\n| Step | " + region.trusts.map { DiffRenderer.escape($0.name) }.joined(separator: " | ") + " |\n"
         out += "|---|" + region.trusts.map { _ in "---|" }.joined() + "\n"
         for row in region.rows {
-            let label = row.added ? "+ `\(row.id)` (added)" : "`\(row.id)`"
+            let label = row.added ? "+ `\(row.id)` (added)" : (row.subject == .step ? "`\(row.id)`" : "\(row.subject.rawValue) `\(row.id)`")
             out += "| \(label) | " + row.cells.map { DiffRenderer.escape(fullCell($0)) }.joined(separator: " | ") + " |\n"
         }
         let others = region.trusts.flatMap { t in t.pathwayChanges.map { (t.name, $0) } }
@@ -147,4 +156,5 @@ struct RegionDocument: Encodable {
         }
         rows = region.rows
     }
+
 }
