@@ -175,3 +175,17 @@ import Testing
         #expect(RegionComparison.columnNames(for: ["a/x/t.yaml", "b/x/t.yaml"]) == ["a/x/t", "b/x/t"])
     }
 }
+
+/// `reordered` means two steps swapped, not that a new branch moved the breadth-first order.
+@Suite struct ReorderTests {
+    @Test func addingABranchReordersNothing() throws {
+        let standard = try loadPathway("Examples/region/standard.yaml")
+        var variant = standard
+        let i = try #require(variant.steps.firstIndex { $0.id == "ct-review" })
+        // Straight to the MDT for a few: a new way through, every old order kept.
+        variant.steps[i].branches.insert(Branch(to: "lung-mdt", probability: 0.05), at: 0)
+        let d = PathwayDiff(standard: standard, variant: variant)
+        #expect(!d.changes.contains { $0.changeClass == .reordered }, "\(d.changes.filter { $0.changeClass == .reordered }.map(\.id))")
+        #expect(d.changes.contains { $0.changeClass == .branchChanged })
+    }
+}

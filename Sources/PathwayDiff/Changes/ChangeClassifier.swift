@@ -258,8 +258,17 @@ struct ChangeClassifier {
                 pairs.insert([sv, sn].sorted())
             }
         }
+        // The breadth-first order moves when unrelated steps are added or removed; a pair counts
+        // as reordered only when the two really swapped: one comes before the other (reaches it,
+        // and is not reached back) on one side, and after it on the other.
+        let confirm = pairs.count <= 200
         for pair in pairs.sorted(by: { $0[0] != $1[0] ? $0[0] < $1[0] : $0[1] < $1[1] }) {
             guard let i = aIndex[pair[0]], let vid = aToB[pair[0]], let j = bIndex[vid], let otherV = aToB[pair[1]] else { continue }
+            if confirm {
+                let beforeInA = Self.precedes(pair[0], pair[1], in: a), afterInA = Self.precedes(pair[1], pair[0], in: a)
+                let beforeInB = Self.precedes(vid, otherV, in: b), afterInB = Self.precedes(otherV, vid, in: b)
+                guard (beforeInA && afterInB) || (afterInA && beforeInB) else { continue }
+            }
             let s = a.steps[i], v = b.steps[j]
             let firstInA = (orderA[pair[0]] ?? 0) < (orderA[pair[1]] ?? 0)
             let firstInB = (orderB[vid] ?? 0) < (orderB[otherV] ?? 0)
@@ -267,6 +276,27 @@ struct ChangeClassifier {
                 before: (firstInA ? "before " : "after ") + pair[1], after: (firstInB ? "before " : "after ") + otherV,
                 at: s.location, v.location)
         }
+    }
+
+    /// Whether `x` comes before `y` in `p`: `y` can be reached from `x`, and `x` not from `y`.
+    static func precedes(_ x: String, _ y: String, in p: Pathway) -> Bool {
+        reaches(x, y, in: p) && !reaches(y, x, in: p)
+    }
+
+    private static func reaches(_ from: String, _ to: String, in p: Pathway) -> Bool {
+        let index = p.stepIndex
+        var seen: Set<String> = [from]
+        var stack = [from]
+        while let id = stack.popLast() {
+            guard let i = index[id] else { continue }
+            var next = p.steps[i].successors
+            if p.steps[i].kind == .parallel, let join = p.steps[i].join { next.append(join) }
+            for n in next where seen.insert(n).inserted {
+                if n == to { return true }
+                stack.append(n)
+            }
+        }
+        return false
     }
 
     // MARK: Targets, resources, pathway
