@@ -86,6 +86,8 @@ import Testing
         // Compared by meaning: the shares of patients routed each way changed.
         #expect(summary(d) == ["branch-changed ct-review routing"])
         #expect(d.changes.first?.before?.contains("%") == true)
+        // Located where the overlay made the edit, not in the standard.
+        #expect(d.changes.first?.variantLocation?.file.hasSuffix("variant.yaml") == true)
     }
 
     @Test func overridingOnlyTheIdAndTitleChangesNothing() throws {

@@ -147,9 +147,13 @@ struct ChangeClassifier {
         case .same?:
             return
         case .different(let patient, let before, let after)?:
+            // An overlay's edit to a branch is written in the overlay: point there when it is.
+            let edited = v.branches.flatMap { [$0.location] + Array($0.fieldLocations.values) }
+                .filter { $0.file != v.location.file }
+                .min { ($0.line, $0.column) < ($1.line, $1.column) }
             add(.branchChanged, step: s, v, order: order, aspect: patient.isEmpty ? "routing" : "routing, e.g. of a patient with \(patient)",
                 before: before, after: after,
-                at: s.location(of: "branches"), v.location(of: "branches"))
+                at: s.location(of: "branches"), edited ?? v.location(of: "branches"))
             return
         case nil:
             break
