@@ -17,6 +17,9 @@ public struct PathwayDiff: Sendable {
     /// Whether the variant says the same as the standard (nothing changed).
     public var isEquivalent: Bool { changes.isEmpty }
 
+    /// Changes of clinical weight 3 or more that the variant gives no reason and evidence for.
+    public var unjustified: [PathwayChange] { changes.filter(\.unjustified) }
+
     /// The total clinical weight of the changes.
     public var totalWeight: Double { changes.reduce(0) { $0 + $1.weight } }
 
@@ -28,7 +31,7 @@ public struct PathwayDiff: Sendable {
     init(standard: PathwayFacts, variant: PathwayFacts, weights: ClinicalWeights) {
         let matches = StepMatcher.match(standard, variant)
         var classifier = ChangeClassifier(standard: standard, variant: variant, matches: matches, weights: weights)
-        let changes = classifier.classify()
+        let changes = Justification.judge(classifier.classify(), variant: variant.pathway)
         self.standard = PathwaySummary(standard.pathway)
         self.variant = PathwaySummary(variant.pathway)
         self.matches = matches

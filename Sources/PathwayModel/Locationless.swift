@@ -11,6 +11,12 @@ extension Pathway {
         p.attributes = p.attributes.map { var a = $0; a.location = .unknown; return a }
         p.dataItems = p.dataItems.map { var d = $0; d.location = .unknown; return d }
         p.targets = p.targets.map { var t = $0; t.location = .unknown; t.fieldLocations = [:]; return t }
+        p.deviations = p.deviations.map { d in
+            var d = d
+            d.location = .unknown
+            d.evidence = d.evidence.map { var e = $0; e.location = .unknown; return e }
+            return d
+        }
         p.steps = p.steps.map { step in
             var s = step
             s.location = .unknown

@@ -25,6 +25,9 @@ public struct Pathway: Hashable, Sendable, Codable {
     public var steps: [Step]
     /// Pathways called by `subpathway` steps, keyed by the step's `pathway` path as written.
     public var subpathways: [String: Pathway]
+    /// Why a variant departs from its standard, and the evidence for it: a `deviations:` block,
+    /// and the `reason`/`evidence` of each of an overlay's `changes`.
+    public var deviations: [Deviation] = []
     /// Where the pathway's file starts; also carries the file path.
     public var location: SourceLocation
     /// Positions of top-level keys (`start`, `arrivals`, ...), for diagnostics.
@@ -142,6 +145,32 @@ public struct ClinicalCode: Hashable, Sendable, Codable {
 
     /// The SNOMED CT system URI.
     public static let snomedSystem = "http://snomed.info/sct"
+}
+
+/// A variant's justification for departing from its standard at one place: what it changes
+/// (a path such as `steps.lung-mdt` or `targets.faster-diagnosis.standard`), why, and the
+/// evidence, shaped like the pathway's `sources`.
+public struct Deviation: Hashable, Sendable, Codable {
+    /// The place, as dotted segments (`["steps", "lung-mdt", "every"]`).
+    public var path: [String]
+    public var reason: String?
+    public var evidence: [Source]
+    public var location: SourceLocation
+
+    public init(path: [String], reason: String? = nil, evidence: [Source] = [], location: SourceLocation = .unknown) {
+        self.path = path
+        self.reason = reason
+        self.evidence = evidence
+        self.location = location
+    }
+
+    /// The path as written, dotted.
+    public var pathText: String { path.joined(separator: ".") }
+
+    /// Whether it gives both a reason and at least one piece of evidence.
+    public var isJustified: Bool {
+        (reason ?? "").contains { !$0.isWhitespace } && !evidence.isEmpty
+    }
 }
 
 /// The moment at a step when a target clock starts or stops.

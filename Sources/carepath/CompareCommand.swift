@@ -32,6 +32,9 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Exit 1 when any trust's conformance score is below this (for CI).")
     var minScore: Double?
 
+    @Flag(help: "Exit 1 when any trust has a change of clinical weight 3 or more without a reason and evidence.")
+    var requireJustification = false
+
     @Option(help: "Colour: auto, always or never.")
     var color: ColourChoice = .auto
 
@@ -70,5 +73,12 @@ struct CompareCommand: ParsableCommand {
         case .markdown: print(RegionRenderer.markdown(region), terminator: "")
         }
         if let minScore, region.trusts.contains(where: { $0.diff.conformance.score < minScore }) { throw ExitCode(1) }
+        if requireJustification {
+            let trusts = region.trusts.filter { !$0.diff.unjustified.isEmpty }
+            if !trusts.isEmpty {
+                printError("error: unjustified changes (clinical weight 3 or more, no reason and evidence) in " + trusts.map { "\($0.name) (\($0.diff.unjustified.count))" }.joined(separator: ", "))
+                throw ExitCode(1)
+            }
+        }
     }
 }

@@ -39,6 +39,9 @@ struct DiffCommand: ParsableCommand {
 
     @OptionGroup(title: "Simulation (with --impact)") var runOptions: RunOptions
 
+    @Flag(help: "Exit 1 when a change of clinical weight 3 or more has no reason and evidence, even if nothing else would.")
+    var requireJustification = false
+
     @Flag(help: "Print the time spent loading and comparing to standard error.")
     var timing = false
 
@@ -86,6 +89,9 @@ struct DiffCommand: ParsableCommand {
         if let warnings = report?.warnings, !warnings.isEmpty {
             fflush(nil) // stdout before the messages on stderr
             printSimulationError(SimulationError(warnings), files: 2)
+        }
+        if requireJustification, !diff.unjustified.isEmpty {
+            printError("error: \(diff.unjustified.count) unjustified change\(diff.unjustified.count == 1 ? "" : "s") (clinical weight 3 or more, no reason and evidence)")
         }
         if !diff.isEquivalent { throw ExitCode(1) }
     }

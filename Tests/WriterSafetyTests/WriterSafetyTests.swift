@@ -232,7 +232,8 @@ func check(_ ok: Bool, _ message: @autoclosure () -> String = "", sourceLocation
         check(csvProblems.isEmpty, "\(name): region CSV: \(csvProblems.prefix(5))")
         let records = FormatChecks.csvRecords(csv).records
         check(records.first?.count == 5 && records.first?[3] == FormatChecks.neutralised(h), "\(name): trust name lost in the CSV")
-        check(records.count == region.rows.count + 2, "\(name): region CSV has \(records.count) records")
+        // A header, a row per matrix row, then the conformance and unjustified rows.
+        check(records.count == region.rows.count + 3, "\(name): region CSV has \(records.count) records")
         let regionMarkdown = RegionRenderer.markdown(region)
         let regionMD = FormatChecks.markdownTableProblems(regionMarkdown) + FormatChecks.markdownMarkupProblems(regionMarkdown)
         check(regionMD.isEmpty, "\(name): region Markdown: \(regionMD.prefix(5))")

@@ -29,6 +29,12 @@ public struct PathwayChange: Hashable, Sendable, Codable {
     public var standardLocation: SourceLocation?
     /// Where it is written in the variant's file(s): for an overlay, the change itself.
     public var variantLocation: SourceLocation?
+    /// Why the variant departs here, from its `deviations` (or the overlay change's `reason`).
+    public var reason: String?
+    /// What supports it (nil when none is given).
+    public var evidence: [Source]?
+    /// A change of clinical weight 3 or more whose variant gives no reason and evidence for it.
+    public var unjustified = false
 
     /// Creates a change; the weight is filled in by the diff.
     public init(_ changeClass: ChangeClass, subject: ChangeSubject, standardID: String?, variantID: String?, name: String,
@@ -76,6 +82,6 @@ public struct PathwayChange: Hashable, Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case changeClass = "class", subject, standardID = "standardId", variantID = "variantId", name, aspect, before, after, weight,
-             standardLocation, variantLocation
+             standardLocation, variantLocation, reason, evidence, unjustified
     }
 }

@@ -25,6 +25,10 @@ public enum DiffRenderer {
                 let locations = [change.standardLocation.map { "standard \($0)" }, change.variantLocation.map { "variant \($0)" }]
                     .compactMap { $0 }.joined(separator: "  ")
                 if !locations.isEmpty { out += "    " + String(repeating: " ", count: classWidth) + "  " + style.dim(TerminalText.safe(locations)) + "\n" }
+                if let why = justificationText(change) {
+                    let line = "    " + String(repeating: " ", count: classWidth) + "  " + TerminalText.safe(why)
+                    out += (change.unjustified ? style.red(line) : style.dim(line)) + "\n"
+                }
             }
         }
         out += "\n" + summaryLine(diff) + "\n"
@@ -43,11 +47,12 @@ public enum DiffRenderer {
             if let impact { out += "\n" + ImpactRenderer.markdown(impact) }
             return out
         }
-        out += "| | Subject | Class | Change | Weight | Standard | Variant |\n|---|---|---|---|---:|---|---|\n"
+        out += "| | Subject | Class | Change | Weight | Standard | Variant | Reason and evidence |\n|---|---|---|---|---:|---|---|---|\n"
         for change in diff.changes {
             let subject = subjectName(change)
             out += "| \(change.changeClass.mark) | \(escape(subject)) | \(change.changeClass.rawValue) | \(escape(change.summary)) | \(format3(change.weight)) | "
-            out += "\(change.standardLocation.map { "`\($0)`" } ?? "") | \(change.variantLocation.map { "`\($0)`" } ?? "") |\n"
+            out += "\(change.standardLocation.map { "`\($0)`" } ?? "") | \(change.variantLocation.map { "`\($0)`" } ?? "") | "
+            out += (change.unjustified ? "**unjustified**" : escape(justificationText(change) ?? "")) + " |\n"
         }
         if let impact { out += "\n" + ImpactRenderer.markdown(impact) }
         return out
@@ -60,10 +65,26 @@ public enum DiffRenderer {
         return encode(document)
     }
 
-    /// `12 changes, clinical weight 31.5; conformance 84.2/100`.
+    /// `12 changes, clinical weight 31.5; conformance 84.2/100; 3 unjustified`.
     public static func summaryLine(_ diff: PathwayDiff) -> String {
         let n = diff.changes.count
-        return "\(n) change\(n == 1 ? "" : "s"), clinical weight \(format3(diff.totalWeight)); conformance \(format3(diff.conformance.score))/100"
+        var line = "\(n) change\(n == 1 ? "" : "s"), clinical weight \(format3(diff.totalWeight)); conformance \(format3(diff.conformance.score))/100"
+        let unjustified = diff.unjustified.count
+        if unjustified > 0 { line += "; \(unjustified) unjustified (weight \(format3(Justification.threshold)) or more, no reason and evidence)" }
+        return line
+    }
+
+    /// `why: <reason>; evidence: <titles>`, or the unjustified notice; nil when there is nothing to say.
+    static func justificationText(_ change: PathwayChange) -> String? {
+        var parts: [String] = []
+        if let reason = change.reason { parts.append("why: \(reason)") }
+        if let evidence = change.evidence, !evidence.isEmpty {
+            parts.append("evidence: " + evidence.map { e in e.publisher.map { "\(e.title) (\($0))" } ?? e.title }.joined(separator: "; "))
+        }
+        if change.unjustified {
+            return "UNJUSTIFIED: " + (parts.isEmpty ? "no reason or evidence given" : parts.joined(separator: "; ") + " — needs both a reason and evidence")
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 
     // MARK: Pieces

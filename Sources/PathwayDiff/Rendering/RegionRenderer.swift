@@ -54,6 +54,8 @@ public enum RegionRenderer {
             out += "  " + pad(names[k], widths.max() ?? 10) + "  " + style.bold(pad(format3(t.diff.conformance.score), 5))
             out += "  \(t.diff.changes.count) changes, weight \(format3(t.diff.totalWeight))"
             if others > 0 { out += " (\(others) to targets, resources or the whole pathway)" }
+            let unjustified = t.diff.unjustified.count
+            if unjustified > 0 { out += "; " + style.red("\(unjustified) unjustified") }
             out += "\n"
         }
         out = out.split(separator: "\n", omittingEmptySubsequences: false).map { line in
@@ -96,6 +98,7 @@ public enum RegionRenderer {
             lines.append(([row.id, row.name, row.added ? "yes" : "no"] + row.cells.map(fullCell)).map(csvField).joined(separator: ","))
         }
         lines.append((["conformance", "", ""] + region.trusts.map { format3($0.diff.conformance.score) }).map(csvField).joined(separator: ","))
+        lines.append((["unjustified", "", ""] + region.trusts.map { String($0.diff.unjustified.count) }).map(csvField).joined(separator: ","))
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -103,9 +106,9 @@ public enum RegionRenderer {
     public static func markdown(_ region: RegionComparison) -> String {
         var out = "# Region matrix: \(DiffRenderer.escape(region.standard.title))\n\n"
         out += "Standard: `\(region.standard.file)`\n\n"
-        out += "## Conformance\n\n| Trust | Variant | Score (0-100) | Changes | Clinical weight |\n|---|---|---:|---:|---:|\n"
+        out += "## Conformance\n\n| Trust | Variant | Score (0-100) | Changes | Clinical weight | Unjustified |\n|---|---|---:|---:|---:|---:|\n"
         for t in region.trusts {
-            out += "| \(DiffRenderer.escape(t.name)) | \(DiffRenderer.escape(t.diff.variant.title)) | \(format3(t.diff.conformance.score)) | \(t.diff.changes.count) | \(format3(t.diff.totalWeight)) |\n"
+            out += "| \(DiffRenderer.escape(t.name)) | \(DiffRenderer.escape(t.diff.variant.title)) | \(format3(t.diff.conformance.score)) | \(t.diff.changes.count) | \(format3(t.diff.totalWeight)) | \(t.diff.unjustified.count) |\n"
         }
         out += "\n## Steps\n\n| Step | " + region.trusts.map { DiffRenderer.escape($0.name) }.joined(separator: " | ") + " |\n"
         out += "|---|" + region.trusts.map { _ in "---|" }.joined() + "\n"
@@ -142,6 +145,7 @@ struct RegionDocument: Encodable {
         var variant: PathwaySummary
         var conformance: ConformanceScore
         var totalWeight: Double
+        var unjustified: Int
         var changes: [PathwayChange]
     }
     var standard: PathwaySummary
@@ -152,7 +156,8 @@ struct RegionDocument: Encodable {
         standard = region.standard
         trusts = region.trusts.map {
             Trust(name: $0.name, variant: $0.diff.variant, conformance: $0.diff.conformance,
-                  totalWeight: ($0.diff.totalWeight * 1000).rounded() / 1000, changes: $0.diff.changes)
+                  totalWeight: ($0.diff.totalWeight * 1000).rounded() / 1000, unjustified: $0.diff.unjustified.count,
+                  changes: $0.diff.changes)
         }
         rows = region.rows
     }

@@ -22,6 +22,7 @@ struct DiffSection {
         out += "<dt>Standard</dt><dd><code>\(HTMLText.escape(diff.standard.file))</code> (\(HTMLText.escape(diff.standard.id)))</dd>"
         out += "<dt>Conformance</dt><dd><span class=\"score\">\(HTMLText.number(diff.conformance.score))</span> out of 100</dd>"
         out += "<dt>Changes</dt><dd>\(diff.changes.count), total clinical weight \(HTMLText.number(diff.totalWeight, decimals: 2))</dd>"
+        out += "<dt>Unjustified</dt><dd>\(diff.unjustified.count) (clinical weight 3 or more, no reason and evidence)</dd>"
         out += "</dl>\n"
         if diff.isEquivalent {
             return out + "<p>The variant says the same as the standard: no changes.</p>\n</article>\n"
@@ -86,7 +87,7 @@ struct DiffSection {
     private func changeTable() -> String {
         var out = "<table class=\"sortable\">\n<caption>Changes from the standard, with their clinical weights</caption>\n<thead><tr>"
             + "<th scope=\"col\">Class</th><th scope=\"col\">About</th><th scope=\"col\">Change</th><th scope=\"col\" class=\"num\">Weight</th>"
-            + "<th scope=\"col\">Where</th></tr></thead>\n<tbody>\n"
+            + "<th scope=\"col\">Where</th><th scope=\"col\">Reason and evidence</th></tr></thead>\n<tbody>\n"
         for change in diff.changes {
             out += "<tr><td data-sort=\"\(HTMLText.escape(change.changeClass.rawValue))\">\(Self.tag(change.changeClass))</td>"
             out += "<th scope=\"row\">\(HTMLText.escape(change.name))<br><span class=\"muted\">\(change.subject.rawValue) <code>\(HTMLText.escape(change.id))</code></span></th>"
@@ -94,7 +95,12 @@ struct DiffSection {
             out += "<td class=\"num\" data-sort=\"\(format3(change.weight))\">\(HTMLText.number(change.weight, decimals: 2))</td>"
             let places = [change.standardLocation.map { "standard " + $0.description }, change.variantLocation.map { "variant " + $0.description }]
                 .compactMap { $0 }
-            out += "<td><span class=\"muted\">\(places.map(HTMLText.escape).joined(separator: "<br>"))</span></td></tr>\n"
+            out += "<td><span class=\"muted\">\(places.map(HTMLText.escape).joined(separator: "<br>"))</span></td>"
+            var why: [String] = []
+            if let reason = change.reason { why.append(HTMLText.escape(reason)) }
+            for e in change.evidence ?? [] { why.append("<span class=\"muted\">evidence: \(HTMLText.escape(e.title))</span>") }
+            if change.unjustified { why.append("<strong class=\"misses\">unjustified</strong>: weight 3 or more without a reason and evidence") }
+            out += "<td>\(why.joined(separator: "<br>"))</td></tr>\n"
         }
         return out + "</tbody>\n</table>\n"
     }

@@ -13,7 +13,7 @@ struct PathwayBuilder {
     let limits: LanguageLimits
 
     static let topLevelKeys = ["carepath", "id", "title", "version", "status", "description", "sources",
-                               "organisations", "resources", "attributes", "data", "arrivals", "targets",
+                               "organisations", "resources", "attributes", "data", "arrivals", "targets", "deviations",
                                "start", "steps", "extends", "changes"]
 
     /// Keys every step may have.
@@ -94,11 +94,13 @@ struct PathwayBuilder {
                          at: top.keyLocation("steps") ?? fileStart, help: "split it into subpathways, or raise the limit with --max-steps")
         }
 
-        return Pathway(
+        var pathway = Pathway(
             languageVersion: 1, id: id, title: title, version: version, status: status, description: description,
             sources: sources, organisations: organisations, resources: resources, attributes: attributes,
             dataItems: dataItems, arrivals: arrivals, targets: targets, start: start, steps: steps,
             location: fileStart, fieldLocations: top.fieldLocations)
+        pathway.deviations = buildDeviations(top["deviations"])
+        return pathway
     }
 
     private mutating func requiredText(_ entries: [YAMLEntry], _ key: String, _ what: String, at location: SourceLocation) -> String? {
@@ -111,8 +113,22 @@ struct PathwayBuilder {
 
     // MARK: Sections
 
-    private mutating func buildSources(_ node: YAMLNode?) -> [Source] {
-        guard let node, let items = reader.sequence(node, "`sources`") else { return [] }
+    /// `deviations: { steps.lung-mdt: { reason: …, evidence: [ { title, url, publisher } ] } }`.
+    private mutating func buildDeviations(_ node: YAMLNode?) -> [Deviation] {
+        guard let node, !node.isNull, let entries = reader.mapping(node, "`deviations`") else { return [] }
+        var result: [Deviation] = []
+        for entry in entries {
+            guard let fields = reader.mapping(entry.value, "the deviation '\(entry.key)'", allowed: ["reason", "evidence"]) else { continue }
+            let reason = fields["reason"].flatMap { reader.text($0, "the reason for the deviation") }
+            let evidence = buildSources(fields["evidence"], role: "`evidence`")
+            result.append(Deviation(path: entry.key.split(separator: ".").map(String.init), reason: reason, evidence: evidence,
+                                    location: entry.keyLocation))
+        }
+        return result
+    }
+
+    private mutating func buildSources(_ node: YAMLNode?, role: String = "`sources`") -> [Source] {
+        guard let node, let items = reader.sequence(node, role) else { return [] }
         var result: [Source] = []
         for item in items {
             if case .scalar(let s, _) = item.kind, !item.isNull {

@@ -87,6 +87,25 @@ public enum PathwayFormatter {
                 out += "  \(key(t.id)): \(flow(fields))\n"
             }
         }
+        if !p.deviations.isEmpty {
+            out += "deviations:\n"
+            for d in p.deviations {
+                guard d.reason != nil || !d.evidence.isEmpty else {
+                    out += "  \(scalar(d.pathText)): {}\n"
+                    continue
+                }
+                out += "  \(scalar(d.pathText)):\n"
+                if let reason = d.reason { out += "    reason: \(scalar(reason))\n" }
+                if !d.evidence.isEmpty {
+                    out += "    evidence:\n"
+                    for e in d.evidence {
+                        out += "      - title: \(scalar(e.title))\n"
+                        if let url = e.url { out += "        url: \(scalar(url))\n" }
+                        if let publisher = e.publisher { out += "        publisher: \(scalar(publisher))\n" }
+                    }
+                }
+            }
+        }
         out += "start: \(scalar(p.start))\n"
         out += "steps:\n"
         for step in p.steps { out += format(step) }

@@ -39,9 +39,12 @@ struct OverlayChange {
     var before: (key: String, location: SourceLocation)?
     /// Where the change starts in the variant file.
     var location: SourceLocation
+    /// Why, and the evidence for it (`reason:` text, `evidence:` a list shaped like `sources`),
+    /// carried into the variant's `deviations` for `diff` to judge the change justified.
+    var justification: [YAMLEntry] = []
 
     /// The keys a change may have besides its operation.
-    static let extraKeys = ["value", "after", "before", "reason"]
+    static let extraKeys = ["value", "after", "before", "reason", "evidence"]
 
     /// Reads one `changes:` item, reporting shape problems.
     static func read(_ node: YAMLNode, reader: inout NodeReader) -> OverlayChange? {
@@ -81,7 +84,12 @@ struct OverlayChange {
             }
             if key == "after" { change.after = (text, n.contentLocation) } else { change.before = (text, n.contentLocation) }
         }
-        if let n = entries["reason"] { _ = reader.text(n, "the reason for the change") }
+        if let n = entries["reason"], reader.text(n, "the reason for the change") != nil {
+            change.justification.append(YAMLEntry(key: "reason", keyLocation: n.location, value: n))
+        }
+        if let n = entries["evidence"], reader.sequence(n, "`evidence`") != nil {
+            change.justification.append(YAMLEntry(key: "evidence", keyLocation: n.location, value: n))
+        }
         return change
     }
 }

@@ -27,9 +27,25 @@ struct PathwayOverlay {
         guard let changesNode = variant["changes"] else { return root }
         if changesNode.isNull { return root }
         guard let items = reader.sequence(changesNode, "`changes`") else { return root }
+        var justified: [YAMLEntry] = []
         for item in items {
             guard let change = OverlayChange.read(item, reader: &reader) else { continue }
             apply(change, to: &root, at: change.path[...], trail: [])
+            if !change.justification.isEmpty {
+                justified.append(YAMLEntry(key: change.pathText, keyLocation: change.pathLocation,
+                                           value: YAMLNode(kind: .mapping(change.justification), location: change.location)))
+            }
+        }
+        // Each change's reason and evidence join the variant's `deviations` (after its own).
+        if !justified.isEmpty, case .mapping(var top) = root.kind {
+            if let i = top.firstIndex(where: { $0.key == "deviations" }), case .mapping(let own) = top[i].value.kind {
+                top[i].value.kind = .mapping(own + justified)
+            } else if let i = top.firstIndex(where: { $0.key == "deviations" }) {
+                top[i].value = YAMLNode(kind: .mapping(justified), location: top[i].value.location)
+            } else {
+                top.append(YAMLEntry(key: "deviations", keyLocation: changesNode.location, value: YAMLNode(kind: .mapping(justified), location: changesNode.location)))
+            }
+            root.kind = .mapping(top)
         }
         return root
     }

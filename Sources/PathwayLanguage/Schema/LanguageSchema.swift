@@ -61,6 +61,23 @@ public enum LanguageSchema {
                 "type": "array",
                 "items": ref("source", "A guideline or standard: its title, or `{ title, url, publisher }`."),
             ],
+            "deviations": [
+                "description": "In a variant: why it departs from its standard at each place, with evidence. Keys are paths like those of `changes` (`steps.lung-mdt`, `targets.faster-diagnosis.standard`). A change of clinical weight 3 or more without a reason and evidence is reported as unjustified by `carepath diff` and `compare`.",
+                "type": "object",
+                "additionalProperties": [
+                    "description": "The reason and evidence for departing from the standard at this place.",
+                    "type": "object",
+                    "properties": [
+                        "reason": text("Why the variant departs here, in a sentence."),
+                        "evidence": [
+                            "description": "What supports it: guidance, an audit, a local decision record, shaped like `sources`.",
+                            "type": "array",
+                            "items": ref("source", "A piece of evidence: its title, or `{ title, url, publisher }`."),
+                        ],
+                    ],
+                    "additionalProperties": false,
+                ],
+            ],
             "organisations": map(
                 "The organisations that deliver the pathway, by id: `gp: { name: GP practice, type: primary-care }`.",
                 value: ref("organisation", "An organisation that delivers part of the pathway.")),
