@@ -83,6 +83,20 @@ import Testing
                     return q
                 })
             }
+            if let org = step.organisation, let other = p.organisations.first(where: { $0.id != org }), step.resource == nil {
+                edits.append(Edit(name: "\(step.id): moved to \(other.id)") { p in
+                    var q = p
+                    q.steps[i].organisation = other.id
+                    return q
+                })
+            }
+            if let sends = step.handoff?.sends, !sends.isEmpty {
+                edits.append(Edit(name: "\(step.id): handoff drops \(sends[0])") { p in
+                    var q = p
+                    q.steps[i].handoff?.sends = Array(sends.dropFirst())
+                    return q
+                })
+            }
             edits.append(Edit(name: "\(step.id): title changed") { p in
                 var q = p
                 q.steps[i].title = (step.title ?? step.id) + " (local)"
@@ -144,6 +158,10 @@ import Testing
             if !sameRoutes { changed += 1 }
             // Routes differ ⇒ a change is reported; equivalently, no change ⇒ identical routes.
             #expect(sameRoutes || !diff.isEquivalent, "\(file): \(edit.name): patients routed differently, but diff reports no change")
+            if edit.name.hasSuffix("title changed") {
+                // Not used by the simulator, still reported, in its own class.
+                #expect(diff.changes.map(\.changeClass) == [.renamed], "\(file): \(edit.name): \(diff.changes.map(\.changeClass))")
+            }
             if edit.isNoOp {
                 #expect(sameRoutes, "\(file): \(edit.name): a no-op edit changed some patient's route")
                 #expect(diff.isEquivalent, "\(file): \(edit.name): a no-op edit reported as \(diff.changes.map { "\($0.changeClass.rawValue) \($0.aspect)" })")

@@ -95,3 +95,44 @@ import Testing
         #expect(d.isEquivalent)
     }
 }
+
+/// An overlay's clinical changes need a reason and evidence.
+@Suite struct GovernanceTests {
+    func diff(_ justification: String) throws -> PathwayDiff {
+        let folder = try temporaryFolder()
+        let standardText = try String(contentsOf: repositoryRoot.appendingPathComponent("Examples/region/standard.yaml"), encoding: .utf8)
+        try standardText.write(to: folder.appendingPathComponent("standard.yaml"), atomically: true, encoding: .utf8)
+        let variant = """
+        carepath: 1
+        extends: standard.yaml
+        changes:
+          - set: steps.ct-review.branches.rapid-access-clinic.probability
+            value: 0.4
+        \(justification)
+        """
+        try variant.write(to: folder.appendingPathComponent("variant.yaml"), atomically: true, encoding: .utf8)
+        return PathwayDiff(standard: try loadPathway(folder.appendingPathComponent("standard.yaml").path),
+                           variant: try loadPathway(folder.appendingPathComponent("variant.yaml").path))
+    }
+
+    @Test func aClinicalChangeWithoutReasonAndEvidenceIsUnjustified() throws {
+        let bare = try diff("")
+        #expect(bare.unjustified.count == 1)
+        let reasonOnly = try diff("    reason: more CTs are suspicious here")
+        #expect(reasonOnly.unjustified.count == 1)
+        #expect(reasonOnly.changes.first?.reason == "more CTs are suspicious here")
+        #expect(DiffRenderer.text(reasonOnly).contains("UNJUSTIFIED"))
+    }
+
+    @Test func theSameChangeWithReasonAndEvidenceIsNot() throws {
+        let d = try diff("""
+            reason: more CTs are suspicious here
+            evidence:
+              - { title: Local CT audit 2025, publisher: Northshire radiology }
+        """)
+        #expect(d.unjustified.isEmpty)
+        #expect(d.changes.first?.evidence?.first?.title == "Local CT audit 2025")
+        #expect(!DiffRenderer.text(d).contains("UNJUSTIFIED"))
+        #expect(DiffRenderer.json(d).contains("\"unjustified\" : false"))
+    }
+}
