@@ -13,12 +13,7 @@ public enum PathwayFormatter {
         out += "status: \(p.status.rawValue)\n"
         if let d = p.description { out += "description: \(scalar(d))\n" }
         if !p.sources.isEmpty {
-            out += "sources:\n"
-            for s in p.sources {
-                out += "  - title: \(scalar(s.title))\n"
-                if let url = s.url { out += "    url: \(scalar(url))\n" }
-                if let publisher = s.publisher { out += "    publisher: \(scalar(publisher))\n" }
-            }
+            out += "sources:\n" + sourceList(p.sources, indent: "  ")
         }
         if !p.organisations.isEmpty {
             out += "organisations:\n"
@@ -96,19 +91,23 @@ public enum PathwayFormatter {
                 }
                 out += "  \(scalar(d.pathText)):\n"
                 if let reason = d.reason { out += "    reason: \(scalar(reason))\n" }
-                if !d.evidence.isEmpty {
-                    out += "    evidence:\n"
-                    for e in d.evidence {
-                        out += "      - title: \(scalar(e.title))\n"
-                        if let url = e.url { out += "        url: \(scalar(url))\n" }
-                        if let publisher = e.publisher { out += "        publisher: \(scalar(publisher))\n" }
-                    }
-                }
+                if !d.evidence.isEmpty { out += "    evidence:\n" + sourceList(d.evidence, indent: "      ") }
             }
         }
         out += "start: \(scalar(p.start))\n"
         out += "steps:\n"
         for step in p.steps { out += format(step) }
+        return out
+    }
+
+    /// A list of sources (`sources:`, a deviation's `evidence:`), each item at `indent`.
+    static func sourceList(_ sources: [Source], indent: String) -> String {
+        var out = ""
+        for s in sources {
+            out += "\(indent)- title: \(scalar(s.title))\n"
+            if let url = s.url { out += "\(indent)  url: \(scalar(url))\n" }
+            if let publisher = s.publisher { out += "\(indent)  publisher: \(scalar(publisher))\n" }
+        }
         return out
     }
 
