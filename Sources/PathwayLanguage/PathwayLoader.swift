@@ -126,9 +126,11 @@ public struct PathwayLoader: Sendable {
         let (node, yamlDiagnostics) = YAMLReader.read(source, limits: limits)
         state.diagnostics += yamlDiagnostics
         guard var node else { return nil }
+        var edits: [String: SourceLocation] = [:]
         if VariantResolver.isVariant(node) {
             // A variant: read its standard and apply its changes before building (Overlay/).
             var resolver = VariantResolver(limits: limits, allowOutsideRoot: allowOutsideRoot, rootFolder: rootFolder)
+            defer { edits = resolver.edits }
             let merged = resolver.resolve(node, file: source.file, chain: chain)
             state.diagnostics += resolver.diagnostics
             state.sources.merge(resolver.sources) { a, _ in a }
@@ -141,6 +143,7 @@ public struct PathwayLoader: Sendable {
             return nil
         }
         state.diagnostics += builder.diagnostics
+        pathway.editLocations = edits
         state.unvalidated[source.file] = builder.stepsUnreadable ? .all : .except(builder.brokenNames)
 
         // Subpathways: relative to this file, inside the root, no cycles, bounded depth.

@@ -28,6 +28,9 @@ public struct Pathway: Hashable, Sendable, Codable {
     /// Why a variant departs from its standard, and the evidence for it: a `deviations:` block,
     /// and the `reason`/`evidence` of each of an overlay's `changes`.
     public var deviations: [Deviation] = []
+    /// For a variant built from an overlay: where each of its changes is written, by path
+    /// (`steps.gp-results`), so a diff can point a removal at the overlay, not the standard.
+    public var editLocations: [String: SourceLocation] = [:]
     /// Where the pathway's file starts; also carries the file path.
     public var location: SourceLocation
     /// Positions of top-level keys (`start`, `arrivals`, ...), for diagnostics.

@@ -136,3 +136,13 @@ import Testing
         #expect(DiffRenderer.json(d).contains("\"unjustified\" : false"))
     }
 }
+
+@Suite struct OverlayLocationTests {
+    @Test func aStepRemovedByAnOverlayIsLocatedAtTheRemoval() throws {
+        let d = PathwayDiff(standard: try loadPathway("Examples/region/standard.yaml"),
+                            variant: try loadPathway("Examples/region/trust-west.yaml"))
+        let removed = try #require(d.changes.first { $0.changeClass == .removed })
+        #expect(removed.variantLocation?.file.hasSuffix("trust-west.yaml") == true, "\(String(describing: removed.variantLocation))")
+        #expect(removed.standardLocation?.file.hasSuffix("standard.yaml") == true)
+    }
+}

@@ -39,7 +39,7 @@ struct ChangeClassifier {
         for (i, s) in a.steps.enumerated() {
             guard let vid = aToB[s.id], let j = bIndex[vid] else {
                 add(.removed, step: s, nil, order: Double(i), aspect: "step", before: describe(s), after: nil,
-                    at: s.location, nil)
+                    at: s.location, b.editLocations["steps.\(s.id)"])
                 continue
             }
             compare(s, b.steps[j], order: Double(i))

@@ -11,6 +11,8 @@ struct PathwayOverlay {
     let baseFile: String
 
     var diagnostics: [Diagnostic] { reader.diagnostics }
+    /// Where each change read is written, by its path.
+    private(set) var edits: [String: SourceLocation] = [:]
 
     /// Keys of the variant file that are not copied over the standard.
     static let variantOnlyKeys: Set<String> = ["extends", "changes"]
@@ -31,6 +33,7 @@ struct PathwayOverlay {
         for item in items {
             guard let change = OverlayChange.read(item, reader: &reader) else { continue }
             apply(change, to: &root, at: change.path[...], trail: [])
+            edits[change.pathText] = change.pathLocation
             if !change.justification.isEmpty {
                 justified.append(YAMLEntry(key: change.pathText, keyLocation: change.pathLocation,
                                            value: YAMLNode(kind: .mapping(change.justification), location: change.location)))

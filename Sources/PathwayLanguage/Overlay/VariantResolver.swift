@@ -12,6 +12,9 @@ struct VariantResolver {
     let allowOutsideRoot: Bool
     let rootFolder: String
     var diagnostics: [Diagnostic] = []
+    /// Where each change of the variant (and of any variant it extends) is written, by path;
+    /// the variant's own changes win.
+    var edits: [String: SourceLocation] = [:]
     /// The text of every standard read, for quoting in diagnostics.
     var sources: [String: SourceText] = [:]
 
@@ -108,6 +111,7 @@ struct VariantResolver {
         var overlay = PathwayOverlay(baseFile: base.file)
         let merged = overlay.apply(base: standard, variant: entries)
         diagnostics += overlay.diagnostics
+        edits.merge(overlay.edits) { _, own in own }
         return merged
     }
 }
