@@ -217,7 +217,7 @@ private struct Builder {
         for resource in pathway.resources where resourceIndex[resource.id] == nil {
             resourceIndex[resource.id] = Int32(output.resourceIds.count)
             output.resourceIds.append(resource.id)
-            output.resourceCapacity.append(Int32(max(1, resource.capacity)))
+            output.resourceCapacity.append(Int32(clamping: max(1, resource.capacity)))
             output.resourceHours.append(OpeningHours(resource.calendar))
             switch resource.queue {
             case .fifo:

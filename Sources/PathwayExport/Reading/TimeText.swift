@@ -28,7 +28,10 @@ enum TimeText {
 
     /// An ISO 8601 duration (`P2D`, `PT20M`, `P1DT12H`), rounded to whole seconds.
     static func iso8601(minutes: Double) -> String {
-        let total = max(0, Int((minutes * 60).rounded()))
+        // Validation keeps times under 100 years; a pathway built in code may not, so clamp
+        // rather than trap on a value no Int holds.
+        let seconds = (minutes * 60).rounded()
+        let total = seconds.isFinite ? Int(max(0, min(seconds, 1e15))) : (seconds > 0 ? Int(1e15) : 0)
         let days = total / 86_400, hours = total % 86_400 / 3600, mins = total % 3600 / 60, secs = total % 60
         var text = "P"
         if days > 0 { text += "\(days)D" }

@@ -12,6 +12,9 @@ struct PathwayBuilder {
     let file: String
     let limits: LanguageLimits
 
+    /// The most patients one resource may serve at once (far beyond any ward or scanner).
+    static let largestCapacity = 1_000_000
+
     static let topLevelKeys = ["carepath", "id", "title", "version", "status", "description", "sources",
                                "organisations", "resources", "attributes", "data", "arrivals", "targets", "deviations",
                                "start", "steps", "extends", "changes"]
@@ -192,6 +195,9 @@ struct PathwayBuilder {
                 if c < 1 {
                     reader.error("CP304", "resource '\(entry.key)' has capacity \(c); it must serve at least 1 patient at a time",
                                  at: capNode.location)
+                } else if c > Self.largestCapacity {
+                    reader.error("CP304", "resource '\(entry.key)' has capacity \(c), more than 1,000,000 patients at a time; a resource's capacity is the patients it serves at once",
+                                 at: capNode.location, help: "for a resource that never makes anyone wait, leave `resource` off the step")
                 } else { capacity = c }
             }
             var calendar: OpeningCalendar?

@@ -56,8 +56,16 @@ public enum ValueSyntax {
             return .failure(ValueSyntaxError("'\(unit)' is not a unit of time" + (suggestion.map { " — did you mean '\($0)'?" } ?? "; use min, hours, days or weeks")))
         }
         if value < 0 { return .failure("'\(t)' is negative; a time cannot be less than zero") }
-        return .success(TimeSpan(minutes: value * factor))
+        let minutes = value * factor
+        guard minutes.isFinite, minutes <= longestTimeMinutes else {
+            return .failure("'\(t)' is longer than 100 years, the longest time a pathway can hold; a care pathway's times are minutes to years")
+        }
+        return .success(TimeSpan(minutes: minutes))
     }
+
+    /// The longest time a pathway may state: 100 years (of 365.25 days), in minutes. Longer ones
+    /// are typing mistakes, and would overflow the clocks of exports and event logs.
+    public static let longestTimeMinutes = 100 * 365.25 * 1440
 
     /// A duration or distribution of durations (in minutes): `2 days` or `lognormal(mean: 20 min, sd: 5 min)`.
     public static func timeDistribution(_ text: String) -> Result<Distribution, ValueSyntaxError> {
