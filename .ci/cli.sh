@@ -79,6 +79,9 @@ expect 64 "--max-memory takes a size" -- "$BIN" simulate p.yaml --max-memory lot
 
 # Run options are checked the same way by every command that simulates.
 expect 64 "--days must be" -- "$BIN" simulate p.yaml --days 1e308
+# Issue 18: patients × replications overflowed an Int and trapped; an absurd run is refused instead.
+expect 64 "--patients must be at most" -- "$BIN" simulate p.yaml --patients 4611686018427387904 --replications 2
+expect 64 "--days must be at most" -- "$BIN" simulate p.yaml --days 1e9
 expect 64 "--warmup must be" -- "$BIN" report p.yaml --simulate --warmup inf -o out/r.html
 expect 64 "--replications must be" -- "$BIN" diff p.yaml p.yaml --impact --replications 0
 

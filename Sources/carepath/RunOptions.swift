@@ -32,8 +32,12 @@ struct RunOptions: ParsableArguments {
     func validate() throws {
         if patients != nil && days != nil { throw ValidationError("give --patients or --days, not both") }
         if let patients, patients < 1 { throw ValidationError("--patients must be at least 1") }
+        // Past these a run would not end in any useful time (a billion patients take minutes).
+        if let patients, patients > 1_000_000_000 { throw ValidationError("--patients must be at most 1,000,000,000 per replication") }
         if let days, !(days > 0) || !(days * 1440).isFinite { throw ValidationError("--days must be a number of days more than 0") }
+        if let days, days > 36_525 { throw ValidationError("--days must be at most 36,525 (100 years)") }
         if let warmup, !(warmup >= 0) || !(warmup * 1440).isFinite { throw ValidationError("--warmup must be a number of days, 0 or more") }
+        if let warmup, warmup > 36_525 { throw ValidationError("--warmup must be at most 36,525 days (100 years)") }
         if let replications, replications < 1 { throw ValidationError("--replications must be at least 1") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         guard MemoryBudget.parse(maxMemory) != nil else {

@@ -105,7 +105,7 @@ struct SimulateCommand: ParsableCommand {
 
     private func expectedPatients(_ simulator: Simulator, _ options: SimulationOptions) -> Double {
         switch simulator.resolvedLength(options) {
-        case .patients(let n): return Double(n * options.replications)
+        case .patients(let n): return Double(n) * Double(options.replications) // no Int product: it can overflow
         case .days(let d): return d * 50 * Double(options.replications) // rough: only to decide on a bar
         }
     }
