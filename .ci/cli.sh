@@ -85,6 +85,15 @@ expect 64 "--days must be at most" -- "$BIN" simulate p.yaml --days 1e9
 expect 64 "--warmup must be" -- "$BIN" report p.yaml --simulate --warmup inf -o out/r.html
 expect 64 "--replications must be" -- "$BIN" diff p.yaml p.yaml --impact --replications 0
 
+# Issue 18: output lost on a full device is exit 74 with a message, never a crash or exit 0.
+full() { "$@" > /dev/full; }
+expect 74 "cannot write to standard output" -- full "$BIN" schema
+expect 74 "cannot write to standard output" -- full "$BIN" export dot p.yaml
+expect 74 "cannot write to standard output" -- full "$BIN" validate p.yaml
+expect 74 "cannot write to standard output" -- full "$BIN" simulate p.yaml --replications 2 --patients 50
+ln -sf /dev/full full-log.csv
+expect 73 "cannot write the event log" -- "$BIN" simulate p.yaml --replications 2 --patients 50 --event-log full-log.csv
+
 # The help shown in Docs/commands.md is what the binary prints.
 (cd "$ROOT" && python3 .ci/help_blocks.py "$BIN") && passed=$((passed + 1)) || failed=$((failed + 1))
 # Every `<!-- run: carepath … -->` example in Docs/ prints what the page shows.

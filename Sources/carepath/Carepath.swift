@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `carepath` command: pathways as code.
 @main
@@ -20,4 +21,16 @@ struct Carepath: ParsableCommand {
             ReportCommand.self,
         ]
     )
+
+    /// Runs the command, then makes sure what it printed reached standard output (exit 74 if not).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            checkStandardOutput()
+            exit(withError: error)
+        }
+        checkStandardOutput()
+    }
 }

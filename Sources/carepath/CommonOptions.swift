@@ -60,11 +60,25 @@ enum ExitStatus {
     static let noInput: Int32 = 66
     /// An output file could not be written, or was refused (a folder, a symlink loop, an input).
     static let cannotWrite: Int32 = 73
+    /// Standard output could not be written (a full disk, /dev/full, a closed pipe).
+    static let ioError: Int32 = 74
+}
+
+/// Flushes standard output and exits 74 with a message when what was printed could not be
+/// written: the output would otherwise be lost with exit status 0.
+func checkStandardOutput() {
+    // `print` writes through C's buffered stdout; flushing every stream reports a failed write
+    // (Swift 6 cannot name `stdout` itself without a data-race diagnostic).
+    if fflush(nil) != 0 {
+        printError("error: cannot write to standard output (\(String(cString: strerror(errno))))")
+        exit(ExitStatus.ioError)
+    }
 }
 
 /// Standard error, for messages that are not the command's output.
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    // Nothing more can be done when standard error itself cannot be written.
+    try? FileHandle.standardError.write(contentsOf: Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
 }
 
 /// Loads one pathway for a command that needs a valid one: prints its diagnostics to standard
@@ -133,7 +147,12 @@ func checkOutput(_ output: String?, inputs: [String], overwriteInput: Bool) thro
 func writeOutput(_ text: String, to path: String?, inputs: [String] = [], overwriteInput: Bool = false) throws {
     let data = Data(text.utf8)
     guard let path, path != "-" else {
-        FileHandle.standardOutput.write(data)
+        do {
+            try FileHandle.standardOutput.write(contentsOf: data)
+        } catch {
+            printError("error: cannot write to standard output: \(error.localizedDescription)")
+            throw ExitCode(ExitStatus.ioError)
+        }
         return
     }
     try checkOutput(path, inputs: inputs, overwriteInput: overwriteInput)

@@ -87,7 +87,7 @@ struct DiffCommand: ParsableCommand {
         case .markdown: print(DiffRenderer.markdown(diff, impact: report), terminator: "")
         }
         if let warnings = report?.warnings, !warnings.isEmpty {
-            fflush(nil) // stdout before the messages on stderr
+            checkStandardOutput() // stdout before the messages on stderr (exit 74 if it failed)
             printSimulationError(SimulationError(warnings), files: 2)
         }
         if requireJustification, !diff.unjustified.isEmpty {

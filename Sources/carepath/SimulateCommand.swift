@@ -69,11 +69,18 @@ struct SimulateCommand: ParsableCommand {
                 printError("error: cannot write the event log '\(eventLog)'")
                 throw ExitCode(ExitStatus.cannotWrite)
             }
+            let failure = WriteFailure()
             var sink: EventLogWriter? = EventLogWriter(format: format, model: simulator.model) { bytes in
-                handle.write(Data(bytes))
+                guard failure.error == nil else { return }
+                do { try handle.write(contentsOf: Data(bytes)) } catch { failure.error = error }
             }
             report = simulator.run(options, eventSink: &sink, progress: progress?.update)
             sink?.finish()
+            if let error = failure.error {
+                progress?.clear()
+                printError("error: cannot write the event log '\(eventLog)': \(error.localizedDescription)")
+                throw ExitCode(ExitStatus.cannotWrite)
+            }
             logged = sink?.events ?? 0
             try? handle.close()
         } else {
@@ -88,7 +95,7 @@ struct SimulateCommand: ParsableCommand {
         case .json: print(ReportFormatter.json(report), terminator: "")
         case .csv: print(ReportFormatter.csv(report), terminator: "")
         }
-        fflush(nil) // stdout before the messages on stderr
+        checkStandardOutput() // stdout before the messages on stderr (exit 74 if it failed)
         if !report.warnings.isEmpty {
             let shown = strict ? report.warnings.map { Diagnostic(.error, $0.code, $0.message, at: $0.location, notes: $0.notes, help: $0.help) } : report.warnings
             printSimulationError(SimulationError(shown))
@@ -137,12 +144,17 @@ private final class ProgressBar: @unchecked Sendable {
         shown = percent
         let filled = percent * 30 / 100
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled)
-        FileHandle.standardError.write(Data("\rsimulating [\(bar)] \(percent)%".utf8))
+        try? FileHandle.standardError.write(contentsOf: Data("\rsimulating [\(bar)] \(percent)%".utf8))
     }
 
     func clear() {
         lock.lock()
         defer { lock.unlock() }
-        if shown >= 0 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if shown >= 0 { try? FileHandle.standardError.write(contentsOf: Data("\r\u{1B}[K".utf8)) }
     }
+}
+
+/// The first error writing the event log, kept by the writer's callback (which cannot throw).
+private final class WriteFailure: @unchecked Sendable {
+    var error: Error?
 }
