@@ -52,3 +52,30 @@ struct FormatterTests {
         }
     }
 }
+
+/// The formatter never writes a number the loader cannot read back (issue 18: `0.00001` was
+/// written `1e-05` and refused).
+@Suite struct FormatterNumberTests {
+    @Test(arguments: [0.00001, 0.000000123, 1.5e-9, 0.1 + 0.2, 1e-300, 123456789012345.6])
+    func probabilitiesOfAnySizeRoundTripWithoutExponents(_ value: Double) throws {
+        let probability = min(value, 0.5)
+        // Format a pathway holding the value, read the text back, and compare.
+        let pathway = Self.probe(probability)
+        let text = PathwayFormatter.format(pathway)
+        #expect(!text.contains("e-"), "\(text)")
+        let back = try #require(PathwayLoader().load(yaml: text, file: "numbers.yaml").validPathway)
+        #expect(back.steps[0].branches[0].probability == probability)
+    }
+
+    static func probe(_ p: Double) -> Pathway {
+        Pathway(id: "numbers", title: "Numbers",
+                organisations: [Organisation(id: "clinic", name: "Clinic", type: .acute)],
+                start: "choose",
+                steps: [
+                    Step(id: "choose", kind: .decision, organisation: "clinic",
+                         branches: [Branch(to: "see", probability: p), Branch(to: "done", otherwise: true)]),
+                    Step(id: "see", kind: .assessment, organisation: "clinic", duration: .fixed(1), next: "done"),
+                    Step(id: "done", kind: .end, outcome: "seen"),
+                ])
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import PathwayModel
 
 /// Writes a pathway in the canonical layout: keys in a fixed order, small records on one line
@@ -199,10 +200,22 @@ public enum PathwayFormatter {
 
     static func number(_ x: Double) -> String { exact(x) }
 
-    /// The shortest text that reads back as exactly `x`.
+    /// The shortest text that reads back as exactly `x`, in plain decimals: the language reads
+    /// no exponents, so `0.00001` must not be written `1e-05` (which could not be read back).
     static func exact(_ x: Double) -> String {
         if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
-        return String(x)
+        let shortest = String(x)
+        if !shortest.contains("e"), !shortest.contains("E") { return shortest }
+        guard x.isFinite else { return shortest }
+        for decimals in 0...340 {
+            var text = String(format: "%.\(decimals)f", x)
+            if text.contains(".") {
+                while text.hasSuffix("0") { text.removeLast() }
+                if text.hasSuffix(".") { text.removeLast() }
+            }
+            if ValueSyntax.number(text) == x { return text }
+        }
+        return shortest
     }
 
     static func dataList(_ items: [DataItem]) -> String {
