@@ -47,70 +47,27 @@ public struct DecisionFunction: Sendable {
         maxDepth = max(1, compiled.map(\.maxDepth).max() ?? 1)
     }
 
-    /// How the engine routes a patient with these attribute `values`, step by step: each element
-    /// is a way out with the share of such patients it takes and the random draw that decides it
-    /// (`nil`: none, the patient goes there; `shared`: a slice of the decision's one uniform draw,
-    /// in order along it; `own`: the branch's own draw). Two decisions with equal routes send
-    /// every simulated patient the same way with the same random numbers, not only the same
-    /// shares: consecutive slices to the same place are merged, nothing else is.
+    /// How the engine routes a patient with these attribute `values` (booleans 0 or 1,
+    /// categories their index), step by step: each element is a way out with the share of such
+    /// patients it takes and the random draw that decides it (`nil`: none, the patient goes there;
+    /// `shared`: a slice of the decision's one uniform draw, in order along it; `own`: the
+    /// branch's own draw). Two decisions with equal routes send every simulated patient the same
+    /// way with the same random numbers, not only the same shares: consecutive slices to the same
+    /// place are merged, nothing else is.
     public func route(_ values: [Double]) -> [RouteSegment] {
+        // The engine draws one uniform u for the whole decision: the k-th probability-only
+        // branch takes u in [p1 + … + p(k-1), p1 + … + pk). A `when` branch with a probability
+        // makes its own, independent draw. So a patient reaches a branch with the share
+        // `independent` × P(u not yet used).
         var segments: [RouteSegment] = []
         func append(_ segment: RouteSegment) {
             if let last = segments.last, last.draw == .shared, segment.draw == .shared, last.to == segment.to {
                 segments[segments.count - 1].share += segment.share
             } else if segment.share > 1e-12 || segment.draw == .own {
+                // An own draw is taken even when it can send nobody: it uses a random number.
                 segments.append(segment)
             }
         }
-        var used = 0.0
-        var fallback: Int?
-        var done = false
-        values.withUnsafeBufferPointer { v in
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: maxDepth + 1) { stack in
-                for (i, b) in branches.enumerated() where !done {
-                    if b.otherwise {
-                        fallback = i
-                        continue
-                    }
-                    if b.condition >= 0 {
-                        guard conditions[Int(b.condition)].evaluate(v, base: 0, stack: stack) else { continue }
-                        if b.probability < 0 {
-                            append(RouteSegment(to: destinations[i], share: max(0, 1 - used), draw: nil))
-                            done = true
-                        } else {
-                            append(RouteSegment(to: destinations[i], share: b.probability, draw: .own))
-                        }
-                        continue
-                    }
-                    if b.probability >= 0 {
-                        append(RouteSegment(to: destinations[i], share: min(b.probability, max(0, 1 - used)), draw: .shared))
-                        used += b.probability
-                        continue
-                    }
-                    append(RouteSegment(to: destinations[i], share: max(0, 1 - used), draw: nil))
-                    done = true
-                }
-            }
-        }
-        if !done, used < 1 - 1e-12 {
-            if let fallback {
-                append(RouteSegment(to: destinations[fallback], share: 1 - used, draw: nil))
-            } else if let last = destinations.last {
-                append(RouteSegment(to: last, share: 1 - used, draw: nil))
-            }
-        }
-        return segments
-    }
-
-    /// The share of patients with these attribute `values` (booleans 0 or 1, categories their
-    /// index) going to each destination step, merged by destination; shares add up to 1 unless
-    /// the decision leaves some patients nowhere to go.
-    public func routes(_ values: [Double]) -> [String: Double] {
-        // The engine draws one uniform u for the whole decision: the k-th probability-only
-        // branch takes u in [p1 + … + p(k-1), p1 + … + pk). A `when` branch with a probability
-        // makes its own, independent draw. So a patient reaches a branch with the share
-        // `independent` × P(u not yet used).
-        var result: [String: Double] = [:]
         var independent = 1.0
         var used = 0.0
         var fallback: Int?
@@ -125,21 +82,20 @@ public struct DecisionFunction: Sendable {
                     if b.condition >= 0 {
                         guard conditions[Int(b.condition)].evaluate(v, base: 0, stack: stack) else { continue }
                         if b.probability < 0 {
-                            result[destinations[i], default: 0] += reaching
+                            append(RouteSegment(to: destinations[i], share: reaching, draw: nil))
                             independent = 0
                         } else {
-                            result[destinations[i], default: 0] += reaching * b.probability
+                            append(RouteSegment(to: destinations[i], share: reaching * b.probability, draw: .own))
                             independent *= 1 - b.probability
                         }
                         continue
                     }
                     if b.probability >= 0 {
-                        let slice = min(b.probability, max(0, 1 - used))
-                        result[destinations[i], default: 0] += independent * slice
+                        append(RouteSegment(to: destinations[i], share: independent * min(b.probability, max(0, 1 - used)), draw: .shared))
                         used += b.probability
                         continue
                     }
-                    result[destinations[i], default: 0] += reaching
+                    append(RouteSegment(to: destinations[i], share: reaching, draw: nil))
                     independent = 0
                 }
             }
@@ -148,12 +104,19 @@ public struct DecisionFunction: Sendable {
         if remaining > 1e-12 {
             // The engine's last resort: the otherwise branch, else the last branch.
             if let fallback {
-                result[destinations[fallback], default: 0] += remaining
+                append(RouteSegment(to: destinations[fallback], share: remaining, draw: nil))
             } else if let last = destinations.last {
-                result[last, default: 0] += remaining
+                append(RouteSegment(to: last, share: remaining, draw: nil))
             }
         }
-        return result.filter { $0.value > 1e-12 }
+        return segments
+    }
+
+    /// The share of patients with these attribute `values` going to each destination step:
+    /// `route(_:)` merged by destination. Shares add up to 1 unless the decision leaves some
+    /// patients nowhere to go.
+    public func routes(_ values: [Double]) -> [String: Double] {
+        Dictionary(route(values).map { ($0.to, $0.share) }, uniquingKeysWith: +).filter { $0.value > 1e-12 }
     }
 }
 
