@@ -67,10 +67,13 @@ extension Pathway {
     }
 
     /// Steps reachable from `start`, following successors (and joins of parallel steps).
-    public var reachableSteps: Set<String> {
+    public var reachableSteps: Set<String> { reachableSteps(from: start) }
+
+    /// Steps reachable from step `first` (itself included), following successors and joins.
+    public func reachableSteps(from first: String) -> Set<String> {
         let index = stepIndex
         var seen: Set<String> = []
-        var stack = [start]
+        var stack = [first]
         while let id = stack.popLast() {
             guard let i = index[id], seen.insert(id).inserted else { continue }
             stack.append(contentsOf: steps[i].successors)

@@ -284,23 +284,7 @@ struct ChangeClassifier {
 
     /// Whether `x` comes before `y` in `p`: `y` can be reached from `x`, and `x` not from `y`.
     static func precedes(_ x: String, _ y: String, in p: Pathway) -> Bool {
-        reaches(x, y, in: p) && !reaches(y, x, in: p)
-    }
-
-    private static func reaches(_ from: String, _ to: String, in p: Pathway) -> Bool {
-        let index = p.stepIndex
-        var seen: Set<String> = [from]
-        var stack = [from]
-        while let id = stack.popLast() {
-            guard let i = index[id] else { continue }
-            var next = p.steps[i].successors
-            if p.steps[i].kind == .parallel, let join = p.steps[i].join { next.append(join) }
-            for n in next where seen.insert(n).inserted {
-                if n == to { return true }
-                stack.append(n)
-            }
-        }
-        return false
+        p.reachableSteps(from: x).contains(y) && !p.reachableSteps(from: y).contains(x)
     }
 
     // MARK: Targets, resources, pathway
