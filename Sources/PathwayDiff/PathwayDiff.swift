@@ -17,6 +17,13 @@ public struct PathwayDiff: Sendable {
     /// Whether the variant says the same as the standard (nothing changed).
     public var isEquivalent: Bool { changes.isEmpty }
 
+    /// Whether the two look like different pathways rather than a standard and its variant:
+    /// fewer than half of the standard's steps (of four or more) found a partner.
+    public var looksLikeAnotherPathway: Bool { standardSteps >= 4 && matches.count * 2 < standardSteps }
+
+    /// How many steps the standard has.
+    public var standardSteps: Int
+
     /// Changes of clinical weight 3 or more that the variant gives no reason and evidence for.
     public var unjustified: [PathwayChange] { changes.filter(\.unjustified) }
 
@@ -35,6 +42,7 @@ public struct PathwayDiff: Sendable {
         self.standard = PathwaySummary(standard.pathway)
         self.variant = PathwaySummary(variant.pathway)
         self.matches = matches
+        self.standardSteps = standard.pathway.steps.count
         self.changes = changes
         self.conformance = ConformanceScore(standard: standard.pathway, changes: changes, weights: weights)
     }

@@ -62,7 +62,7 @@ struct CompareCommand: ParsableCommand {
         let names = RegionComparison.columnNames(for: variantFiles)
         let loaded = zip(names, pathways.dropFirst()).map { (name: $0, pathway: $1) }
         let region = RegionComparison(standard: base, variants: loaded, weights: clinicalWeights)
-        for trust in region.trusts where base.steps.count >= 4 && trust.diff.matches.count * 2 < base.steps.count {
+        for trust in region.trusts where trust.diff.looksLikeAnotherPathway {
             printError("warning: '\(trust.name)' looks like a different pathway from the standard ('\(trust.diff.variant.id)' against '\(base.id)'): only \(trust.diff.matches.count) of the standard's \(base.steps.count) steps have a partner in it")
         }
         if timing { printError("loaded \(pathways.count) files in \(milliseconds(loadedAt - started)) ms, compared in \(milliseconds(clock.now - loadedAt)) ms") }

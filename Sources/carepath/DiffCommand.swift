@@ -63,7 +63,7 @@ struct DiffCommand: ParsableCommand {
         let a = both[0], b = both[1]
         let loaded = clock.now
         let diff = PathwayDiff(standard: a, variant: b, weights: clinicalWeights)
-        if a.steps.count >= 4, diff.matches.count * 2 < a.steps.count {
+        if diff.looksLikeAnotherPathway {
             printError("warning: these look like two different pathways ('\(a.id)' and '\(b.id)'): only \(diff.matches.count) of the standard's \(a.steps.count) steps have a partner in the variant, so most changes below are whole steps added and removed")
         }
         if timing { printError("loaded in \(milliseconds(loaded - started)) ms, compared in \(milliseconds(clock.now - loaded)) ms") }
