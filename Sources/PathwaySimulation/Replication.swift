@@ -60,6 +60,11 @@ struct Replication<Sink: SimulationEventSink> {
 
     // Arrivals and the observation window.
     private var arrivals = 0
+    /// Tokens stopped in a loop that takes no time, by step (counted patients only).
+    private var timelessStops: [Int32: Int] = [:]
+    /// Parallel paths still to enter, deepest split last: (split step, path's first step, whether
+    /// it is an extra token). A work list instead of recursion, so deep nesting cannot overflow the stack.
+    private var pendingPaths: ContiguousArray<(from: Int32, to: Int32, extra: Bool)> = []
     private var arrivalsStopped = false
     private var inWindow = false
     private var windowClosed = false
@@ -317,11 +322,30 @@ struct Replication<Sink: SimulationEventSink> {
     // MARK: - Moving through steps
 
     /// A token of patient `p` enters step `first`; instant steps are followed in a loop until the
-    /// token has to wait for something.
+    /// token has to wait for something. A parallel step's paths are entered one after another,
+    /// each to the end of its instant run (depth first, the first path last).
     private mutating func enter(_ p: Int32, _ first: Int32) {
+        let base = pendingPaths.count
+        var instantSteps = 0
+        follow(p, first, &instantSteps)
+        while pendingPaths.count > base {
+            let path = pendingPaths.removeLast()
+            if path.extra { liveTokens[Int(p)] += 1 }
+            if transition(p, from: path.from, model.steps[Int(path.from)], to: path.to) { follow(p, path.to, &instantSteps) }
+        }
+    }
+
+    private mutating func follow(_ p: Int32, _ first: Int32, _ instantSteps: inout Int) {
         var s = first
         let pi = Int(p)
         while true {
+            instantSteps &+= 1
+            if instantSteps > timelessStepLimit {
+                // A loop that takes no time (CP219 refuses these in files): stop the token here
+                // rather than spin; it is counted as unfinished at this step.
+                timelessStops[s, default: 0] += counted[pi] ? 1 : 0
+                return
+            }
             let step = model.steps[Int(s)]
             if step.joinSlot >= 0 {
                 let c = pi * joinCount + Int(step.joinSlot)
@@ -343,14 +367,16 @@ struct Replication<Sink: SimulationEventSink> {
                 next = choose(pi, step)
             case .parallel:
                 logInstant(pi, s, step)
-                let first = Int(step.firstOut)
-                for k in 1..<max(1, Int(step.outCount)) {
-                    liveTokens[pi] += 1
-                    let path = model.paths[first + k]
-                    // Nested splits recurse; every path ends its instant run at some work step.
-                    if transition(p, from: s, step, to: path) { enter(p, path) }
+                let first = Int(step.firstOut), count = Int(step.outCount)
+                if count > 0 {
+                    // The first path goes last; the others are extra tokens, entered in order.
+                    pendingPaths.append((from: s, to: model.paths[first], extra: false))
+                    for k in stride(from: count - 1, through: 1, by: -1) {
+                        pendingPaths.append((from: s, to: model.paths[first + k], extra: true))
+                    }
+                    return
                 }
-                next = step.outCount > 0 ? model.paths[first] : -1
+                next = -1
             case .end:
                 logInstant(pi, s, step)
                 if counted[pi] { outcomes[Int(step.outcome)] += 1 }
@@ -639,6 +665,9 @@ struct Replication<Sink: SimulationEventSink> {
                 running &= running - 1
                 if now - clockStart[pi * targetCount + k] > model.targetWithin[k] { late[k] += 1 } else { open[k] += 1 }
             }
+        }
+        for (step, n) in timelessStops where n > 0 {
+            tallyPlaces[Int(step) * places + Int(UnfinishedPlace.timelessLoop.rawValue)] += n
         }
         tally.unfinishedPlaces = tallyPlaces
         tally.targetRunningLate = late

@@ -110,6 +110,7 @@ public enum ReportFormatter {
         case .resource: "queueing for \(u.resource ?? "its resource")"
         case .join: "at the join, waiting for a parallel path"
         case .inStep: "in the step"
+        case .timelessLoop: "in a loop that takes no time"
         case .handoff: "on the way (handoff)"
         }
     }
@@ -321,6 +322,7 @@ public enum ReportFormatter {
         case .resource: "queue"
         case .join: "join"
         case .inStep: "in-step"
+        case .timelessLoop: "timeless-loop"
         case .handoff: "handoff"
         }
     }

@@ -51,6 +51,8 @@ enum RunChecks {
             return "\(n) in step '\(place.step)'"
         case .handoff:
             return "\(n) on the way to '\(place.step)' (a handoff delay)"
+        case .timelessLoop:
+            return "\(n) stopped at '\(place.step)' after \(grouped(Double(timelessStepLimit))) steps without time passing (a loop that takes no time)"
         }
     }
 

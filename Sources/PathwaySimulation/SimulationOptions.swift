@@ -109,6 +109,10 @@ public struct ReplicationTally: Sendable, Hashable {
 }
 
 /// Where a path of an unfinished journey was when the run ended.
+/// How many steps one token may take in a row without time passing before the simulator stops it
+/// as caught in a loop that takes no time (`UnfinishedPlace.timelessLoop`).
+let timelessStepLimit = 1_000_000
+
 public enum UnfinishedPlace: Int, CaseIterable, Sendable {
     /// Queueing for the step's resource.
     case resource
@@ -118,4 +122,7 @@ public enum UnfinishedPlace: Int, CaseIterable, Sendable {
     case inStep
     /// On the way to the step: the handoff delay from the previous organisation.
     case handoff
+    /// Stopped going round a loop that takes no time (validation refuses these as CP219; this
+    /// guards pathways built in code): the step is where the token was stopped.
+    case timelessLoop
 }

@@ -116,6 +116,43 @@ import Testing
         #expect(report.warnings.contains { $0.code == "CP540" && $0.message.contains("join 'meet'") })
     }
 
+    /// A loop of decisions whose rule always holds takes no time: validation refuses it (CP219),
+    /// and the simulator, given it anyway, stops each patient going round rather than spin.
+    static let timelessLoop = """
+    carepath: 1
+    id: spin
+    title: A loop that takes no time
+    organisations:
+      clinic: { name: Clinic, type: acute }
+    attributes:
+      flag: { type: boolean, probability: 1 }
+    arrivals: { cohort: 3 }
+    start: check
+    steps:
+      check:
+        kind: decision
+        branches:
+          - { to: again, when: flag }
+          - { to: done, otherwise: true }
+      again:
+        kind: decision
+        branches:
+          - { to: check, when: flag }
+          - { to: done, otherwise: true }
+      done: { kind: end, outcome: finished }
+    """
+
+    @Test func aLoopThatTakesNoTimeIsRefusedAndCannotSpinTheSimulator() throws {
+        let result = PathwayLoader().load(yaml: Self.timelessLoop, file: "spin.yaml")
+        #expect(result.diagnostics.contains { $0.code == "CP219" && $0.message.contains("'check' → 'again' → 'check'") })
+        let report = try Simulator(pathway: Self.pathway(Self.timelessLoop))
+            .run(SimulationOptions(length: .patients(3), replications: 1, seed: 1, jobs: 1))
+        #expect(report.unfinished == 3)
+        let place = try #require(report.unfinishedPlaces.first)
+        #expect(place.place == .timelessLoop && place.count == 3)
+        #expect(report.warnings.contains { $0.code == "CP540" && $0.message.contains("without time passing") })
+    }
+
     @Test func aSubpathwayCallsHandoffHappensOnTheWayBackOut() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("carepath-sub-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

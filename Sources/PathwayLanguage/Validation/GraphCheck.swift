@@ -33,6 +33,7 @@ enum GraphCheck {
         } else {
             d += trappingLoops(p, reachable: reachable, canFinish: canFinish)
         }
+        d += timelessLoops(p, reachable: reachable)
 
         let blocks = ParallelBlockCheck.run(p, index: index)
         let undecided = Set(blocks.undecided)
@@ -76,13 +77,49 @@ enum GraphCheck {
     }
 
     /// Loops that patients can enter but never leave, found as strongly connected groups of
-    /// steps from which no end step can be reached (Tarjan's algorithm, iterative).
+    /// steps from which no end step can be reached.
     static func trappingLoops(_ p: Pathway, reachable: Set<String>, canFinish: Set<String>) -> [Diagnostic] {
         let trapped = p.steps.filter { reachable.contains($0.id) && !canFinish.contains($0.id) }
-        guard !trapped.isEmpty else { return [] }
-        let ids = trapped.map(\.id)
-        let local = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
-        let edges: [[Int]] = trapped.map { step in step.successors.compactMap { local[$0] } }
+        return loops(among: trapped).map { names in
+            let first = trapped.first { $0.id == names[0] } ?? trapped[0]
+            let route = names.count == 1 ? "'\(names[0])' leads back to itself" : "the steps \(names.map { "'\($0)'" }.joined(separator: ", ")) lead only to each other"
+            return .error("CP203", "patients who reach '\(first.id)' can never finish: \(route), with no way out to an end step",
+                          at: first.location, help: "give one of these steps a branch or `next` that leads on towards an end step")
+        }
+    }
+
+    /// Loops on which no step takes time: a patient going round one stays at the same moment,
+    /// and one whose conditions keep it there (a rule that always holds) never finishes. Each loop
+    /// needs a step that takes time: a duration, a result time, a handoff delay or a subpathway.
+    static func timelessLoops(_ p: Pathway, reachable: Set<String>) -> [Diagnostic] {
+        func takesTime(_ s: Step) -> Bool {
+            if s.kind == .subpathway { return true }
+            if let d = s.duration, d.mean > 0 { return true }
+            if let r = s.resultAfter, r.mean > 0 { return true }
+            if let h = s.handoff?.delay, h.mean > 0 { return true }
+            return false
+        }
+        let timeless = p.steps.filter { reachable.contains($0.id) && !takesTime($0) }
+        return loops(among: timeless).map { names in
+            let first = timeless.first { $0.id == names[0] } ?? timeless[0]
+            let route = names.count == 1 ? "'\(names[0])' leads back to itself" : "the loop \((names + [names[0]]).map { "'\($0)'" }.joined(separator: " → "))"
+            return .error("CP219", "\(route) takes no time: none of its steps has a duration, a result time or a handoff delay, so a patient going round it stays at the same moment and may go round for ever",
+                          at: first.location, help: "give a step in the loop the time it takes (`duration:`), or lead the loop back through a step that takes time")
+        }
+    }
+
+    /// The loops among `steps` (edges between them only): strongly connected groups of more than
+    /// one step, or a step leading to itself, each as its step ids in walking order from the
+    /// group's first step in file order (Tarjan's algorithm, iterative).
+    static func loops(among steps: [Step]) -> [[String]] {
+        guard !steps.isEmpty else { return [] }
+        let ids = steps.map(\.id)
+        let local = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let edges: [[Int]] = steps.map { step in
+            var out = step.successors
+            if step.kind == .parallel, let join = step.join { out.append(join) }
+            return out.compactMap { local[$0] }
+        }
         var indexOf = [Int](repeating: -1, count: ids.count), low = [Int](repeating: 0, count: ids.count)
         var onStack = [Bool](repeating: false, count: ids.count)
         var stack: [Int] = [], counter = 0
@@ -112,18 +149,22 @@ enum GraphCheck {
                             component.append(w)
                             if w == v { break }
                         }
-                        let isLoop = component.count > 1 || edges[v].contains(v)
-                        if isLoop { components.append(component.sorted()) }
+                        if component.count > 1 || edges[v].contains(v) { components.append(component.sorted()) }
                     }
                 }
             }
         }
-        return components.map { component in
-            let names = component.map { ids[$0] }
-            let first = trapped[component[0]]
-            let route = names.count == 1 ? "'\(names[0])' leads back to itself" : "the steps \(names.map { "'\($0)'" }.joined(separator: ", ")) lead only to each other"
-            return .error("CP203", "patients who reach '\(first.id)' can never finish: \(route), with no way out to an end step",
-                          at: first.location, help: "give one of these steps a branch or `next` that leads on towards an end step")
+        return components.sorted { $0[0] < $1[0] }.map { component in
+            // Walk the loop from its first step, following edges inside the group, so the names
+            // read in the order a patient meets them.
+            let members = Set(component)
+            var order = [component[0]], seen: Set<Int> = [component[0]]
+            var current = component[0]
+            while let next = edges[current].first(where: { members.contains($0) && !seen.contains($0) }) {
+                order.append(next); seen.insert(next); current = next
+            }
+            order += component.filter { !seen.contains($0) }
+            return order.map { ids[$0] }
         }
     }
 
