@@ -149,17 +149,27 @@ struct BPMNProcessModel {
         // Parallel joins: a converging gateway in front of the join step, fed by the steps
         // inside the parallel paths.
         var joinGateway: [String: String] = [:]  // "sourceStep->joinStep" -> gateway id
+        let predecessors = pathway.predecessors
+        var gatewaysToFill: [(region: Int, join: String, gateway: String)] = []
         for step in facts.order where step.kind == .parallel {
             guard let join = step.join, stepNode[join] != nil else { continue }
             let gateway = ids.id(for: "join:" + step.id, proposed: "Join_" + Identifiers.ncName("", step.id))
             addNode(Node(id: gateway, kind: .parallelGateway, name: nil,
                          documentation: "All paths of \(step.title ?? step.id) meet here", pool: pool(of: join)))
-            let inside = Self.region(from: step.paths, until: join, facts)
-            for id in inside { joinGateway["\(id)\u{0}\(join)"] = gateway }
             joinGateways.insert(gateway)
-            parallelRegions.append(ParallelRegion(join: join, pool: pool(of: join), steps: inside.union([step.id])))
+            let r = parallelRegions.count
+            parallelRegions.append(ParallelRegion(split: step.id, join: join, pool: pool(of: join)))
+            nesting.addLevel(of: r, split: step, join: join, facts)
+            gatewaysToFill.append((r, join, gateway))
             connect(from: gateway, fromStep: join, to: join, toNode: stepNode[join] ?? "", facts: facts,
                     name: nil, condition: nil)
+        }
+
+        nesting.finish(pools: parallelRegions.map(\.pool), poolCount: pools.count)
+        for (r, join, gateway) in gatewaysToFill {
+            for id in predecessors[join] ?? [] where nesting.region(r, contains: id) {
+                joinGateway["\(id)\u{0}\(join)"] = gateway
+            }
         }
 
         // Start. A none start event, unless the patient can come back to the first organisation:
@@ -216,15 +226,23 @@ struct BPMNProcessModel {
     private var slug = ""
     private var joinGateways: Set<String> = []
 
-    /// The steps of a parallel split's paths (and the split itself), and where they join.
+    /// A parallel split, where its paths join, and the pool of the join.
     private struct ParallelRegion {
+        var split: String
         var join: String
         var pool: Int
-        var steps: Set<String>
     }
     private var parallelRegions: [ParallelRegion] = []
+    /// Which steps each region holds: the steps of its paths (nested regions' steps too) and the split.
+    private var nesting = RegionNesting()
     /// Catch events waiting for a parallel path to come back, keyed by region and the pool it went to.
-    private var pendingReturns: [String: [(catchEvent: String, message: String)]] = [:]
+    private var pendingReturns: [RegionPool: [(catchEvent: String, message: String)]] = [:]
+    /// By pool: the regions with a path in that pool waiting to come back (keys of `pendingReturns`).
+    private var waitingRegions: [Int: Set<Int>] = [:]
+    private struct RegionPool: Hashable {
+        var region: Int
+        var pool: Int
+    }
 
     /// Message names must differ: engines such as SpiffWorkflow match messages by name.
     private mutating func uniqueMessageName(_ name: String) -> String {
@@ -266,20 +284,23 @@ struct BPMNProcessModel {
         if let via = handoff?.via { doc += " via \(via)" }
         doc += "; carries \(carried)"
         let messageID = ids.id(for: "message:" + key, proposed: "Message_\(slug)_\(fromStep)_\(toStep)".ncNameSafe)
-        let outbound = parallelRegions.indices.first { r in
+        // The first region (in step order) holding both steps, in the sending pool; and the first
+        // with a path waiting to come back from this pool that holds `fromStep` and holds or
+        // joins at `toStep`, in the receiving pool.
+        let fromRegion = nesting.innermostRegion(of: fromStep)
+        let common = nesting.commonRegion(fromRegion, nesting.innermostRegion(of: toStep))
+        let outbound = nesting.firstRegion(around: common, inPool: s.pool)
+        let returning = (waitingRegions[s.pool] ?? []).filter { r in
             let region = parallelRegions[r]
-            return region.steps.contains(fromStep) && region.steps.contains(toStep) && s.pool == region.pool
-        }
-        let returning = parallelRegions.indices.first { r in
-            let region = parallelRegions[r]
-            return region.steps.contains(fromStep) && (region.steps.contains(toStep) || region.join == toStep)
-                && t.pool == region.pool && !(pendingReturns["\(r):\(s.pool)"] ?? []).isEmpty
-        }
+            return t.pool == region.pool
+                && (nesting.region(r, holds: common) || region.join == toStep && nesting.region(r, holds: fromRegion))
+        }.min()
 
         if let r = returning {
             // Back to the organisation where the parallel paths join: end this process with a
             // message that the waiting catch event receives.
-            let pending = pendingReturns["\(r):\(s.pool)", default: []].removeFirst()
+            let pending = pendingReturns[RegionPool(region: r, pool: s.pool), default: []].removeFirst()
+            if pendingReturns[RegionPool(region: r, pool: s.pool)]?.isEmpty ?? true { waitingRegions[s.pool]?.remove(r) }
             let end = ids.id(for: "send:" + key, proposed: "Return_\(fromStep)_\(toStep)".ncNameSafe)
             addNode(Node(id: end, kind: .messageEndEvent(message: pending.message), name: "Hand back to \(to.name)",
                          documentation: doc, pool: s.pool))
@@ -306,7 +327,8 @@ struct BPMNProcessModel {
                          documentation: "Waits for this path to come back from \(to.name)", pool: s.pool))
             flows.append(Flow(id: ids.id(for: "flow:" + key + ":await", proposed: "Flow_\(send)_\(wait)"),
                               source: send, target: wait))
-            pendingReturns["\(r):\(t.pool)", default: []].append((wait, back))
+            pendingReturns[RegionPool(region: r, pool: t.pool), default: []].append((wait, back))
+            waitingRegions[t.pool, default: []].insert(r)
         } else {
             addNode(Node(id: send, kind: .messageEndEvent(message: messageID), name: "Hand off to \(to.name)",
                          documentation: doc, pool: s.pool))
@@ -355,15 +377,115 @@ struct BPMNProcessModel {
         }
     }
 
-    /// Steps reachable from a parallel step's paths without passing its join.
-    static func region(from paths: [String], until join: String, _ facts: PathwayFacts) -> Set<String> {
-        var seen: Set<String> = []
-        var stack = paths.filter { $0 != join }
-        while let id = stack.popLast() {
-            guard id != join, seen.insert(id).inserted, let step = facts.step(id) else { continue }
-            stack.append(contentsOf: StepOrder.outgoing(of: step).filter { $0 != join })
+    /// Which parallel regions hold which steps, without listing every nested step in every region
+    /// around it (that was quadratic in the nesting depth). Each region records its own level: the
+    /// steps reachable from its paths before its join, passing over a nested split to that
+    /// split's join. A step is in region r when r is its level's region or one around it. The
+    /// pathway loads without errors before export, so blocks nest (CP213–CP216).
+    struct RegionNesting {
+        /// The innermost region holding each step (a split itself belongs to the one around it).
+        private var innermost: [String: Int] = [:]
+        private var splits: [String] = []
+        private var regionOfSplit: [String: Int] = [:]
+        /// Filled by `finish()`: the region around each region (-1 for none), and each region's
+        /// interval in a depth-first walk of the nesting tree (r holds q when q's entry falls in r's).
+        private var parent: [Int] = []
+        private var entry: [Int] = [], exit: [Int] = []
+        private var depth: [Int] = []
+        private var poolCount = 1
+        private var firstInPool: [Int] = []
+
+        mutating func addLevel(of r: Int, split: Step, join: String, _ facts: PathwayFacts) {
+            if splits.count <= r { splits += Array(repeating: "", count: r + 1 - splits.count) }
+            splits[r] = split.id
+            regionOfSplit[split.id] = r
+            var stack = split.paths.filter { $0 != join }
+            var seen: Set<String> = []
+            while let id = stack.popLast() {
+                guard id != join, id != split.id, seen.insert(id).inserted, let step = facts.step(id) else { continue }
+                if innermost[id] == nil { innermost[id] = r }
+                if step.kind == .parallel, let inner = step.join {
+                    stack.append(inner)
+                } else {
+                    stack.append(contentsOf: StepOrder.outgoing(of: step).filter { $0 != join })
+                }
+            }
         }
-        return seen
+
+        /// Links the regions into a tree once every level is known, with each region's depth and,
+        /// for each pool, the first region (lowest index) at or around it in that pool.
+        mutating func finish(pools: [Int], poolCount: Int) {
+            let n = splits.count
+            parent = (0..<n).map { r in
+                guard let around = innermost[splits[r]], around != r else { return -1 }
+                return around
+            }
+            var children = [[Int]](repeating: [], count: n)
+            for r in 0..<n where parent[r] >= 0 { children[parent[r]].append(r) }
+            entry = [Int](repeating: -1, count: n)
+            exit = [Int](repeating: -1, count: n)
+            depth = [Int](repeating: 0, count: n)
+            self.poolCount = max(1, poolCount)
+            firstInPool = [Int](repeating: Int.max, count: n * self.poolCount)
+            var clock = 0
+            for root in 0..<n where parent[root] < 0 {
+                var stack: [(Int, Int)] = [(root, 0)]
+                visit(root, parent: -1, pools: pools, clock: &clock)
+                while let (r, k) = stack.last {
+                    if k < children[r].count {
+                        stack[stack.count - 1].1 += 1
+                        let c = children[r][k]
+                        if entry[c] < 0 { visit(c, parent: r, pools: pools, clock: &clock); stack.append((c, 0)) }
+                    } else {
+                        exit[r] = clock
+                        stack.removeLast()
+                    }
+                }
+            }
+        }
+
+        private mutating func visit(_ r: Int, parent p: Int, pools: [Int], clock: inout Int) {
+            entry[r] = clock
+            clock += 1
+            depth[r] = p >= 0 ? depth[p] + 1 : 0
+            for q in 0..<poolCount {
+                var best = p >= 0 ? firstInPool[p * poolCount + q] : Int.max
+                if r < pools.count, pools[r] == q { best = min(best, r) }
+                firstInPool[r * poolCount + q] = best
+            }
+        }
+
+        /// The innermost region holding both regions (-1 for none).
+        func commonRegion(_ a: Int, _ b: Int) -> Int {
+            guard a >= 0, b >= 0, a < entry.count, b < entry.count, entry[a] >= 0, entry[b] >= 0 else { return -1 }
+            var a = a, b = b
+            while depth[a] > depth[b] { a = parent[a] }
+            while depth[b] > depth[a] { b = parent[b] }
+            while a != b, a >= 0, b >= 0 { a = parent[a]; b = parent[b] }
+            return a == b ? a : -1
+        }
+
+        /// The first region (lowest index) that is `r` or one around it, in `pool`.
+        func firstRegion(around r: Int, inPool pool: Int) -> Int? {
+            guard r >= 0, r < entry.count, pool >= 0, pool < poolCount else { return nil }
+            let best = firstInPool[r * poolCount + pool]
+            return best == Int.max ? nil : best
+        }
+
+        /// The innermost region holding `step` (its own region for a split), or -1.
+        func innermostRegion(of step: String) -> Int {
+            regionOfSplit[step] ?? innermost[step] ?? -1
+        }
+
+        func region(_ r: Int, contains step: String) -> Bool {
+            region(r, holds: innermostRegion(of: step))
+        }
+
+        /// Whether region `r` is region `q` or one around it.
+        func region(_ r: Int, holds q: Int) -> Bool {
+            guard q >= 0, r >= 0, r < entry.count, q < entry.count, entry[r] >= 0, entry[q] >= 0 else { return false }
+            return entry[r] <= entry[q] && entry[q] < exit[r]
+        }
     }
 
     static func prefix(_ kind: StepKind) -> String {
