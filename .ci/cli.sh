@@ -63,6 +63,10 @@ expect 1 "symlink loop" -- "$BIN" validate .
 expect 66 "cannot find" -- "$BIN" export fhir missing.yaml
 ln -s .. out/up
 expect 1 "not searched again" -- "$BIN" validate .
+# Issue 18: a link to / or /proc inside a folder made validate and compare walk the whole file system.
+mkdir -p walk && cp p.yaml walk/ && ln -s / walk/root && ln -s /proc walk/proc
+expect 0 "'walk/root' is a link to a folder outside the one searched" -- timeout 10 "$BIN" validate walk
+expect 0 "'walk/proc' is a link to a folder outside the one searched" -- timeout 10 "$BIN" compare p.yaml walk
 
 # format --write rewrites the file a symbolic link names, and the link stays a link.
 cp "$ROOT/Pathways/suspected-dvt.yaml" dvt.yaml

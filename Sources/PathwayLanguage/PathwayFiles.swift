@@ -9,7 +9,8 @@ public enum PathwayFiles {
         public var files: [String] = []
         /// One message per path given that cannot be searched: missing, a symlink loop, a device.
         public var problems: [String] = []
-        /// Folders not searched twice: symbolic links back to a folder already searched.
+        /// Folders not searched: symbolic links back to a folder already searched, and links to
+        /// folders outside the folder given (a search never leaves the folder it was given).
         public var skipped: [String] = []
     }
 
@@ -22,7 +23,8 @@ public enum PathwayFiles {
             case .folder:
                 var inFolder: [String] = []
                 var visited: Set<String> = []
-                walk(path, into: &inFolder, skipped: &found.skipped, visited: &visited)
+                let root = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+                walk(path, root: root, into: &inFolder, skipped: &found.skipped, visited: &visited)
                 found.files += inFolder.sorted()
             case .regular:
                 found.files.append(path)
@@ -33,9 +35,14 @@ public enum PathwayFiles {
         return found
     }
 
-    private static func walk(_ folder: String, into found: inout [String], skipped: inout [String], visited: inout Set<String>) {
-        // Follow each real folder once, so a symlink loop cannot make the search endless.
+    private static func walk(_ folder: String, root: String, into found: inout [String], skipped: inout [String], visited: inout Set<String>) {
+        // Follow each real folder once, so a symlink loop cannot make the search endless, and
+        // only folders inside the one given, so a link to / or /proc cannot send it everywhere.
         let real = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
+        guard real == root || real.hasPrefix(root.hasSuffix("/") ? root : root + "/") else {
+            skipped.append("'\(folder)' is a link to a folder outside the one searched ('\(real)'); not searched")
+            return
+        }
         guard visited.insert(real).inserted else {
             skipped.append("'\(folder)' leads back to a folder already searched (a symbolic link loop); not searched again")
             return
@@ -45,7 +52,7 @@ public enum PathwayFiles {
             let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
             let isPathway = name.hasSuffix(".yaml") || name.hasSuffix(".yml")
             switch FileCheck.kind(of: path) {
-            case .folder: walk(path, into: &found, skipped: &skipped, visited: &visited)
+            case .folder: walk(path, root: root, into: &found, skipped: &skipped, visited: &visited)
             case .regular where isPathway: found.append(path)
             case .symlinkLoop where isPathway, .inaccessible where isPathway: found.append(path)
             default: continue
