@@ -75,8 +75,24 @@ public enum StepMatcher {
     /// Similarity of two titles, 0...1: the Dice coefficient of their letter pairs (after
     /// lower-casing and dropping punctuation), which forgives word order and small edits.
     public static func titleSimilarity(_ a: String, _ b: String) -> Double {
-        let x = bigrams(a), y = bigrams(b)
-        if x.isEmpty && y.isEmpty { return a.isEmpty && b.isEmpty ? 0 : (normalised(a) == normalised(b) ? 1 : 0) }
+        titleSimilarity(Title(a), Title(b))
+    }
+
+    /// A title with its letter pairs worked out once (the matcher compares each with many).
+    struct Title {
+        var isEmpty: Bool
+        var normalised: [Character]
+        var bigrams: [UInt32]
+        init(_ s: String) {
+            isEmpty = s.isEmpty
+            normalised = StepMatcher.normalised(s)
+            bigrams = StepMatcher.bigrams(s)
+        }
+    }
+
+    static func titleSimilarity(_ a: Title, _ b: Title) -> Double {
+        let x = a.bigrams, y = b.bigrams
+        if x.isEmpty && y.isEmpty { return a.isEmpty && b.isEmpty ? 0 : (a.normalised == b.normalised ? 1 : 0) }
         var counts: [UInt32: Int] = [:]
         for g in x { counts[g, default: 0] += 1 }
         var common = 0
@@ -116,6 +132,8 @@ private struct MatchState {
     var method: [MatchMethod?]
     let aNeighbours: [[Int]], bNeighbours: [[Int]]
     let aLabel: [String], bLabel: [String]
+    let aTitle: [StepMatcher.Title], bTitle: [StepMatcher.Title]
+    let aWords: [[String]], bWords: [[String]]
 
     init(_ a: PathwayFacts, _ b: PathwayFacts) {
         self.a = a.pathway
@@ -128,7 +146,17 @@ private struct MatchState {
         bNeighbours = b.neighbours
         aLabel = a.labels
         bLabel = b.labels
+        aTitle = aLabel.map(StepMatcher.Title.init)
+        bTitle = bLabel.map(StepMatcher.Title.init)
+        aWords = aLabel.map { Array(Set(StepMatcher.words($0))).sorted() }
+        bWords = bLabel.map { Array(Set(StepMatcher.words($0))).sorted() }
     }
+
+    /// A title word shared by at most this many pairs of unmatched steps makes every one of them
+    /// a candidate; past it only pairs at about the same place among the steps sharing it do,
+    /// within `window` ranks.
+    static let pairsPerWord = 4096
+    static let window = 8
 
     mutating func pair(_ i: Int, _ j: Int, _ how: MatchMethod) {
         aToB[i] = j
@@ -152,16 +180,34 @@ private struct MatchState {
         let unmatchedB = bToA.indices.filter { bToA[$0] == nil }
         guard !unmatchedA.isEmpty, !unmatchedB.isEmpty else { return false }
         // Candidates: pairs sharing a title word, or neighbours of matched neighbours.
-        var byWord: [String: [Int]] = [:]
-        for j in unmatchedB { for w in Set(StepMatcher.words(bLabel[j])) { byWord[w, default: []].append(j) } }
+        var wordsA: [String: [Int]] = [:], wordsB: [String: [Int]] = [:]
+        for i in unmatchedA { for w in aWords[i] { wordsA[w, default: []].append(i) } }
+        for j in unmatchedB { for w in bWords[j] { wordsB[w, default: []].append(j) } }
+        var seenFor: [Int: Set<Int>] = [:]
+        for (w, listA) in wordsA {
+            guard let listB = wordsB[w] else { continue }
+            let na = listA.count, nb = listB.count
+            if na * nb <= MatchState.pairsPerWord {
+                for i in listA { seenFor[i, default: []].formUnion(listB) }
+                continue
+            }
+            // A word that many steps share (identical titles): pair each step only with those at
+            // about the same place among them (ranks within `window` of each other, scaled to the
+            // longer list), so the candidates stay near-linear. The rule is the same both ways round.
+            let reach = MatchState.window * max(na, nb)
+            for (ra, i) in listA.enumerated() {
+                let low = max(0, (ra * nb - reach + na - 1) / na), high = min(nb - 1, (ra * nb + reach) / na)
+                guard low <= high else { continue }
+                for rb in low...high where abs(ra * nb - rb * na) <= reach { seenFor[i, default: []].insert(listB[rb]) }
+            }
+        }
         var candidates: [(score: Double, i: Int, j: Int, how: MatchMethod, key: String)] = []
         for i in unmatchedA {
-            var seen: Set<Int> = []
-            for w in Set(StepMatcher.words(aLabel[i])) { for j in byWord[w] ?? [] where j != -1 { seen.insert(j) } }
+            var seen = seenFor[i] ?? []
             for x in aNeighbours[i] { if let y = aToB[x] { for j in bNeighbours[y] where bToA[j] == nil { seen.insert(j) } } }
             for j in seen {
                 let sa = a.steps[i], sb = b.steps[j]
-                let title = StepMatcher.titleSimilarity(aLabel[i], bLabel[j])
+                let title = StepMatcher.titleSimilarity(aTitle[i], bTitle[j])
                 let near = neighbourSimilarity(i, j)
                 var score = 0.65 * title + 0.35 * near
                 if sa.kind != sb.kind { score = title >= 0.9 ? score * 0.8 : 0 }
