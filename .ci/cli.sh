@@ -78,6 +78,12 @@ expect 0 "" -- "$BIN" format --write --drop-comments dvt-link.yaml
 sed 's/^arrivals: .*/arrivals: { cohort: 2000000000 }/' p.yaml > cohort.yaml
 expect 1 "CP530" -- "$BIN" simulate cohort.yaml
 expect 1 "CP532" -- "$BIN" simulate p.yaml --patients 1 --replications 1000000000
+# Issue 18: a cohort run by days skipped the memory refusal; an absurd arrival rate ran until memory ran out.
+expect 1 "CP530" -- timeout 20 "$BIN" simulate cohort.yaml --days 30
+sed 's/^arrivals: .*/arrivals: { rate: 1000000000 per day }/' p.yaml > flood.yaml
+expect 1 "CP533" -- timeout 20 "$BIN" simulate flood.yaml --days 3 --event-log flood.csv
+[ ! -e flood.csv ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "cli.sh: FAILED: a refused run wrote an event log" >&2; }
+expect 2 "CP533" -- timeout 20 "$BIN" diff flood.yaml flood.yaml --impact --days 3
 expect 1 "CP531" -- "$BIN" simulate "$ROOT/Examples/queueing/overloaded.yaml" --days 3650 --max-memory 16MiB --jobs 1
 expect 64 "--max-memory takes a size" -- "$BIN" simulate p.yaml --max-memory lots
 

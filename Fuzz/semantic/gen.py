@@ -365,6 +365,7 @@ class PathwayGen:
         self.produced = set()
         self.files = {}
         self.drop_sends = rng.random() < 0.08
+        self.bad_subpathway = rng.random() < 0.05
         self.budget = {"normal": 40, "extreme": 40, "loops": 30, "calendar": 30, "deep": 6000, "big": 4000}.get(profile, 40)
 
     # ids
@@ -697,8 +698,7 @@ class PathwayGen:
         r = self.rng
         sid = self.new_id("sub")
         fname = "shared/sub-%d.yaml" % self.counter
-        choice = r.random()
-        if choice < 0.96:
+        if not self.bad_subpathway or r.random() < 0.5:
             org = r.choice(list(self.orgs))
             self.files[fname] = (
                 "carepath: 1\nid: sub-%d\ntitle: Shared rehabilitation\norganisations:\n  %s: { type: %s }\n"

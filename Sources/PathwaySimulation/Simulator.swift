@@ -39,7 +39,11 @@ public struct Simulator: Sendable {
                 at: pathway.location,
                 help: "10 to 100 replications give narrow confidence intervals; for more precision raise --patients or --days instead, or raise the limit with --max-memory")])
         }
-        guard model.cohortSize != nil, case .patients(let patients) = resolvedLength(options) else { return nil }
+        if let tooMany = arrivalsProblem(options) { return tooMany }
+        guard let cohort = model.cohortSize else { return nil }
+        // A cohort is in the pathway all at once, whether the run is counted in patients or days.
+        let patients: Int
+        if case .patients(let n) = resolvedLength(options) { patients = n } else { patients = cohort }
         let threads = Self.threads(options)
         let perPatient = MemoryBudget.bytesPerPatient(model)
         guard patients > MemoryBudget.patientsAtOnce(limitBytes: options.memoryLimitBytes, threads: threads, model: model) else { return nil }
@@ -51,6 +55,32 @@ public struct Simulator: Sendable {
             "a cohort of \(MemoryBudget.grouped(patients)) patients is in the pathway all at once and needs \(size)\(where_), more than the memory limit of \(MemoryBudget.describe(bytes: options.memoryLimitBytes))",
             at: pathway.fieldLocations["arrivals"] ?? pathway.location,
             help: "simulate fewer patients with --patients, run fewer replications at once with --jobs, or raise the limit with --max-memory")])
+    }
+
+    /// The most patients one replication may admit, whether counted by `--patients` or by
+    /// arrival rates over `--days` (the same limit as `--patients`).
+    public static let maxPatientsPerReplication = 1_000_000_000
+
+    /// A run by days whose arrival rates would admit more than `maxPatientsPerReplication`
+    /// patients in one replication (CP533): refused before it starts, since it would run for hours
+    /// and write gigabytes of event log.
+    func arrivalsProblem(_ options: SimulationOptions) -> SimulationError? {
+        guard model.cohortSize == nil, case .days(let days) = resolvedLength(options) else { return nil }
+        let perWeek = model.arrivalRatePerMinute.reduce(0, +) * 1440
+        let expected = perWeek / 7 * (days + max(0, options.warmupDays))
+        guard !expected.isFinite || expected.rounded() > Double(Self.maxPatientsPerReplication) else { return nil }
+        let perDay = perWeek / 7
+        return SimulationError([.error(
+            "CP533",
+            "the arrivals (about \(Self.describeCount(perDay)) patients a day) would admit about \(Self.describeCount(expected)) patients in each replication, more than the \(MemoryBudget.grouped(Self.maxPatientsPerReplication)) a run may simulate",
+            at: pathway.fieldLocations["arrivals"] ?? pathway.location,
+            help: "check the arrival rate and its unit (per day, per week, per year), or shorten the run with --days")])
+    }
+
+    private static func describeCount(_ value: Double) -> String {
+        guard value.isFinite else { return "infinitely many" }
+        if value < 1e15 { return MemoryBudget.grouped(Int(value.rounded())) }
+        return String(format: "%.1e", value)
     }
 
     /// The error to show when `report` stopped early for the memory limit, naming the longest
