@@ -104,6 +104,29 @@ expect 74 "cannot write to standard output" -- full "$BIN" simulate p.yaml --rep
 ln -sf /dev/full full-log.csv
 expect 73 "cannot write the event log" -- "$BIN" simulate p.yaml --replications 2 --patients 50 --event-log full-log.csv
 
+# Issue 18: export svg killed by SIGTERM left its dot child running and its temporary folder behind.
+python3 - > wide.yaml <<'PY'
+print("carepath: 1\nid: wide\ntitle: Wide\norganisations:\n  a: { name: A, type: acute }\nstart: s0\nsteps:")
+for i in range(3000):
+    nxt = f"s{i + 1}" if i < 2999 else "done"
+    alt = f"s{(i * 7919) % 3000}"
+    print(f"  s{i}: {{ kind: decision, branches: [{{ to: {nxt}, probability: 0.99 }}, {{ to: x{i}, probability: 0.01 }}] }}")
+    print(f"  x{i}: {{ kind: assessment, organisation: a, duration: 5 min, next: {nxt} }}")
+print("  done: { kind: end, outcome: ok }")
+PY
+mkdir -p svgtmp
+TMPDIR="$WORK/svgtmp" "$BIN" export svg wide.yaml -o wide.svg 2>/dev/null &
+svgpid=$!
+dotseen=no
+for _ in $(seq 1 200); do pgrep -f "$WORK/svgtmp/carepath-svg" >/dev/null && { dotseen=yes; break; }; sleep 0.1; done
+kill -TERM "$svgpid"; wait "$svgpid"; svgstatus=$?
+sleep 0.5
+if [ "$dotseen" = yes ] && [ "$svgstatus" -eq 143 ] && ! pgrep -f "$WORK/svgtmp/carepath-svg" >/dev/null && [ -z "$(ls -A svgtmp)" ]; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1)); echo "cli.sh: FAILED: export svg after SIGTERM: dot seen running: $dotseen, exit $svgstatus, left: $(pgrep -fa "$WORK/svgtmp" | head -2) $(ls -A svgtmp)" >&2
+fi
+
 # The help shown in Docs/commands.md is what the binary prints.
 (cd "$ROOT" && python3 .ci/help_blocks.py "$BIN") && passed=$((passed + 1)) || failed=$((failed + 1))
 # Every `<!-- run: carepath … -->` example in Docs/ prints what the page shows.

@@ -366,6 +366,7 @@ class PathwayGen:
         self.produced = set()
         self.files = {}
         self.drop_sends = rng.random() < 0.08
+        self.bad_subpathway = rng.random() < 0.05
         self.budget = {"normal": 40, "extreme": 40, "loops": 30, "calendar": 30, "deep": 6000, "big": 4000}.get(profile, 40)
 
     # ids
@@ -698,8 +699,7 @@ class PathwayGen:
         r = self.rng
         sid = self.new_id("sub")
         fname = "shared/sub-%d.yaml" % self.counter
-        choice = r.random()
-        if choice < 0.96:
+        if not self.bad_subpathway or r.random() < 0.5:
             org = r.choice(list(self.orgs))
             self.files[fname] = (
                 "carepath: 1\nid: sub-%d\ntitle: Shared rehabilitation\norganisations:\n  %s: { type: %s }\n"
@@ -1153,8 +1153,11 @@ class Ctx2:
             name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
             kind = "oom" if OOM_RE.search(err) else "crash"
             f = Finding(kind, step, "%s %s" % (name, norm_fatal(err)), r)
+        elif len(r.out) + len(r.err) > max(20 << 20, 20 * self.input_bytes()):
+            f = Finding("huge-output", step, "%d MB of output for a %d KB pathway in %.1f s" % (
+                (len(r.out) + len(r.err)) >> 20, self.input_bytes() >> 10, r.secs), r, sig_detail="")
         else:
-            both = r.err.decode("utf-8", "replace") + r.out[-200000:].decode("utf-8", "replace")
+            both = (r.err[:200000] + r.err[-200000:] + r.out[:200000] + r.out[-200000:]).decode("utf-8", "replace")
             if FATAL_RE.search(both):
                 f = Finding("fatal-output", step, norm_fatal(both), r)
             elif expected is not None and r.rc not in expected:
@@ -1162,6 +1165,12 @@ class Ctx2:
         if f is not None:
             self.findings.append(f)
         return r
+
+    def input_bytes(self):
+        try:
+            return os.path.getsize(self.F)
+        except OSError:
+            return 0
 
     def law(self, step, name, detail, res=None, extra=None):
         self.findings.append(Finding("law", step, name, res, dict(extra or {}, law_detail=detail)))

@@ -24,7 +24,7 @@ func documentedCommands() -> [[String]] {
         let pathway = try #require(PathwayLoader().load(file: path).validPathway, "\(file) does not load cleanly")
         if isExport {
             let format = try #require(ExportFormat(rawValue: args[1]), "unknown format \(args[1])")
-            if format == .svg && SVGRenderer().dotExecutable == nil { continue }
+            if format == .svg { try #require(SVGRenderer().dotExecutable != nil, "Graphviz's dot is not installed (.ci/run installs it)") }
             var options = ExportFormat.Options()
             if let i = args.firstIndex(of: "--base-url"), i + 1 < args.count { options.baseURL = args[i + 1] }
             if let i = args.firstIndex(of: "--format"), i + 1 < args.count {

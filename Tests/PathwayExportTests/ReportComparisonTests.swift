@@ -54,7 +54,7 @@ import Testing
         #expect(dot.contains("− REMOVED\\nPulmonary rehabilitation"))
         #expect(dot.contains("~ CHANGED: retimed"))
         #expect(dot.hasSuffix("}\n"))
-        guard SVGRenderer().dotExecutable != nil else { return }
+        try #require(SVGRenderer().dotExecutable != nil, "Graphviz's dot is not installed (.ci/run installs it)")
         let svg = try SVGRenderer().render(dot: dot)
         #expect(svg.contains("REMOVED"))
     }

@@ -96,7 +96,7 @@ import Testing
     }
 
     @Test func diagramIsInlineSVGWithAnAccessibleLabel() throws {
-        guard SVGRenderer().dotExecutable != nil else { return }
+        try #require(SVGRenderer().dotExecutable != nil, "Graphviz's dot is not installed (.ci/run installs it)")
         let html = HTMLReport(entries: [HTMLReport.Entry(pathway: Fixtures.lung)]).render()
         #expect(html.contains("<div class=\"diagram\" role=\"img\" aria-label=\"Diagram of the pathway"))
         #expect(!html.contains("<?xml"))

@@ -130,9 +130,30 @@ import PathwayLanguage
     #expect(SVGRenderer.Failure.graphvizMissing.description.contains("apt-get install graphviz"))
 }
 
-@Test func svgRendersThroughGraphvizWhenInstalled() throws {
+/// A `dot` that never finishes is stopped at the time limit, with a message and no temporary
+/// folder left behind (issue 18: `dot` had no time limit).
+@Test func aDotThatHangsIsStoppedAtTheTimeLimit() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("carepath-fake-dot-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let dot = folder.appendingPathComponent("dot")
+    try "#!/bin/sh\nexec sleep 60\n".write(to: dot, atomically: true, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: dot.path)
+    var renderer = SVGRenderer(searchPath: [folder.path])
+    renderer.timeLimit = 1
+    let before = Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("carepath-svg-") })
+    let started = Date()
+    #expect(throws: SVGRenderer.Failure.graphvizTimedOut(seconds: 1)) { try renderer.render(dot: "digraph {}") }
+    #expect(Date().timeIntervalSince(started) < 30)
+    let after = Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("carepath-svg-") })
+    #expect(after.subtracting(before).isEmpty)
+}
+
+/// Graphviz is installed by .ci/run before the tests, so a missing `dot` fails here rather than
+/// passing unchecked.
+@Test func svgRendersThroughGraphviz() throws {
     let renderer = SVGRenderer()
-    guard renderer.dotExecutable != nil else { return }
+    try #require(renderer.dotExecutable != nil, "Graphviz's dot is not installed (apt-get install graphviz; .ci/run installs it)")
     let svg = try renderer.render(dot: DOTExporter().export(Fixtures.lung))
     #expect(svg.contains("<svg"))
     #expect(svg.contains("Acute trust"))

@@ -8,6 +8,8 @@ public struct SVGRenderer: Sendable {
         case graphvizMissing
         /// `dot` ran but failed; its exit status and what it printed on standard error.
         case graphvizFailed(status: Int32, message: String)
+        /// `dot` ran past the time limit (in seconds) and was stopped.
+        case graphvizTimedOut(seconds: Double)
 
         /// What went wrong and what to do about it, for the person running the command.
         public var description: String {
@@ -16,12 +18,17 @@ public struct SVGRenderer: Sendable {
                 "Graphviz's 'dot' program was not found on PATH; install Graphviz (Debian/Ubuntu: apt-get install graphviz, macOS: brew install graphviz) to export SVG."
             case .graphvizFailed(let status, let message):
                 "Graphviz 'dot' failed (exit \(status)): \(message)"
+            case .graphvizTimedOut(let seconds):
+                "Graphviz 'dot' did not finish laying out the diagram within \(Int(seconds)) seconds and was stopped; the pathway may be too large to draw as one diagram (export dot and lay it out with other options, or use mermaid)."
             }
         }
     }
 
     /// The directories searched for `dot`, in order (the PATH by default).
     public var searchPath: [String]
+
+    /// How long `dot` may run before it is stopped (seconds).
+    public var timeLimit: Double = 120
 
     /// A renderer that finds `dot` on `PATH`.
     public init(searchPath: [String]? = nil) {
@@ -38,25 +45,45 @@ public struct SVGRenderer: Sendable {
         return nil
     }
 
-    /// The SVG for `dot` text. Input and output go through temporary files, so a large graph
-    /// cannot deadlock on a full pipe.
+    /// The SVG for `dot` text. Input, output and `dot`'s messages go through temporary files,
+    /// so a large graph cannot deadlock on a full pipe. `dot` is stopped after `timeLimit`; if
+    /// carepath is interrupted, `dot` is killed and the temporary folder removed (`SignalCleanup`).
     public func render(dot: String) throws -> String {
         guard let executable = dotExecutable else { throw Failure.graphvizMissing }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("carepath-svg-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let cleanup = SignalCleanup.shared
+        let token = cleanup.remove(onSignal: dir.path)
+        defer {
+            try? FileManager.default.removeItem(at: dir)
+            cleanup.forget(token: token)
+        }
         let input = dir.appendingPathComponent("in.dot"), output = dir.appendingPathComponent("out.svg")
+        let messages = dir.appendingPathComponent("errors.txt")
         try Data(dot.utf8).write(to: input)
+        FileManager.default.createFile(atPath: messages.path, contents: nil)
+        let errors = try FileHandle(forWritingTo: messages)
+        defer { try? errors.close() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["-Tsvg", "-o", output.path, input.path]
-        let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
+        let finished = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in finished.signal() }
         try process.run()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        cleanup.watch(child: process.processIdentifier)
+        defer { cleanup.forget(child: process.processIdentifier) }
+        if finished.wait(timeout: .now() + timeLimit) == .timedOut {
+            process.terminate()
+            if finished.wait(timeout: .now() + 2) == .timedOut {
+                kill(process.processIdentifier, SIGKILL)
+                finished.wait()
+            }
+            throw Failure.graphvizTimedOut(seconds: timeLimit)
+        }
         guard process.terminationStatus == 0 else {
+            let message = (try? Data(contentsOf: messages)) ?? Data()
             throw Failure.graphvizFailed(status: process.terminationStatus,
                                          message: String(decoding: message, as: UTF8.self))
         }
