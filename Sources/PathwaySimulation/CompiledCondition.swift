@@ -11,6 +11,9 @@ struct CompiledCondition: Sendable {
         case and, or, not, truthy
         /// Pops the value and `count` set members pushed after it; pushes membership.
         case member, notMember
+        /// Pops the value; pushes whether it is in constant set `index` (sorted; binary search),
+        /// so a long `in [...]` list of constants costs log n per patient, not n.
+        case inSet, notInSet
     }
     struct Instruction: Sendable {
         var op: OpCode
@@ -19,6 +22,8 @@ struct CompiledCondition: Sendable {
     }
     var code: ContiguousArray<Instruction> = []
     var maxDepth = 0
+    /// The sorted constant sets of `inSet`/`notInSet`.
+    var sets: [[Double]] = []
 }
 
 /// What the compiler needs to know about each attribute.
@@ -111,8 +116,18 @@ extension CompiledCondition {
             case .membership(let value, let items, let negated):
                 let context = categoryAttribute(value)
                 try emitValue(value, context: nil)
+                let start = out.code.count
                 for item in items { try emitValue(item, context: context) }
-                push(Instruction(op: negated ? .notMember : .member, index: Int32(items.count)), -items.count)
+                let pushed = out.code[start...]
+                if pushed.count == items.count, pushed.allSatisfy({ $0.op == .constant }) {
+                    // Every member a constant: one sorted set instead of a run of pushes.
+                    out.code.removeSubrange(start...)
+                    depth -= items.count
+                    out.sets.append(Array(Set(pushed.map(\.value))).sorted())
+                    push(Instruction(op: negated ? .notInSet : .inSet, index: Int32(out.sets.count - 1)), 0)
+                } else {
+                    push(Instruction(op: negated ? .notMember : .member, index: Int32(items.count)), -items.count)
+                }
             }
         }
         try emitBoolean(expression)
@@ -163,6 +178,16 @@ extension CompiledCondition {
                 }
                 top = valueIndex
                 stack[top] = (found != (ins.op == .notMember)) ? 1 : 0
+            case .inSet, .notInSet:
+                let set = sets[Int(ins.index)]
+                let v = stack[top]
+                var low = 0, high = set.count
+                while low < high {
+                    let mid = (low + high) / 2
+                    if set[mid] < v { low = mid + 1 } else { high = mid }
+                }
+                let found = low < set.count && set[low] == v
+                stack[top] = (found != (ins.op == .notInSet)) ? 1 : 0
             }
         }
         return top >= 0 && stack[top] != 0

@@ -1,4 +1,5 @@
 import Testing
+import PathwayLanguage
 import PathwayModel
 @testable import PathwaySimulation
 
@@ -69,6 +70,44 @@ import PathwayModel
         let urgent = try #require(report.outcomes.first { $0.name == "urgent" }).share.mean
         // P(age >= 40) with age = round(uniform(20, 60)): 20.5/40; P(high) = 0.5.
         #expect(abs(urgent - 0.5 * 20.5 / 40) < 0.015, "urgent share \(urgent)")
+    }
+
+    /// An `in [...]` list of constants is looked up in a sorted set (a 10,000-value list was
+    /// scanned value by value for every patient); a list with an attribute in it is still scanned.
+    /// Both give the shares that counting the values gives.
+    @Test func longInListsRouteAsTheirValuesSay() throws {
+        func share(_ when: String) throws -> Double {
+            let evens = stride(from: 0, through: 98, by: 2).map(String.init).joined(separator: ", ")
+            let yaml = """
+            carepath: 1
+            id: lists
+            title: Lists
+            organisations:
+              acute: { name: Acute, type: acute }
+            attributes:
+              age: { type: integer, distribution: "uniform(-0.5, 99.5)", min: 0, max: 99, unit: years }
+              floor: { type: integer, distribution: "fixed(1)", min: 0, max: 99, unit: years }
+            arrivals: { cohort: 20000 }
+            start: triage
+            steps:
+              triage:
+                kind: decision
+                branches:
+                  - { to: picked, when: '\(when.replacingOccurrences(of: "EVENS", with: evens))' }
+                  - { to: other, otherwise: true }
+              picked: { kind: end, outcome: picked }
+              other: { kind: end, outcome: other }
+            """
+            let result = PathwayLoader().load(yaml: yaml, file: "lists.yaml")
+            let pathway = try #require(result.pathway, "\(result.diagnostics.map(\.message))")
+            let report = try Simulator(pathway: pathway).run(SimulationOptions(replications: 1))
+            return try #require(report.outcomes.first { $0.name == "picked" }).share.mean
+        }
+        // Half the ages are even; a list with an attribute in it adds age 1.
+        #expect(abs(try share("age in [EVENS]") - 0.5) < 0.015)
+        #expect(abs(try share("age not in [EVENS]") - 0.5) < 0.015)
+        #expect(abs(try share("age in [EVENS, floor]") - 0.51) < 0.015)
+        #expect(try share("age in [200, 300]") == 0)
     }
 
     @Test func probabilityBranchesSplitPatientsInProportion() throws {

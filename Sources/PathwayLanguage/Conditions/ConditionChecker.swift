@@ -576,8 +576,20 @@ struct ConditionTypeChecker {
         condition.location.advanced(byColumns: expression.offset)
     }
 
+    /// Most diagnostics one condition gives; past it the last one says how many more there are
+    /// (a 10,000-value `in [...]` list of unknown values gave 10,000 errors).
+    static let maxReported = 10
+    private var hidden = 0
+
     private mutating func report(_ diagnostic: Diagnostic) {
-        diagnostics.append(diagnostic)
+        guard diagnostics.count >= Self.maxReported, var last = diagnostics.popLast() else {
+            diagnostics.append(diagnostic)
+            return
+        }
+        hidden += 1
+        if hidden > 1 { last.notes.removeLast() }
+        last.notes.append(DiagnosticNote("\(hidden) more problem\(hidden == 1 ? "" : "s") in this condition \(hidden == 1 ? "is" : "are") not shown"))
+        diagnostics.append(last)
     }
 
     // MARK: - Resolving

@@ -48,14 +48,30 @@ public struct DiagnosticFormatter: Sendable {
         return out
     }
 
+    /// Longest source line quoted whole; a longer one is shown as a window around the caret
+    /// (with `…` where it was cut), so a 100,000-character line quoted by many diagnostics
+    /// cannot make the output quadratic.
+    static let quotedLineLimit = 160
+
     private func quote(_ at: SourceLocation) -> String {
         guard let source = sources[at.file], let line = source.line(at.line) else { return "" }
         let number = String(at.line)
         let gutter = String(repeating: " ", count: number.count)
+        var scalars = Array(line.unicodeScalars)
+        var caret = max(0, at.column - 1)
+        if scalars.count > Self.quotedLineLimit {
+            let start = max(0, min(caret - 60, scalars.count - Self.quotedLineLimit))
+            let end = min(scalars.count, start + Self.quotedLineLimit)
+            var window = Array(scalars[start..<end])
+            if end < scalars.count { window.append("…") }
+            if start > 0 { window.insert("…", at: 0); caret = caret - start + 1 }
+            scalars = window
+        }
+        let shown = String(String.UnicodeScalarView(scalars))
         // Keep tabs in the caret line so it lines up under the same character.
-        let before = TerminalText.safe(String(String.UnicodeScalarView(line.unicodeScalars.prefix(max(0, at.column - 1)))))
+        let before = TerminalText.safe(String(String.UnicodeScalarView(scalars.prefix(caret))))
         let prefix = before.unicodeScalars.map { $0 == "\t" ? "\t" : " " }.joined()
-        return " \(number) | \(TerminalText.safe(line))\n \(gutter) | \(prefix)" + paint("^", "1;32") + "\n"
+        return " \(number) | \(TerminalText.safe(shown))\n \(gutter) | \(prefix)" + paint("^", "1;32") + "\n"
     }
 
     /// Every diagnostic, then a summary line (`2 errors, 1 warning in 3 files`).
