@@ -57,6 +57,10 @@ expect 0 "" -- "$BIN" export fhir p.yaml -o /dev/null
 [ -c /dev/null ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "cli.sh: FAILED: /dev/null was replaced" >&2; }
 expect 0 "" -- "$BIN" export fhir p.yaml -o out/p.fhir.json
 expect 0 "" -- "$BIN" export fhir p.yaml -o hard.yaml --overwrite-input
+# hard.yaml is another name for p.yaml: with --overwrite-input the file both names share is
+# rewritten (the hard link is kept), as asked; put the pathway back for the checks below.
+grep -q '"resourceType"' p.yaml && [ "$(stat -c %i p.yaml)" = "$(stat -c %i hard.yaml)" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "cli.sh: FAILED: --overwrite-input through a hard link" >&2; }
+cp "$ROOT/Examples/minimal/gp-to-clinic.yaml" p.yaml
 expect 66 "symlink loop" -- "$BIN" validate loop-a.yaml
 expect 66 "device" -- "$BIN" validate /dev/zero
 expect 1 "symlink loop" -- "$BIN" validate .
@@ -126,6 +130,26 @@ if [ "$dotseen" = yes ] && [ "$svgstatus" -eq 143 ] && ! pgrep -f "$WORK/svgtmp/
 else
     failed=$((failed + 1)); echo "cli.sh: FAILED: export svg after SIGTERM: dot seen running: $dotseen, exit $svgstatus, left: $(pgrep -fa "$WORK/svgtmp" | head -2) $(ls -A svgtmp)" >&2
 fi
+
+# Issue 18: -o and format --write replaced files by rename, so a 0600 file became 0644, a
+# read-only file was overwritten and hard links broke; -o out-dir/ wrote a file named out-dir.
+"$BIN" export dot p.yaml -o private.dot && chmod 600 private.dot
+expect 0 "" -- "$BIN" export mermaid p.yaml -o private.dot
+[ "$(stat -c %a private.dot)" = 600 ] && grep -q "flowchart" private.dot && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "cli.sh: FAILED: -o did not keep mode 600 ($(stat -c %a private.dot))" >&2; }
+cp private.dot locked.dot && chmod 444 locked.dot
+expect 73 "is read-only" -- "$BIN" export dot p.yaml -o locked.dot
+ln private.dot private-twin.dot
+expect 0 "" -- "$BIN" export dot p.yaml -o private.dot
+[ "$(stat -c %i private.dot)" = "$(stat -c %i private-twin.dot)" ] && grep -q "digraph" private-twin.dot && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "cli.sh: FAILED: -o broke a hard link" >&2; }
+ln -s private.dot private-link.dot
+expect 0 "" -- "$BIN" export mermaid p.yaml -o private-link.dot
+[ -L private-link.dot ] && grep -q "flowchart" private.dot && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "cli.sh: FAILED: -o replaced a symbolic link" >&2; }
+expect 73 "names a folder" -- "$BIN" export dot p.yaml -o not-yet-a-folder/
+[ ! -e not-yet-a-folder ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "cli.sh: FAILED: -o dir/ wrote a file" >&2; }
+# An event log is replaced only by a run that finished: a run stopped by the memory limit keeps the old log.
+echo "old log" > kept.csv
+expect 1 "CP531" -- "$BIN" simulate "$ROOT/Examples/queueing/overloaded.yaml" --days 3650 --max-memory 16MiB --jobs 1 --event-log kept.csv
+[ "$(cat kept.csv)" = "old log" ] && [ -z "$(ls -A | grep carepath- || true)" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "cli.sh: FAILED: a failed run changed the event log or left a temporary file" >&2; }
 
 # The help shown in Docs/commands.md is what the binary prints.
 (cd "$ROOT" && python3 .ci/help_blocks.py "$BIN") && passed=$((passed + 1)) || failed=$((failed + 1))

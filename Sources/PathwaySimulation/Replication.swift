@@ -48,6 +48,7 @@ struct Replication<Sink: SimulationEventSink> {
     private let stepWaits: FlatBuffer<Int>
     private let stepWaitMinutes: FlatBuffer<Double>
     private let resourceBusy: FlatBuffer<Double>
+    private let resourceOutsideHours: FlatBuffer<Double>
     private let resourceQueueArea: FlatBuffer<Double>
     private let handoffs: FlatBuffer<Int>
     private let handoffMinutes: FlatBuffer<Double>
@@ -98,6 +99,7 @@ struct Replication<Sink: SimulationEventSink> {
         stepWaits = FlatBuffer(repeating: 0, count: steps)
         stepWaitMinutes = FlatBuffer(repeating: 0, count: steps)
         resourceBusy = FlatBuffer(repeating: 0, count: resources)
+        resourceOutsideHours = FlatBuffer(repeating: 0, count: resources)
         resourceQueueArea = FlatBuffer(repeating: 0, count: resources)
         handoffs = FlatBuffer(repeating: 0, count: orgs * orgs)
         handoffMinutes = FlatBuffer(repeating: 0, count: orgs * orgs)
@@ -169,6 +171,7 @@ struct Replication<Sink: SimulationEventSink> {
         tally.stepWaits = stepWaits.array()
         tally.stepWaitMinutes = stepWaitMinutes.array()
         tally.resourceBusy = resourceBusy.array()
+        tally.resourceOutsideHours = resourceOutsideHours.array()
         tally.resourceQueueArea = resourceQueueArea.array()
         tally.handoffs = handoffs.array()
         tally.handoffMinutes = handoffMinutes.array()
@@ -179,7 +182,7 @@ struct Replication<Sink: SimulationEventSink> {
         tally.targetUnstopped = targetUnstopped.array()
         tally.burden = burden.array()
         for buffer in [stepVisits, stepWaits, handoffs, outcomes, targetMeasured, targetMet, targetUnstopped, burden] { buffer.free() }
-        for buffer in [stepWaitMinutes, resourceBusy, resourceQueueArea, handoffMinutes, targetMinutes, arrivalTime,
+        for buffer in [stepWaitMinutes, resourceBusy, resourceOutsideHours, resourceQueueArea, handoffMinutes, targetMinutes, arrivalTime,
                        attributes, clockStart, lastChange] { buffer.free() }
         patientNumber.free()
         liveTokens.free()
@@ -591,12 +594,19 @@ struct Replication<Sink: SimulationEventSink> {
         }
     }
 
-    /// Adds the time since the resource's last change to its busy and queue areas.
+    /// Adds the time since the resource's last change to its busy and queue areas. Busy time in
+    /// opening hours counts towards utilisation; work that runs on after closing (it started
+    /// while open) is counted apart, as work outside opening hours.
     @inline(__always)
     private mutating func noteChange(_ r: Int) {
         if inWindow {
             let dt = now - lastChange[r]
-            resourceBusy[r] += Double(busy[r]) * dt
+            let servers = Double(busy[r])
+            if servers > 0 {
+                let open = model.resourceHours[r].openMinutes(from: lastChange[r], to: now)
+                resourceBusy[r] += servers * open
+                resourceOutsideHours[r] += servers * (dt - open)
+            }
             resourceQueueArea[r] += Double(lines[r].count) * dt
         }
         lastChange[r] = now

@@ -45,11 +45,17 @@ public enum ReportFormatter {
             out += "\n" + grid(rows)
         }
         if !report.resources.isEmpty {
-            var rows = [["Resource", "capacity", "utilisation (95% CI)", "mean queue (95% CI)"]]
+            // Work that ran on past closing is shown apart, only when there was some.
+            let overran = report.resources.contains { $0.outsideHours.mean >= 0.0005 }
+            var rows = [["Resource", "capacity", "utilisation (95% CI)", "mean queue (95% CI)"] + (overran ? ["work outside hours"] : [])]
             for r in report.resources {
-                rows.append([r.id, String(r.capacity), percentWithCI(r.utilisation), numberWithCI(r.meanQueue)])
+                rows.append([r.id, String(r.capacity), percentWithCI(r.utilisation), numberWithCI(r.meanQueue)]
+                            + (overran ? [percentWithCI(r.outsideHours)] : []))
             }
             out += "\n" + grid(rows)
+            if overran {
+                out += "Utilisation is busy time within opening hours; work that started before closing and ran on after it is counted as work outside hours.\n"
+            }
         }
         if !report.handoffs.isEmpty {
             var rows = [["Handoff", "per replication (95% CI)", "mean delay"]]
@@ -271,6 +277,7 @@ public enum ReportFormatter {
             w.key("id"); w.string(r.id)
             w.key("capacity"); w.number(Double(r.capacity))
             w.key("utilisation"); estimate(&w, r.utilisation, scale: 1)
+            w.key("outsideHours"); estimate(&w, r.outsideHours, scale: 1)
             w.key("meanQueue"); estimate(&w, r.meanQueue, scale: 1)
             w.close("}")
         }
@@ -387,6 +394,7 @@ public enum ReportFormatter {
         }
         for r in report.resources {
             row("resource", r.id, "utilisation", r.utilisation)
+            row("resource", r.id, "outside_hours", r.outsideHours)
             row("resource", r.id, "mean_queue", r.meanQueue)
         }
         for h in report.handoffs {

@@ -1,13 +1,33 @@
 import PathwayModel
 
 /// Checks of a finished run that a reader needs before trusting its figures: patients who never
-/// finished (CP540), and a run too short for the journeys it measures (CP541).
+/// finished (CP540), a run too short for the journeys it measures (CP541), and resources that
+/// cannot keep up with their demand (CP542).
 enum RunChecks {
     static func warnings(for report: SimulationReport, pathway: Pathway) -> [Diagnostic] {
         var result: [Diagnostic] = []
         if let unfinished = unfinishedWarning(report, pathway) { result.append(unfinished) }
         if let short = shortRunWarning(report, pathway) { result.append(short) }
+        result += overloadWarnings(report, pathway)
         return result
+    }
+
+    /// Utilisation this close to 1 means the resource was busy whenever it was open: demand is at
+    /// or past its capacity, so its queue grows with the run instead of settling, and every wait
+    /// and target figure behind it depends on how long the run was.
+    static let overloadedUtilisation = 0.98
+
+    private static func overloadWarnings(_ report: SimulationReport, _ pathway: Pathway) -> [Diagnostic] {
+        report.resources.filter { $0.utilisation.mean >= overloadedUtilisation }.map { r in
+            let resource = pathway.resources.first { $0.id == r.id }
+            let name = resource?.name ?? r.id
+            let hours = resource?.calendar.map { " (open \($0.text))" } ?? ""
+            return .warning(
+                "CP542",
+                "'\(name)' was busy \(percent(r.utilisation.mean * 100)) of its opening hours\(hours): it cannot keep up with the patients sent to it, so its queue grows for as long as the run lasts and the waits and targets behind it depend on the run's length",
+                at: resource?.location ?? pathway.location,
+                help: "add capacity or opening hours to '\(name)', or lower the demand on it (the arrival rate, or how long each patient needs it)")
+        }
     }
 
     private static func unfinishedWarning(_ report: SimulationReport, _ pathway: Pathway) -> Diagnostic? {

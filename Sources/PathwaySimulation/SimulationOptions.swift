@@ -76,7 +76,10 @@ public struct ReplicationTally: Sendable, Hashable {
     public var stepWaits: [Int] = []
     /// Per resource, within the window: busy server-minutes, the area under the queue-length
     /// curve, and open minutes.
+    /// Busy server-minutes within opening hours, by resource.
     public var resourceBusy: [Double] = []
+    /// Busy server-minutes outside opening hours (work that ran on after closing), by resource.
+    public var resourceOutsideHours: [Double] = []
     public var resourceQueueArea: [Double] = []
     public var resourceOpenMinutes: [Double] = []
     /// Per ordered pair of organisations (from × count + to): handoffs and summed delay minutes.

@@ -76,9 +76,11 @@ public struct SimulationReport: Sendable {
     public struct ResourceResult: Sendable {
         public var id: String
         public var capacity: Int
-        /// Busy server-time over open server-time in the window (work started before closing
-        /// and running past it can push this above 1).
+        /// Busy server-time in opening hours over open server-time in the window, 0...1.
         public var utilisation: Estimate
+        /// The share of the resource's work done outside its opening hours: work started before
+        /// closing that ran on past it (a 10-hour list on an 8-hour calendar). 0 when always open.
+        public var outsideHours: Estimate
         /// Time-weighted mean number of patients queueing.
         public var meanQueue: Estimate
     }
@@ -206,6 +208,7 @@ public struct SimulationReport: Sendable {
             let capacity = Double(model.resourceCapacity[r])
             return ResourceResult(id: model.resourceIds[r], capacity: Int(model.resourceCapacity[r]),
                                   utilisation: estimate { ratio($0.resourceBusy[r], capacity * $0.resourceOpenMinutes[r]) },
+                                  outsideHours: estimate { ratio($0.resourceOutsideHours[r], $0.resourceBusy[r] + $0.resourceOutsideHours[r]) },
                                   meanQueue: estimate { ratio($0.resourceQueueArea[r], $0.windowMinutes) })
         }
         let orgs = model.organisationIds.count

@@ -136,6 +136,10 @@ struct OutputSafetyOptions: ParsableArguments {
 /// of `inputs` unless `overwriteInput`. Standard output (`nil` or `-`) is always allowed.
 func checkOutput(_ output: String?, inputs: [String], overwriteInput: Bool) throws {
     guard let output, output != "-" else { return }
+    if output.hasSuffix("/") {
+        printError("error: '\(output)' ends in '/', so it names a folder; give the name of the file to write, such as '\(output)out'")
+        throw ExitCode(ExitStatus.cannotWrite)
+    }
     if let refusal = FileCheck.refusal(toWrite: output, inputs: inputs, overwritingInputs: overwriteInput) {
         printError("error: \(refusal)")
         throw ExitCode(ExitStatus.cannotWrite)
@@ -156,17 +160,13 @@ func writeOutput(_ text: String, to path: String?, inputs: [String] = [], overwr
         return
     }
     try checkOutput(path, inputs: inputs, overwriteInput: overwriteInput)
+    let file = try OutputFile.open(path)
     do {
-        if case .special = FileCheck.kind(of: path) {
-            // A device or pipe (/dev/null, a FIFO): write into it; an atomic write would replace it.
-            guard let handle = FileHandle(forWritingAtPath: path) else { throw CocoaError(.fileWriteNoPermission) }
-            defer { try? handle.close() }
-            try handle.write(contentsOf: data)
-        } else {
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-        }
+        try file.handle.write(contentsOf: data)
     } catch {
+        file.abandon()
         printError("error: cannot write '\(path)': \(error.localizedDescription)")
         throw ExitCode(ExitStatus.cannotWrite)
     }
+    try file.commit()
 }

@@ -50,13 +50,8 @@ struct FormatCommand: ParsableCommand {
             printError("error: \(file) has comments, which formatting does not keep; add --drop-comments to rewrite it anyway")
             throw ExitCode(1)
         }
-        // Through a symbolic link to the file it names, so the link stays a link.
-        let target = URL(fileURLWithPath: file).resolvingSymlinksInPath().path
-        do {
-            try formatted.write(toFile: target, atomically: true, encoding: .utf8)
-        } catch {
-            printError("error: cannot write '\(file)': \(error.localizedDescription)")
-            throw ExitCode(ExitStatus.cannotWrite)
-        }
+        // Through a symbolic link to the file it names (the link stays a link), keeping the
+        // file's permissions and hard links (OutputFile).
+        try writeOutput(formatted, to: file, inputs: [], overwriteInput: true)
     }
 }

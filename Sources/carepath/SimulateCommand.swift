@@ -61,14 +61,14 @@ struct SimulateCommand: ParsableCommand {
         let report: SimulationReport
         var logged = 0
         if let eventLog {
-            // A pipe or device is written into as it is; a file is created or emptied first.
-            let isSpecial = FileCheck.kind(of: eventLog) == .special
-            guard let format = EventLogWriter.Format(fileName: eventLog),
-                  isSpecial || FileManager.default.createFile(atPath: eventLog, contents: nil),
-                  let handle = FileHandle(forWritingAtPath: eventLog) else {
+            // Written to a temporary file that replaces the old log only when the run finished
+            // (a pipe or device is written into as it is): a failed run leaves the old log.
+            guard let format = EventLogWriter.Format(fileName: eventLog) else {
                 printError("error: cannot write the event log '\(eventLog)'")
                 throw ExitCode(ExitStatus.cannotWrite)
             }
+            let file = try OutputFile.open(eventLog)
+            let handle = file.handle
             let failure = WriteFailure()
             var sink: EventLogWriter? = EventLogWriter(format: format, model: simulator.model) { bytes in
                 guard failure.error == nil else { return }
@@ -78,11 +78,19 @@ struct SimulateCommand: ParsableCommand {
             sink?.finish()
             if let error = failure.error {
                 progress?.clear()
+                file.abandon()
                 printError("error: cannot write the event log '\(eventLog)': \(error.localizedDescription)")
                 throw ExitCode(ExitStatus.cannotWrite)
             }
             logged = sink?.events ?? 0
-            try? handle.close()
+            do {
+                try simulator.checkFinished(report)
+            } catch {
+                progress?.clear()
+                file.abandon()
+                throw error
+            }
+            try file.commit()
         } else {
             report = simulator.run(options, progress: progress?.update)
         }

@@ -263,6 +263,9 @@ public enum ValueSyntax {
                     }
                 }
             }
+            guard !days.isEmpty else {
+                return .failure("'\(part)' names no days, so the resource would never open; write the days before the hours, such as `weekdays 09:00-17:00`")
+            }
             let hours = pieces[1].split(separator: "-")
             guard hours.count == 2, let opens = clock(String(hours[0])), let closes = clock(String(hours[1])) else {
                 return .failure("'\(pieces[1])' is not a span of hours; write it like `08:00-18:00`")
