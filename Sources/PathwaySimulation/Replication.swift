@@ -159,7 +159,12 @@ struct Replication<Sink: SimulationEventSink> {
                 closeWindow()
                 arrivalsStopped = true
             }
-            if windowClosed && drainEnd == .infinity { drainEnd = now + drainLimit }
+            // The drain limit runs from the end of arrivals: the window's close, or a cohort's last
+            // arrival (a cohort's window stays open while its journeys run; without this a journey
+            // that never ends ran the replication for ever).
+            if drainEnd == .infinity && (windowClosed || arrivalsStopped && model.cohortSize != nil) {
+                drainEnd = now + drainLimit
+            }
             if tally.memoryStop != nil { break }
         }
         if !windowClosed { closeWindow() }

@@ -153,6 +153,34 @@ import Testing
         #expect(report.warnings.contains { $0.code == "CP540" && $0.message.contains("without time passing") })
     }
 
+    /// A cohort whose journeys never end (a loop taken with probability 1, through a step that
+    /// takes time) stops at the drain limit with the patients counted as unfinished; it ran for
+    /// ever, since a cohort's drain limit never started (found by the semantic fuzzer).
+    @Test func aCohortWhoseJourneysNeverEndStopsAtTheDrainLimit() throws {
+        let yaml = """
+        carepath: 1
+        id: endless
+        title: Endless
+        organisations:
+          c: { name: Hospice, type: hospice }
+        arrivals: { cohort: 3 }
+        start: w
+        steps:
+          w: { kind: wait, duration: 1 day, next: d }
+          d:
+            kind: decision
+            branches:
+              - { to: w, probability: 100% }
+              - { to: done, otherwise: true }
+          done: { kind: end, outcome: left }
+        """
+        let report = try Simulator(pathway: Self.pathway(yaml))
+            .run(SimulationOptions(replications: 2, seed: 1, jobs: 1))
+        #expect(report.unfinished == 6)
+        #expect(report.unfinishedPlaces.first?.step == "w")
+        #expect(report.warnings.contains { $0.code == "CP540" })
+    }
+
     @Test func aSubpathwayCallsHandoffHappensOnTheWayBackOut() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("carepath-sub-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
