@@ -67,6 +67,19 @@ struct FormatterTests {
         #expect(back.steps[0].branches[0].probability == probability)
     }
 
+    /// Arrival rates as people write them format to text that formats to itself (the semantic
+    /// fuzzer found `1.4 per week` written `0.19999999999999998 per day`, then `0.2 per day`).
+    @Test(arguments: ["1.4 per week", "0.7 per 2 weeks", "1 per 3 days", "2.5 per hour", "0.001 per day",
+                      "123.456 per week", "35 per week", "52 per 365 days", "17 per 5 days"])
+    func arrivalRatesFormatToAFixedPoint(_ rate: String) throws {
+        let yaml = "carepath: 1\nid: r\ntitle: R\norganisations:\n  gp: { name: GP, type: primary-care }\narrivals: { rate: \(rate) }\nstart: a\nsteps:\n  a: { kind: end, outcome: done }\n"
+        let first = try #require(PathwayLoader().load(yaml: yaml, file: "rate.yaml").validPathway)
+        let once = PathwayFormatter.format(first)
+        let second = try #require(PathwayLoader().load(yaml: once, file: "rate.yaml").validPathway)
+        #expect(PathwayFormatter.format(second) == once)
+        #expect(second.arrivals == first.arrivals)
+    }
+
     static func probe(_ p: Double) -> Pathway {
         Pathway(id: "numbers", title: "Numbers",
                 organisations: [Organisation(id: "clinic", name: "Clinic", type: .acute)],

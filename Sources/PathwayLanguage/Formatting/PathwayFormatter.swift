@@ -181,14 +181,21 @@ public enum PathwayFormatter {
         }
     }
 
-    /// Arrivals per day as the friendliest rate that reads back exactly.
+    /// Arrivals per day as the friendliest rate that reads back exactly: a whole number per
+    /// week, day or hour if there is one, else the shortest that reads back (`1.4 per week`, not
+    /// `0.19999999999999998 per day`, which formatting again would shorten: not idempotent).
     static func rate(_ perDay: Double) -> String {
         let candidates = [(perDay * 7, "week"), (perDay, "day"), (perDay / 24, "hour")]
+        func readsBack(_ text: String) -> Bool {
+            if case .success(let back) = ValueSyntax.ratePerDay(text), back == perDay { return true }
+            return false
+        }
         for (n, unit) in candidates where n == n.rounded() {
             let text = "\(exact(n)) per \(unit)"
-            if case .success(let back) = ValueSyntax.ratePerDay(text), back == perDay { return text }
+            if readsBack(text) { return text }
         }
-        return "\(exact(perDay)) per day"
+        let exactTexts = candidates.map { "\(exact($0.0)) per \($0.1)" }.filter(readsBack)
+        return exactTexts.min { $0.count < $1.count } ?? "\(exact(perDay)) per day"
     }
 
     /// A share as a percentage when that reads back exactly, else as a plain number.
