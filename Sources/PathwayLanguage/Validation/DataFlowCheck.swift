@@ -126,6 +126,11 @@ enum DataFlowCheck {
         }
 
         let reachable = p.reachableSteps
+        let edgesInto = incoming.map { $0.map { ($0.from, $0.filter) } }
+        // One missing item explained at most ten times; the tenth says how many more steps
+        // need it (a handoff that drops an item would otherwise give one error per step after
+        // it, each walking the route back: thousands of errors, quadratic time).
+        var explained: [Int: Int] = [:], unexplained: [Int: (Int, Int)] = [:]  // item → count; item → (index in d, more)
         for (j, step) in p.steps.enumerated() where reachable.contains(step.id) {
             for item in step.requires {
                 guard let k = itemIDs[item.name], !inSet[j].contains(k) else { continue }
@@ -141,9 +146,19 @@ enum DataFlowCheck {
                                     help: hint == nil ? "add '\(item.name)' to `produces` of the step that creates it" : nil))
                     continue
                 }
-                d.append(explain(item: item, k: k, at: j, p: p, incoming: incoming.map { $0.map { ($0.from, $0.filter) } },
+                if explained[k, default: 0] >= 10, let last = unexplained[k] {
+                    unexplained[k] = (last.0, last.1 + 1)
+                    continue
+                }
+                explained[k, default: 0] += 1
+                d.append(explain(item: item, k: k, at: j, p: p, incoming: edgesInto,
                                  inSet: inSet, produces: produces, startIndex: startIndex, orgs: orgs))
+                if explained[k] == 10 { unexplained[k] = (d.count - 1, 0) }
             }
+        }
+        for (k, entry) in unexplained where entry.1 > 0 {
+            let name = itemIDs.first { $0.value == k }?.key ?? "?"
+            d[entry.0].notes.append(DiagnosticNote("\(entry.1) more step\(entry.1 == 1 ? "" : "s") that require\(entry.1 == 1 ? "s" : "") '\(name)' \(entry.1 == 1 ? "is" : "are") reached without it too (not shown); fix these first"))
         }
         return d
     }
@@ -184,7 +199,11 @@ enum DataFlowCheck {
             if !moved { break }
         }
         let names = route.reversed().map { p.steps[$0].id }
-        return .error("CP401", "step '\(p.steps[j].id)' requires '\(item.name)', but some patients reach it without it: on the route \(names.joined(separator: " → ")) no step produces it",
+        // A long route is shown by its ends: thousands of diagnostics each spelling out a
+        // thousand-step route made validate's output quadratic.
+        let shown = names.count <= 8 ? names.joined(separator: " → ")
+            : (names.prefix(3) + ["… \(names.count - 6) more steps …"] + names.suffix(3)).joined(separator: " → ")
+        return .error("CP401", "step '\(p.steps[j].id)' requires '\(item.name)', but some patients reach it without it: on the route \(shown) no step produces it",
                       at: item.location,
                       notes: [DiagnosticNote("the route starts here", at: p.steps[route.last ?? j].location)],
                       help: "produce '\(item.name)' on that route too, or make the requirement apply only where it is produced")
