@@ -151,6 +151,10 @@ echo "old log" > kept.csv
 expect 1 "CP531" -- "$BIN" simulate "$ROOT/Examples/queueing/overloaded.yaml" --days 3650 --max-memory 16MiB --jobs 1 --event-log kept.csv
 [ "$(cat kept.csv)" = "old log" ] && [ -z "$(ls -A | grep carepath- || true)" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "cli.sh: FAILED: a failed run changed the event log or left a temporary file" >&2; }
 
+# Issue 18: --min-score nan always passed, and a score below it exited 1 without a word.
+expect 64 "--min-score must be a conformance score from 0 to 100" -- "$BIN" compare "$ROOT/Examples/region/standard.yaml" "$ROOT/Examples/region" --min-score nan
+expect 1 "conformance below --min-score" -- "$BIN" compare "$ROOT/Examples/region/standard.yaml" "$ROOT/Examples/region" --min-score 99.9
+
 # The help shown in Docs/commands.md is what the binary prints.
 (cd "$ROOT" && python3 .ci/help_blocks.py "$BIN") && passed=$((passed + 1)) || failed=$((failed + 1))
 # Every `<!-- run: carepath … -->` example in Docs/ prints what the page shows.

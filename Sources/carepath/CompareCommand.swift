@@ -45,6 +45,12 @@ struct CompareCommand: ParsableCommand {
 
     enum CompareFormat: String, ExpressibleByArgument, CaseIterable { case text, json, csv, markdown }
 
+    func validate() throws {
+        if let minScore, !(0...100).contains(minScore) {
+            throw ValidationError("--min-score must be a conformance score from 0 to 100 (got \(minScore))")
+        }
+    }
+
     func run() throws {
         let clinicalWeights = try loadWeights(weights)
         let files = try findPathwayFiles(variants, failure: comparisonTrouble)
@@ -72,7 +78,13 @@ struct CompareCommand: ParsableCommand {
         case .csv: print(RegionRenderer.csv(region), terminator: "")
         case .markdown: print(RegionRenderer.markdown(region), terminator: "")
         }
-        if let minScore, region.trusts.contains(where: { $0.diff.conformance.score < minScore }) { throw ExitCode(1) }
+        if let minScore {
+            let below = region.trusts.filter { $0.diff.conformance.score < minScore }
+            if !below.isEmpty {
+                printError("error: conformance below --min-score \(minScore): " + below.map { "\($0.name) (\(String(format: "%.1f", $0.diff.conformance.score)))" }.joined(separator: ", "))
+                throw ExitCode(1)
+            }
+        }
         if requireJustification {
             let trusts = region.trusts.filter { !$0.diff.unjustified.isEmpty }
             if !trusts.isEmpty {

@@ -19,11 +19,11 @@ enum BranchCheck {
                                 at: otherwise[1].location))
             }
             if total > 1 + 1e-9 {
-                d.append(.error("CP301", "the probabilities of the branches of '\(step.id)' add up to \(format3(total)), more than 1",
+                d.append(.error("CP301", "the probabilities of the branches of '\(step.id)' add up to \(Self.unlikeOne(total)), more than 1",
                                 at: where_, help: "they are shares of the patients at this decision; make them add up to 1"))
             } else if otherwise.isEmpty {
                 if !lottery.isEmpty, total < 1 - 1e-9 {
-                    d.append(.error("CP301", "the probabilities of the branches of '\(step.id)' add up to \(format3(total)), not 1, and there is no `otherwise` branch for the remaining \(format3((1 - total) * 100))% of patients",
+                    d.append(.error("CP301", "the probabilities of the branches of '\(step.id)' add up to \(Self.unlikeOne(total)), not 1, and there is no `otherwise` branch for the remaining \(Self.unlikeZero((1 - total) * 100))% of patients",
                                     at: where_, help: "make them add up to 1, or add a branch with `otherwise: true`"))
                 } else if lottery.isEmpty, !conditional.isEmpty, !coverage.coversEveryone {
                     d.append(.error("CP206", "decision '\(step.id)' has no `otherwise` branch, so a patient for whom no condition holds has nowhere to go",
@@ -42,5 +42,18 @@ enum BranchCheck {
             }
         }
         return d
+    }
+
+    /// A total near 1 written with enough digits to differ from 1 ("add up to 0.9999, not 1",
+    /// never "add up to 1, not 1").
+    static func unlikeOne(_ total: Double) -> String {
+        let short = format3(total)
+        return Double(short) == 1 ? String(total) : short
+    }
+
+    /// A small remainder written with enough digits to differ from 0.
+    static func unlikeZero(_ value: Double) -> String {
+        let short = format3(value)
+        return Double(short) == 0 ? String(value) : short
     }
 }
