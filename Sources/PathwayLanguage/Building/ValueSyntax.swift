@@ -15,19 +15,31 @@ public enum ValueSyntax {
     ]
 
     /// A plain number: digits with an optional decimal part and sign (no hex, no exponent,
-    /// no `inf`/`nan`, which YAML would otherwise accept).
+    /// no `inf`/`nan`, which YAML would otherwise accept). `_` may only group digits (`1_000`,
+    /// not `_1` or `1__0`), and a whole part may not start with `0` followed by another digit
+    /// (`010` is 8 to YAML 1.1 tools and 10 to YAML 1.2 ones).
     public static func number(_ text: String) -> Double? {
         let t = text.trimmed
         guard !t.isEmpty else { return nil }
         var digits = 0, dots = 0
-        for (i, ch) in t.enumerated() {
-            if ch == "-" || ch == "+" { if i != 0 { return nil } ; continue }
+        let chars = Array(t)
+        var wholeStart = 0
+        for (i, ch) in chars.enumerated() {
+            if ch == "-" || ch == "+" { if i != 0 { return nil }; wholeStart = 1; continue }
             if ch == "." { dots += 1; if dots > 1 { return nil }; continue }
-            if ch == "_" { continue }
+            if ch == "_" {
+                // Only between two digits.
+                guard i > 0, i + 1 < chars.count, chars[i - 1].isASCII, chars[i - 1].isNumber,
+                      chars[i + 1].isASCII, chars[i + 1].isNumber else { return nil }
+                continue
+            }
             guard ch.isASCII, ch.isNumber else { return nil }
             digits += 1
         }
         guard digits > 0 else { return nil }
+        if wholeStart + 1 < chars.count, chars[wholeStart] == "0", chars[wholeStart + 1].isNumber || chars[wholeStart + 1] == "_" {
+            return nil
+        }
         return Double(t.replacingOccurrences(of: "_", with: ""))
     }
 

@@ -109,8 +109,9 @@ enum YAMLReader {
             }
             switch node {
             case .scalar(let scalar):
+                // `!!str 2` is text, as a YAML tool reads it (the tag was dropped, so it read as 2).
                 let quoted = scalar.style == .singleQuoted || scalar.style == .doubleQuoted
-                    || scalar.style == .literal || scalar.style == .folded
+                    || scalar.style == .literal || scalar.style == .folded || scalar.tag.description == "tag:yaml.org,2002:str"
                 return YAMLNode(kind: .scalar(scalar.string, quoted: quoted), location: here)
             case .sequence(let sequence):
                 var items: [YAMLNode] = []
