@@ -151,6 +151,18 @@ echo "old log" > kept.csv
 expect 1 "CP531" -- "$BIN" simulate "$ROOT/Examples/queueing/overloaded.yaml" --days 3650 --max-memory 16MiB --jobs 1 --event-log kept.csv
 [ "$(cat kept.csv)" = "old log" ] && [ -z "$(ls -A | grep carepath- || true)" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "cli.sh: FAILED: a failed run changed the event log or left a temporary file" >&2; }
 
+# Issue 18: an unreadable file named on the command line exited 1 (a pathway error), not 66.
+# Root reads anything, so this runs as 'nobody' when the script runs as root.
+if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1 && command -v su >/dev/null; then
+    cp p.yaml unreadable.yaml && chmod 000 unreadable.yaml && chmod 711 "$WORK"
+    expect 66 "cannot read" -- su nobody -s /bin/sh -c "'$BIN' validate '$WORK/unreadable.yaml'"
+    expect 66 "cannot read" -- su nobody -s /bin/sh -c "'$BIN' export fhir '$WORK/unreadable.yaml'"
+fi
+
+# A file named like an option is read after `--` (Docs/commands.md).
+cp p.yaml ./-help.yaml
+expect 0 "0 errors" -- "$BIN" validate -- -help.yaml
+
 # Issue 18: --min-score nan always passed, and a score below it exited 1 without a word.
 expect 64 "--min-score must be a conformance score from 0 to 100" -- "$BIN" compare "$ROOT/Examples/region/standard.yaml" "$ROOT/Examples/region" --min-score nan
 expect 1 "conformance below --min-score" -- "$BIN" compare "$ROOT/Examples/region/standard.yaml" "$ROOT/Examples/region" --min-score 99.9

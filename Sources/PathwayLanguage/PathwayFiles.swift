@@ -27,7 +27,7 @@ public enum PathwayFiles {
                 walk(path, root: root, into: &inFolder, skipped: &found.skipped, visited: &visited)
                 found.files += inFolder.sorted()
             case .regular:
-                found.files.append(path)
+                if let reason = FileCheck.unreadableReason(path) { found.problems.append(reason) } else { found.files.append(path) }
             case let other:
                 found.problems.append(FileCheck.unreadableReason(path, kind: other) ?? "cannot read '\(path)'")
             }

@@ -83,7 +83,10 @@ public enum FileCheck {
     /// `nil` when it is a regular file. `kind` is looked up when not given.
     public static func unreadableReason(_ path: String, kind: FileKind? = nil) -> String? {
         switch kind ?? self.kind(of: path) {
-        case .regular: nil
+        case .regular:
+            // A file named on the command line that cannot be read is an input problem (66),
+            // like a missing one, not a pathway error (1).
+            access(path, R_OK) == 0 ? nil : "cannot read '\(path)': \(String(cString: strerror(errno)))"
         case .missing: "cannot find the file '\(path)'"
         case .folder: "'\(path)' is a folder, not a pathway file"
         case .symlinkLoop: "'\(path)' is a symbolic link that leads back to itself (a symlink loop)"
