@@ -159,6 +159,12 @@ if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1 && command -v su >/dev/null
     expect 66 "cannot read" -- su nobody -s /bin/sh -c "'$BIN' export fhir '$WORK/unreadable.yaml'"
 fi
 
+# Issue 18: a rate of 0 was "says nothing about how patients arrive"; a huge whole number "not a whole number".
+sed 's/^arrivals: .*/arrivals: { rate: 0 per week }/' p.yaml > rate0.yaml
+expect 1 "bring no patients (a rate of 0)" -- "$BIN" simulate rate0.yaml
+sed 's/capacity: 2/capacity: 5000000000000/' p.yaml > bigint.yaml
+expect 1 "too large: it must be less than 1,000,000,000,000" -- "$BIN" validate bigint.yaml
+
 # A file named like an option is read after `--` (Docs/commands.md).
 cp p.yaml ./-help.yaml
 expect 0 "0 errors" -- "$BIN" validate -- -help.yaml

@@ -67,7 +67,12 @@ extension Simulator {
             throw ExitCode(ExitStatus.problems)
         }
         guard simulator.hasArrivals else {
-            printError("error: \(noArrivals)")
+            if pathway.arrivals != nil {
+                // Arrivals are there, but bring nobody: a rate of 0, a weekly schedule of zeros.
+                printError("error: the arrivals of '\(pathway.id)' bring no patients (a rate of 0); give a rate above 0, such as `rate: 20 per week`, or a cohort")
+            } else {
+                printError("error: \(noArrivals)")
+            }
             throw ExitCode(ExitStatus.problems)
         }
         return simulator

@@ -73,6 +73,10 @@ struct NodeReader {
     }
 
     mutating func integer(_ node: YAMLNode, _ what: String) -> Int? {
+        if case .scalar(let s, false) = node.kind, let v = ValueSyntax.number(s), v == v.rounded(), abs(v) >= 1e12 {
+            error("CP013", "\(what) is \(s), too large: it must be less than 1,000,000,000,000", at: node.location)
+            return nil
+        }
         guard case .scalar(let s, let quoted) = node.kind, !quoted, let v = ValueSyntax.number(s), v == v.rounded(), abs(v) < 1e12 else {
             error("CP013", "\(what) should be a whole number, but it is \(node.description)", at: node.location)
             return nil
