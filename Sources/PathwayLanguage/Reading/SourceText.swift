@@ -75,6 +75,16 @@ enum SourceReader {
             return .failure(.error("CP002", "the file is \(data.count) bytes, more than the limit of \(limits.maxFileBytes) bytes",
                                    at: start, help: "split the pathway into subpathways, or raise the limit with --max-file-bytes"))
         }
+        // UTF-16 (what some Windows editors save as "Unicode"): a byte-order mark, or ASCII text
+        // with a zero byte beside every character. Said as such, not "a binary file".
+        let head = Array(data.prefix(4))
+        let bom16 = head.count >= 2 && ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF))
+        let plain16 = head.count >= 4 && ((head[0] != 0 && head[1] == 0 && head[2] != 0 && head[3] == 0)
+            || (head[0] == 0 && head[1] != 0 && head[2] == 0 && head[3] != 0))
+        if bom16 || plain16 {
+            return .failure(.error("CP004", "the file is saved as UTF-16 text; carepath reads UTF-8",
+                                   at: start, help: "save the file as UTF-8 (most editors offer this under 'Save with encoding'; in Notepad choose 'UTF-8')"))
+        }
         if let nul = data.firstIndex(of: 0) {
             let offset = nul - data.startIndex
             return .failure(.error("CP004", "this looks like a binary file (it contains a NUL byte at byte \(offset)), not a pathway written in YAML",
