@@ -280,6 +280,11 @@ enum YAMLReader {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _):
             let at = SourceLocation(file: file, line: mark.line, column: mark.column)
+            if problem.contains("Maximum nesting level reached") {
+                // libyaml's own limit (1,000 levels), below which --max-depth applies.
+                return .error("CP008", "the file is nested more than 1,000 levels deep, the most the YAML reader accepts",
+                              at: at, help: "a pathway needs only a few levels; check the indentation (--max-depth cannot raise this limit above 1,000)")
+            }
             var notes: [DiagnosticNote] = []
             if let context {
                 notes.append(DiagnosticNote(context.text, at: SourceLocation(file: file, line: context.mark.line, column: context.mark.column)))
