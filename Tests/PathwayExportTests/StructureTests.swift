@@ -219,3 +219,15 @@ func longPathway(_ n: Int) -> Pathway {
     #expect(model.messageFlows.count == 59)
     #expect(edgesCrossingShapes(longPathway(500)) == [])
 }
+
+/// C1 control characters (U+0080–U+009F: NEL, CSI and the rest) are dropped like C0 ones in
+/// DOT, Mermaid, Markdown and FHIR strings, as Docs/export.md says (issue 18: they survived).
+@Test func c1ControlCharactersAreDroppedInEveryTextFormat() {
+    let hostile = "a\u{85}b\u{9B}31mc\u{80}d\u{9F}"
+    #expect(Escaping.dot(hostile) == "ab31mcd")
+    #expect(Escaping.mermaid(hostile) == "ab31mcd")
+    #expect(Escaping.markdown(hostile) == "ab31mcd")
+    #expect(!Escaping.fhirString(hostile).unicodeScalars.contains { (0x80...0x9F).contains($0.value) })
+    // Letters beyond them are kept.
+    #expect(Escaping.dot("é ü ß") == "é ü ß")
+}

@@ -19,7 +19,7 @@ public enum Escaping {
             case "&": out += "&amp;"
             case "\u{FFFE}", "\u{FFFF}": out += "\u{FFFD}"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F { continue }
+                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) { continue }
                 out.unicodeScalars.append(scalar)
             }
         }
@@ -42,7 +42,7 @@ public enum Escaping {
             case "\n": out += "<br/>"
             case "\r": continue
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F { continue }
+                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) { continue }
                 out.unicodeScalars.append(scalar)
             }
         }
@@ -68,7 +68,7 @@ public enum Escaping {
             case "\n": out += keepLineBreaks ? "\n" : "<br>"
             case "\r": continue
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F { continue }
+                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) { continue }
                 out.unicodeScalars.append(scalar)
             }
         }
@@ -83,7 +83,7 @@ public enum Escaping {
     static func fhirString(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
-            if (scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r") || scalar.value == 0x7F {
+            if (scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r") || (0x7F...0x9F).contains(scalar.value) {
                 continue
             }
             out.unicodeScalars.append(scalar)
