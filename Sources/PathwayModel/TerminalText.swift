@@ -4,11 +4,17 @@ public enum TerminalText {
     /// and isolates, shown as `\u{…}` escapes, so no escape sequence written in a pathway file
     /// (a colour change, a cursor move, a clipboard write) and no reordering trick reaches the
     /// terminal. Everything else is kept as it is.
-    public static func safe(_ text: String) -> String {
+    public static func safe(_ text: String) -> String { safe(text, keepingLines: true) }
+
+    /// `safe`, with line feeds and tabs escaped too: for text that must stay on one line, such
+    /// as a file name at the head of a diagnostic.
+    public static func safeLine(_ text: String) -> String { safe(text, keepingLines: false) }
+
+    private static func safe(_ text: String, keepingLines: Bool) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
             let v = scalar.value
-            if (v < 0x20 && scalar != "\n" && scalar != "\t") || (0x7F...0x9F).contains(v)
+            if (v < 0x20 && !(keepingLines && (scalar == "\n" || scalar == "\t"))) || (0x7F...0x9F).contains(v)
                 || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) {
                 out += "\\u{" + String(v, radix: 16, uppercase: true) + "}"
             } else {

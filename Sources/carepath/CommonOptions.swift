@@ -111,9 +111,9 @@ func loadValidPathway(_ path: String, limits: LimitOptions) throws -> Pathway {
 /// cannot be searched and exits with `failure`; notes folders skipped as symlink loops.
 func findPathwayFiles(_ paths: [String], failure: Int32 = ExitStatus.noInput) throws -> [String] {
     let found = PathwayFiles.search(paths)
-    for problem in found.problems { printError("error: \(problem)") }
+    for problem in found.problems { printError("error: \(TerminalText.safeLine(problem))") }
     if !found.problems.isEmpty { throw ExitCode(failure) }
-    for skipped in found.skipped { printError("note: \(skipped)") }
+    for skipped in found.skipped { printError("note: \(TerminalText.safeLine(skipped))") }
     if found.files.isEmpty {
         printError("error: no pathway files (*.yaml, *.yml) found in \(paths.joined(separator: ", "))")
         throw ExitCode(failure)

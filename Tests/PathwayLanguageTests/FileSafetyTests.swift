@@ -94,3 +94,15 @@ struct FileSafetyTests {
         #expect(FileCheck.refusal(toWrite: "/dev/null", inputs: [input]) == nil)
     }
 }
+
+/// A file name from a folder walk or a subpathway path is escaped at the head of a diagnostic
+/// (issue 18: it was printed raw, so a name holding an escape sequence or a line break reached
+/// the terminal).
+@Test func fileNamesInDiagnosticsAreEscaped() {
+    let name = "bad\u{1B}[31mred\nname.yaml"
+    let result = PathwayLoader().load(yaml: "carepath: 1\nid: x\n", file: name)
+    let rendered = DiagnosticFormatter(sources: result.sources).format(result.diagnostics, files: 1)
+    #expect(!rendered.unicodeScalars.contains("\u{1B}"))
+    let firstLine = rendered.split(separator: "\n").first.map(String.init) ?? ""
+    #expect(firstLine.hasPrefix("bad\\u{1B}[31mred\\u{A}name.yaml:"), "\(firstLine)")
+}

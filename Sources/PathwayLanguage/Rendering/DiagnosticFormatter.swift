@@ -29,12 +29,14 @@ public struct DiagnosticFormatter: Sendable {
         case .warning: severityColour = "1;33"
         case .note: severityColour = "1;36"
         }
-        if let at = d.location { out += paint("\(at):", "1") + " " }
+        // File names come from folder walks and subpathway paths: escaped like the message, so a
+        // name holding terminal escapes or line breaks cannot rewrite the screen.
+        if let at = d.location { out += paint(TerminalText.safeLine("\(at)") + ":", "1") + " " }
         out += paint("\(d.severity.rawValue)[\(d.code)]:", severityColour) + " " + paint(TerminalText.safe(d.message), "1") + "\n"
         if let at = d.location { out += quote(at) }
         for note in d.notes {
             if let at = note.location, at != .unknown {
-                out += paint("\(at):", "1") + " " + paint("note:", "1;36") + " \(TerminalText.safe(note.message))\n"
+                out += paint(TerminalText.safeLine("\(at)") + ":", "1") + " " + paint("note:", "1;36") + " \(TerminalText.safe(note.message))\n"
                 out += quote(at)
             } else {
                 out += "  " + paint("note:", "1;36") + " \(TerminalText.safe(note.message))\n"
