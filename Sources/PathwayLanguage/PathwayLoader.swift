@@ -151,7 +151,10 @@ public struct PathwayLoader: Sendable {
         for step in pathway.steps where step.kind == .subpathway {
             guard let relative = step.pathway, pathway.subpathways[relative] == nil else { continue }
             let at = step.location(of: "pathway")
-            let target = folder.appendingPathComponent(relative).standardizedFileURL
+            // Relative to this file's folder; an absolute path is taken as it is (it was joined
+            // to the folder, so an existing file "could not be found"), and still has to be inside
+            // the pathway folder unless --allow-outside-root.
+            let target = (relative.hasPrefix("/") ? URL(fileURLWithPath: relative) : folder.appendingPathComponent(relative)).standardizedFileURL
             let resolved = target.resolvingSymlinksInPath().path
             let rootResolved = URL(fileURLWithPath: rootFolder).resolvingSymlinksInPath().path
             if !allowOutsideRoot, !(resolved == rootResolved || resolved.hasPrefix(rootResolved.hasSuffix("/") ? rootResolved : rootResolved + "/")) {
@@ -180,7 +183,8 @@ public struct PathwayLoader: Sendable {
                                                 help: "the path is relative to this file's folder"))
                 continue
             }
-            let displayPath = source.file.contains("/") ? (URL(fileURLWithPath: source.file).deletingLastPathComponent().relativePath as NSString).appendingPathComponent(relative) : relative
+            let displayPath = relative.hasPrefix("/") ? relative
+                : source.file.contains("/") ? (URL(fileURLWithPath: source.file).deletingLastPathComponent().relativePath as NSString).appendingPathComponent(relative) : relative
             var subState = LoadState()
             subState.loaded = state.loaded
             if let sub = loadFile((displayPath as NSString).standardizingPath, chain: chain, rootFolder: rootFolder, state: &subState) {

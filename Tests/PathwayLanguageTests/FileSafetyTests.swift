@@ -106,3 +106,27 @@ struct FileSafetyTests {
     let firstLine = rendered.split(separator: "\n").first.map(String.init) ?? ""
     #expect(firstLine.hasPrefix("bad\\u{1B}[31mred\\u{A}name.yaml:"), "\(firstLine)")
 }
+
+/// An absolute subpathway path is taken as it is (it was joined to the file's folder, so an
+/// existing file "could not be found"); outside the pathway folder it is still CP111.
+@Test func absoluteSubpathwayPathsAreReadAsGiven() throws {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("carepath-abs-\(UUID().uuidString)")
+    let inside = root.appendingPathComponent("pathways"), outside = root.appendingPathComponent("elsewhere")
+    for folder in [inside.appendingPathComponent("shared"), outside] {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+    defer { try? FileManager.default.removeItem(at: root) }
+    let sub = "carepath: 1\nid: sub\ntitle: Sub\norganisations:\n  a: { name: A, type: acute }\nstart: s\nsteps:\n  s: { kind: assessment, organisation: a, duration: 5 min, next: e }\n  e: { kind: end, outcome: done }\n"
+    try sub.write(to: inside.appendingPathComponent("shared/sub.yaml"), atomically: true, encoding: .utf8)
+    try sub.write(to: outside.appendingPathComponent("sub.yaml"), atomically: true, encoding: .utf8)
+    func main(_ path: String) -> String {
+        "carepath: 1\nid: main\ntitle: Main\norganisations:\n  a: { name: A, type: acute }\nstart: call\nsteps:\n  call: { kind: subpathway, organisation: a, pathway: \(path), next: e }\n  e: { kind: end, outcome: done }\n"
+    }
+    let file = inside.appendingPathComponent("main.yaml")
+    try main(inside.appendingPathComponent("shared/sub.yaml").path).write(to: file, atomically: true, encoding: .utf8)
+    let good = PathwayLoader().load(file: file.path)
+    #expect(!good.diagnostics.contains { $0.severity == .error }, "\(good.diagnostics.map(\.message))")
+    #expect(good.pathway?.subpathways.count == 1)
+    try main(outside.appendingPathComponent("sub.yaml").path).write(to: file, atomically: true, encoding: .utf8)
+    #expect(PathwayLoader().load(file: file.path).diagnostics.contains { $0.code == "CP111" })
+}
