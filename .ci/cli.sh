@@ -165,6 +165,10 @@ expect 1 "bring no patients (a rate of 0)" -- "$BIN" simulate rate0.yaml
 sed 's/capacity: 2/capacity: 5000000000000/' p.yaml > bigint.yaml
 expect 1 "too large: it must be less than 1,000,000,000,000" -- "$BIN" validate bigint.yaml
 
+# Issue 18: a negative number after an option said "Missing value".
+expect 64 "The value '-5' is invalid for '--seed <seed>'" -- "$BIN" simulate p.yaml --seed -5
+expect 64 "--max-memory takes a size" -- "$BIN" simulate p.yaml --max-memory -1
+
 # A file named like an option is read after `--` (Docs/commands.md).
 cp p.yaml ./-help.yaml
 expect 0 "0 errors" -- "$BIN" validate -- -help.yaml
