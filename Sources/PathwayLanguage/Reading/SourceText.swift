@@ -138,6 +138,17 @@ enum SourceReader {
             }
             if i + length > data.endIndex { return (line, column) }
             for k in 1..<length where data[i + k] & 0xC0 != 0x80 { return (line, column) }
+            // The second byte's narrower ranges: no overlong forms, no UTF-16 surrogates
+            // (ED A0–BF), nothing past U+10FFFF (F4 90–BF). These were reported at the end of file.
+            if length > 2 {
+                let second = data[i + 1]
+                switch b {
+                case 0xE0 where second < 0xA0, 0xED where second > 0x9F,
+                     0xF0 where second < 0x90, 0xF4 where second > 0x8F:
+                    return (line, column)
+                default: break
+                }
+            }
             if b == 0x0A { line += 1; column = 1 } else { column += 1 }
             i += length
         }
