@@ -181,6 +181,33 @@ import Testing
         #expect(report.warnings.contains { $0.code == "CP540" })
     }
 
+    /// Work that overruns opening hours (a 10-hour list on an 8-hour calendar) is not counted in
+    /// utilisation, which stays within 100 %, but as work outside hours; a resource that cannot
+    /// keep up warns CP542 (issue 18: utilisation showed 119 % and nothing warned).
+    @Test func overrunningWorkIsCountedOutsideHoursAndUtilisationStaysWithin100Percent() throws {
+        let yaml = """
+        carepath: 1
+        id: overrun
+        title: Overrun
+        organisations:
+          h: { name: Hospital, type: acute }
+        resources:
+          list: { name: Theatre list, organisation: h, capacity: 1, calendar: "weekdays 08:00-16:00" }
+        arrivals: { rate: 7 per week }
+        start: operate
+        steps:
+          operate: { kind: treatment, organisation: h, resource: list, duration: 10 hours, next: done }
+          done: { kind: end, outcome: done }
+        """
+        let report = try Simulator(pathway: Self.pathway(yaml))
+            .run(SimulationOptions(length: .days(200), warmupDays: 20, replications: 2, seed: 3, jobs: 1))
+        let list = try #require(report.resources.first)
+        #expect(list.utilisation.mean <= 1 + 1e-9 && list.utilisation.mean > 0.9)
+        // Each 10-hour operation starts by 08:00 at the latest and runs at least 2 hours past 16:00.
+        #expect(list.outsideHours.mean >= 0.2 - 1e-9, "outside hours \(list.outsideHours.mean)")
+        #expect(report.warnings.contains { $0.code == "CP542" && $0.message.contains("Theatre list") })
+    }
+
     @Test func aSubpathwayCallsHandoffHappensOnTheWayBackOut() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("carepath-sub-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
