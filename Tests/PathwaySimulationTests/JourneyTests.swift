@@ -1,5 +1,4 @@
 import Testing
-import PathwayLanguage
 import PathwayModel
 @testable import PathwaySimulation
 
@@ -98,8 +97,7 @@ import PathwayModel
               picked: { kind: end, outcome: picked }
               other: { kind: end, outcome: other }
             """
-            let result = PathwayLoader().load(yaml: yaml, file: "lists.yaml")
-            let pathway = try #require(result.pathway, "\(result.diagnostics.map(\.message))")
+            let pathway = try ClockTruthTests.pathway(yaml, file: "lists.yaml")
             let report = try Simulator(pathway: pathway).run(SimulationOptions(replications: 1))
             return try #require(report.outcomes.first { $0.name == "picked" }).share.mean
         }
