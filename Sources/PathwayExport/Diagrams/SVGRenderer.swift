@@ -61,7 +61,7 @@ public struct SVGRenderer: Sendable {
         let input = dir.appendingPathComponent("in.dot"), output = dir.appendingPathComponent("out.svg")
         let messages = dir.appendingPathComponent("errors.txt")
         try Data(dot.utf8).write(to: input)
-        FileManager.default.createFile(atPath: messages.path, contents: nil)
+        guard FileManager.default.createFile(atPath: messages.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
         let errors = try FileHandle(forWritingTo: messages)
         defer { try? errors.close() }
         let process = Process()
