@@ -13,10 +13,19 @@ enum ConditionText {
         /// conditions as Python). Units are dropped: carepath has already checked that each
         /// number is in its attribute's declared unit.
         case python
+        /// A FHIRPath expression (`text/fhirpath`) over environment variables, one per patient
+        /// attribute (`%age`, `` %`nt-probnp` ``), for FHIR `Expression`. Units are dropped as
+        /// for Python, and numbers are written in full (never rounded, never in exponent form).
+        case fhirpath
     }
 
     static func render(_ expression: Expression, _ dialect: Dialect) -> String {
         render(expression, dialect, parent: 0)
+    }
+
+    /// The expression written to stand as an operand of `and` (parenthesised only if it is an `or`).
+    static func renderConjunct(_ expression: Expression, _ dialect: Dialect) -> String {
+        render(expression, dialect, parent: 2)
     }
 
     // Precedence: or 1, and 2, not 3, comparison and membership 4, atoms 5.
@@ -31,7 +40,9 @@ enum ConditionText {
     }
 
     private static func render(_ e: Expression, _ d: Dialect, parent: Int) -> String {
-        let own = precedence(e)
+        // FHIRPath negates with a function on a parenthesised operand: `(x).not()` is an atom.
+        let own: Int
+        if d == .fhirpath, case .not = e { own = 5 } else { own = precedence(e) }
         let text: String
         switch e {
         case .attribute(let name, _): text = identifier(name, d)
@@ -40,17 +51,19 @@ enum ConditionText {
             case .words: text = format3(v) + (unit.map { " \($0)" } ?? "")
             case .cql: text = format3(v) + (unit.map { " " + cqlString($0) } ?? "")
             case .python: text = format3(v)
+            case .fhirpath: text = fhirpathNumber(v)
             }
         case .text(let s, _):
             switch d {
             case .words: text = s
             case .cql: text = cqlString(s)
             case .python: text = pythonString(s)
+            case .fhirpath: text = fhirpathString(s)
             }
         case .boolean(let b, _):
             text = d == .python ? (b ? "True" : "False") : (b ? "true" : "false")
         case .not(let inner, _):
-            text = "not " + render(inner, d, parent: 5)
+            text = d == .fhirpath ? "(" + render(inner, d, parent: 0) + ").not()" : "not " + render(inner, d, parent: 5)
         case .logical(let op, let l, let r):
             text = render(l, d, parent: own) + " \(op.rawValue) " + render(r, d, parent: own + 1)
         case .comparison(let op, let l, let r):
@@ -65,6 +78,9 @@ enum ConditionText {
                 text = negated ? "not (" + inner + ")" : inner
             case .python:
                 text = render(l, d, parent: 5) + (negated ? " not in [" : " in [") + list.joined(separator: ", ") + "]"
+            case .fhirpath:
+                let inner = render(l, d, parent: 5) + " in (" + list.joined(separator: " | ") + ")"
+                text = negated ? "(" + inner + ").not()" : inner
             }
         }
         return own < parent ? "(" + text + ")" : text
@@ -81,7 +97,7 @@ enum ConditionText {
             case .greater: "is more than"
             case .greaterOrEqual: "is at least"
             }
-        case .cql: op == .equal ? "=" : op.rawValue
+        case .cql, .fhirpath: op == .equal ? "=" : op.rawValue
         case .python: op.rawValue
         }
     }
@@ -90,6 +106,7 @@ enum ConditionText {
         switch d {
         case .words: return name
         case .python: return pythonIdentifier(name)
+        case .fhirpath: return fhirpathVariable(name)
         case .cql:
             let simple = name.unicodeScalars.allSatisfy { $0.isASCIIAlphanumeric || $0 == "_" }
                 && !(name.unicodeScalars.first.map { $0.properties.numericType != nil } ?? true)
@@ -113,6 +130,73 @@ enum ConditionText {
         for s in name.unicodeScalars { out += s.isASCIIAlphanumeric || s == "_" ? String(s) : "_" }
         if out.isEmpty || out.unicodeScalars.first.map({ $0.properties.numericType != nil }) == true { out = "_" + out }
         return out
+    }
+
+    /// A FHIRPath environment variable: `%age`, or `` %`nt-probnp` `` when the name is not a plain
+    /// identifier (backticks and backslashes inside are escaped). The name is first cleaned as a
+    /// FHIR `code` (`Escaping.fhirCode`), as the input is named where it is declared.
+    static func fhirpathVariable(_ raw: String) -> String {
+        // The same spelling as the input's declared name (FHIR `code`: no stray whitespace).
+        let name = Escaping.fhirCode(raw)
+        let simple = !name.isEmpty && name.unicodeScalars.allSatisfy { $0.isASCIIAlphanumeric || $0 == "_" }
+            && !(name.unicodeScalars.first.map { $0.properties.numericType != nil } ?? true)
+        if simple { return "%" + name }
+        var out = "%`"
+        for s in name.unicodeScalars {
+            switch s {
+            case "`": out += "\\`"
+            case "\\": out += "\\\\"
+            default: out += s.value < 0x20 || s.value == 0x7F ? "" : String(s)
+            }
+        }
+        return out + "`"
+    }
+
+    /// A FHIRPath string literal (single quotes) that evaluates to exactly `text` as a FHIR
+    /// string can carry it: characters beyond ASCII are written as themselves (the JSON around
+    /// it carries them), tab and line breaks use FHIRPath's escapes, and the control characters
+    /// FHIR strings cannot hold are left out (as `Escaping.fhirString` leaves them out of values).
+    static func fhirpathString(_ text: String) -> String {
+        var out = "'"
+        for s in text.unicodeScalars {
+            switch s {
+            case "\\": out += "\\\\"
+            case "'": out += "\\'"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if s.value < 0x20 || (0x7F...0x9F).contains(s.value) { continue }
+                out.unicodeScalars.append(s)
+            }
+        }
+        return out + "'"
+    }
+
+    /// A number as a FHIRPath literal: in full, without an exponent (`0.00001`, not `1e-05`).
+    static func fhirpathNumber(_ value: Double) -> String {
+        guard value.isFinite else { return "0" }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
+        let text = String(value)
+        guard let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) else { return text }
+        let negative = text.hasPrefix("-")
+        let mantissa = text[text.index(text.startIndex, offsetBy: negative ? 1 : 0)..<e]
+        let exponent = Int(text[text.index(after: e)...]) ?? 0
+        let parts = mantissa.split(separator: ".", omittingEmptySubsequences: false)
+        let whole = String(parts.first ?? "0")
+        let fraction = parts.count > 1 ? String(parts[1]) : ""
+        var digits = whole + fraction
+        var point = whole.count + exponent
+        if point <= 0 {
+            digits = String(repeating: "0", count: 1 - point) + digits
+            point = 1
+        }
+        if point >= digits.count { digits += String(repeating: "0", count: point - digits.count) }
+        var intPart = String(digits.prefix(point))
+        var fracPart = String(digits.dropFirst(point))
+        while fracPart.hasSuffix("0") { fracPart.removeLast() }
+        while intPart.count > 1 && intPart.hasPrefix("0") { intPart.removeFirst() }
+        return (negative ? "-" : "") + intPart + (fracPart.isEmpty ? "" : "." + fracPart)
     }
 
     /// A Python string literal that evaluates to exactly `text`.
