@@ -9,6 +9,8 @@ struct PathwayFacts {
     let index: [String: Int]
     /// For each step, the steps that lead directly to it, in file order (each listed once).
     let predecessors: [String: [Step]]
+    /// The pathway's `data:` declarations by name (the first, when a name repeats).
+    let declaredData: [String: DataItem]
 
     init(_ pathway: Pathway) {
         self.pathway = pathway
@@ -21,6 +23,7 @@ struct PathwayFacts {
             for next in step.successors where seen.insert(next).inserted { predecessors[next, default: []].append(step) }
         }
         self.predecessors = predecessors
+        self.declaredData = Dictionary(pathway.dataItems.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     func step(_ id: String) -> Step? { index[id].map { pathway.steps[$0] } }
@@ -99,6 +102,226 @@ struct PathwayFacts {
         if let end = step(b), end.kind == .end, end.organisation == nil { return false }
         guard let x = organisationOf[a], let y = organisationOf[b] else { return false }
         return x != y
+    }
+}
+
+// MARK: Diagrams
+
+extension PathwayFacts {
+    /// The organisation whose box a diagram draws a step in: its organisation after
+    /// inheritance, except that an end step naming no organisation which is reached from more
+    /// than one organisation is drawn outside every box, since the journey ends wherever the
+    /// patient is (moving to it is never a handoff).
+    func diagramOrganisation(_ step: Step) -> String? {
+        if step.kind == .end, step.organisation == nil {
+            let from = Set((predecessors[step.id] ?? []).compactMap { organisationOf[$0.id] })
+            if from.count > 1 { return nil }
+        }
+        return organisationOf[step.id]
+    }
+}
+
+// MARK: Build-sheet words
+
+/// Words for people who configure an EPR from the pathway (the build sheet): decisions as
+/// criteria rather than simulation shares, durations in plain text, clocks as start and stop
+/// events, and data items with their type and meaning. The functions above keep the words the
+/// FHIR and BPMN exports carry; these are separate so the build sheet can change on its own.
+extension PathwayFacts {
+    /// A share as a percentage for the build sheet: `60 %`.
+    static func percent(_ share: Double) -> String { "\(format3(share * 100)) %" }
+
+    /// One branch's criteria under carepath's decision semantics: branches are tried in order;
+    /// a `when` branch takes every patient its rule matches; `when` with `probability` means the
+    /// rule must hold and then a clinician chooses (the probability is only the simulation's
+    /// share); a probability-only branch is a clinician's choice; `otherwise` takes whoever is
+    /// left. `words` reads like `residence is home, then clinician decides (simulation share
+    /// 60 %)`; `condition` is the rule in FHIRPath over `%attribute` variables (as in the FHIR
+    /// export's conditions), empty when no rule decides it.
+    func branchCriteria(_ step: Step, _ index: Int) -> (words: String, condition: String) {
+        guard step.branches.indices.contains(index) else { return ("", "") }
+        let branch = step.branches[index]
+        let share = branch.probability.map { "simulation share \(Self.percent($0))" }
+        if let when = branch.when {
+            let rule = ConditionText.render(when.expression, .words)
+            let words = share.map { "\(rule), then clinician decides (\($0))" } ?? rule
+            return (words, ConditionText.render(when.expression, .fhirpath))
+        }
+        if branch.otherwise {
+            let others = step.branches.enumerated().filter { $0.offset != index }.map(\.element)
+            let isLast = !step.branches[(index + 1)...].contains { !$0.otherwise }
+            var words = isLast ? "none of the above" : "none of the other branches"
+            if !others.isEmpty, others.allSatisfy({ $0.when == nil && $0.probability != nil }) {
+                // Only a clinician's choice comes before: whoever is left is the share not chosen.
+                let left = max(0, 1 - others.compactMap(\.probability).reduce(0, +))
+                words = "clinician decides: \(words) (simulation share \(Self.percent(left)))"
+            } else {
+                if others.contains(where: { $0.probability != nil }) { words += ", or the clinician chose none of them" }
+                if let share { words += " (\(share))" }
+            }
+            // Only rules decide the others, so whoever is left is exactly who fails every rule.
+            var condition = ""
+            if !others.isEmpty, others.allSatisfy({ $0.when != nil && $0.probability == nil }) {
+                condition = "(" + others.compactMap(\.when).map { "(" + ConditionText.render($0.expression, .fhirpath) + ")" }
+                    .joined(separator: " or ") + ").not()"
+            }
+            return (words, condition)
+        }
+        if let share { return ("clinician decides (\(share))", "") }
+        return ("always", "")
+    }
+
+    /// What a decision step is decided on, in words: how its branches are tried, and the
+    /// patient attributes its rules read with their values or units.
+    func decisionCriteria(_ step: Step, firstBranch: String, lastBranch: String) -> String {
+        let see = step.branches.count > 1 ? "see \(firstBranch)–\(lastBranch)" : "see \(firstBranch)"
+        if !step.branches.isEmpty, step.branches.allSatisfy({ $0.when == nil }), step.branches.contains(where: { $0.probability != nil }) {
+            return "clinician chooses one of \(step.branches.count) ways (\(see)); the shares are simulation assumptions, not rules"
+        }
+        var words = "branches are tried in order and the first that applies takes the patient (\(see))"
+        var names: [String] = []
+        for branch in step.branches { for name in branch.when?.expression.attributeNames ?? [] where !names.contains(name) { names.append(name) } }
+        if !names.isEmpty { words += "; decided on " + names.map(attributeWords).joined(separator: ", ") }
+        if !step.branches.contains(where: \.otherwise), !step.branches.isEmpty {
+            words += "; there is no otherwise: in the simulation a patient no branch takes goes down the last one"
+        }
+        return words
+    }
+
+    /// A patient attribute with what it can be: `residence (home or carehome)`, `age (years)`.
+    func attributeWords(_ id: String) -> String {
+        guard let attribute = pathway.attribute(id) else { return id }
+        var detail: String?
+        switch attribute.type {
+        case .category(let values): detail = values.map(\.name).joined(separator: " or ")
+        case .boolean: detail = "yes or no"
+        case .integer, .number: detail = attribute.unit
+        }
+        return id + (detail.map { " (\($0))" } ?? "")
+    }
+
+    /// Who makes a decision: the step's `role`; else the role of the step before it, when one
+    /// role in the same organisation leads there (through other decisions and parallel splits),
+    /// marked as taken from that step; else `clinician (not specified)`. Never invented.
+    func decisionRole(_ step: Step) -> String {
+        if let role = step.role { return role }
+        var roles: [(role: String, step: String)] = []
+        var unknown = false
+        var seen: Set<String> = [step.id]
+        var frontier = predecessors[step.id] ?? []
+        while !frontier.isEmpty {
+            let before = frontier.removeFirst()
+            guard seen.insert(before.id).inserted else { continue }
+            guard organisationOf[before.id] == organisationOf[step.id] else { unknown = true; continue }
+            if let role = before.role {
+                if !roles.contains(where: { $0.role == role }) { roles.append((role, before.id)) }
+            } else if before.kind == .decision || before.kind == .parallel {
+                frontier += predecessors[before.id] ?? []
+            } else {
+                unknown = true
+            }
+        }
+        if roles.count == 1, !unknown, let only = roles.first {
+            return "\(only.role) (role of the step before, \(only.step); the pathway names no role for this decision)"
+        }
+        if roles.isEmpty { return "clinician (not specified)" }
+        return "clinician (not specified; steps before: \(roles.map(\.role).joined(separator: ", ")))"
+    }
+
+    /// A data item with its type and meaning from the step or the pathway's `data:` section:
+    /// `xray-report (DiagnosticReport: AP pelvis and lateral hip X-ray report)`.
+    func dataItemWords(_ name: String, type: String? = nil) -> String {
+        let declared = declaredData[name]
+        let parts = [type ?? declared?.type, declared?.description].compactMap { $0 }.filter { !$0.isEmpty }
+        return parts.isEmpty ? name : "\(name) (\(parts.joined(separator: ": ")))"
+    }
+
+    /// Data items in words, joined with `; `.
+    func dataItemsWords(_ items: [DataItem]) -> String {
+        items.map { dataItemWords($0.name, type: $0.type) }.joined(separator: "; ")
+    }
+
+    /// The handoff when moving from `step` to `next` changes organisation, in plain words:
+    /// `to Acute trust via ePR and pre-alert, arriving after about 45 minutes, 15–90`; empty
+    /// otherwise.
+    func plainHandoffWords(from step: Step, to next: String) -> String {
+        guard crosses(step.id, next), let b = organisationOf[next] else { return "" }
+        var text = "to \(organisationName(b) ?? b)"
+        if let via = step.handoff?.via { text += " via \(via)" }
+        if let delay = step.handoff?.delay { text += ", arriving after \(TimeText.plain(delay))" }
+        return text
+    }
+
+    /// The data that travels with a handoff from `step` to `next`, with type and meaning;
+    /// empty when the move is not a handoff.
+    func handoffDataWords(from step: Step, to next: String) -> String {
+        guard crosses(step.id, next) else { return "" }
+        guard let sends = step.handoff?.sends else { return "everything recorded so far (shared record)" }
+        return sends.isEmpty ? "nothing" : sends.map { dataItemWords($0) }.joined(separator: "; ")
+    }
+
+    /// The moment at a step when a clock starts or stops, in words.
+    func clockMoment(_ point: ClockPoint, at id: String) -> String {
+        let name = stepLabel(id)
+        guard let at = self.step(id) else { return "\(point.rawValue) at \(id)" }
+        if [.decision, .end, .parallel].contains(at.kind) { return "when the patient reaches \(name)" }
+        switch point {
+        case .arrival:
+            return "when the patient arrives at \(name), before any wait there"
+        case .start:
+            if at.kind == .meeting { return "when \(name) sits (after the wait for its next sitting)" }
+            if let r = at.resource {
+                return "when the work at \(name) starts (after any queue for \(pathway.resource(r)?.name ?? r))"
+            }
+            return "when the work at \(name) starts"
+        case .completion:
+            return "when the work at \(name) is done" + (at.resultAfter != nil ? " (before the result is back)" : "")
+        }
+    }
+
+    /// A clock's time allowed in full words; whole hours up to 72 are kept in hours, as the
+    /// standards name them (`72 hours`, not `3 days`), and whole days up to 70 in days
+    /// (`28 days`, not `4 weeks`).
+    static func windowWords(_ within: TimeSpan) -> String {
+        let m = within.minutes
+        if m > 0, m <= 4320, m.truncatingRemainder(dividingBy: 60) == 0 {
+            return "\(format3(m / 60)) \(m == 60 ? "hour" : "hours")"
+        }
+        // Waiting-time standards count days (the 28-day standard) up to about ten weeks.
+        if m > 1440, m <= 100_800, m.truncatingRemainder(dividingBy: 1440) == 0 { return "\(format3(m / 1440)) days" }
+        return TimeText.exact(minutes: m)
+    }
+
+    /// A target's clock as events: what starts it, what stops it, and the standard.
+    func clockWords(_ target: Target) -> String {
+        let stops = target.to.map { clockMoment(target.stops, at: $0) }
+        let stopText = stops.count == 1 ? stops[0] : "the first of: " + stops.joined(separator: "; or ")
+        return "starts \(clockMoment(target.starts, at: target.from)); stops \(stopText); "
+            + "within \(Self.windowWords(target.within)) for \(Self.percent(target.standard)) of patients"
+    }
+
+    /// The clocks a step starts or stops, with the moment at the step: `starts Surgery within
+    /// 36 hours (36 hours, 90 %) when the patient arrives here`.
+    func stepClockWords(_ step: Step) -> String {
+        var parts: [String] = []
+        for target in pathway.targets {
+            let what = "\(target.title ?? target.id) (\(Self.windowWords(target.within)), \(Self.percent(target.standard)))"
+            if target.from == step.id { parts.append("starts \(what) \(momentHere(target.starts, step))") }
+            if target.to.contains(step.id) { parts.append("stops \(what) \(momentHere(target.stops, step))") }
+        }
+        return parts.joined(separator: "; ")
+    }
+
+    private func momentHere(_ point: ClockPoint, _ step: Step) -> String {
+        if [.decision, .end, .parallel].contains(step.kind) { return "when the patient gets here" }
+        switch point {
+        case .arrival: return "when the patient arrives here, before any wait"
+        case .start:
+            if step.kind == .meeting { return "when the meeting sits" }
+            if let r = step.resource { return "when the work here starts, after any queue for \(pathway.resource(r)?.name ?? r)" }
+            return "when the work here starts"
+        case .completion: return "when the work here is done"
+        }
     }
 }
 
