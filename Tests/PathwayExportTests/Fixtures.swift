@@ -129,7 +129,12 @@ enum Fixtures {
                             Organisation(id: s(7), name: s(8), type: .acute)],
             resources: [Resource(id: s(9), name: s(10), organisation: s(7), capacity: 1,
                                  calendar: OpeningCalendar(windows: [], text: s(11)))],
-            attributes: [Attribute(id: s(0), type: .category([CategoryValue(name: s(1), probability: 1)]))],
+            // Both attributes the decision reads, each with values on both sides of its rule, so
+            // every branch can be taken (the BPMN and FHIR referees check that).
+            attributes: [Attribute(id: s(0), type: .category([CategoryValue(name: s(1), probability: 0.5),
+                                                              CategoryValue(name: s(6), probability: 0.5)])),
+                         Attribute(id: s(10), type: .category([CategoryValue(name: s(2), probability: 0.5),
+                                                               CategoryValue(name: s(4), probability: 0.5)]))],
             dataItems: [DataItem(name: s(12), type: s(13))],
             targets: [Target(id: s(14), title: s(15), from: s(0), to: [s(3)], within: .days(2), standard: 0.5)],
             start: s(0),

@@ -23,9 +23,16 @@ import PathwayLanguage
     #expect(decision["selectionBehavior"] as? String == "exactly-one")
     let branches = decision["action"] as? [[String: Any]] ?? []
     #expect(branches.count == 4)
-    let firstCondition = (branches.first?["condition"] as? [[String: Any]])?.first?["expression"] as? [String: Any]
-    #expect(firstCondition?["expression"] as? String == "age >= 40 and smoker")
-    #expect(firstCondition?["language"] as? String == "text/cql")
+    // Conditions are FHIRPath over the plan's inputs; a rule with a probability is the rule and
+    // then the clinician's choice, and each later branch applies only if no earlier one does.
+    func condition(_ i: Int) -> [String: Any]? {
+        (branches[i]["condition"] as? [[String: Any]])?.first?["expression"] as? [String: Any]
+    }
+    #expect(condition(0)?["expression"] as? String == "%age >= 40 and %smoker and %`decision:ct-result` = 'ct-result-branch-1'")
+    #expect(condition(0)?["language"] as? String == "text/fhirpath")
+    #expect((condition(1)?["expression"] as? String)?.hasSuffix(" and (%age >= 40 and %smoker and %`decision:ct-result` = 'ct-result-branch-1').not()") == true)
+    #expect((plan["meta"] as? [String: Any])?["profile"] as? [String] == ["http://hl7.org/fhir/uv/cpg/StructureDefinition/cpg-computableplandefinition"])
+    #expect(resources.contains { $0["resourceType"] as? String == "Library" })
     // The handoff into the CT scan is an offset of two days on the relation to the referral.
     let ct = try #require(actions.first { $0["id"] as? String == "ct-scan" })
     let related = (ct["relatedAction"] as? [[String: Any]])?.first
@@ -43,17 +50,40 @@ import PathwayLanguage
     #expect(ConditionText.render(nested, .python) == "a and (b or c)")
 }
 
+@Test func fhirpathConditionsAreBuiltFromTheTree() {
+    let e = Expression.logical(.or, .not(.comparison(.greater, .attribute("nt-probnp", offset: 0), .number(0.00002, unit: "ng/L", offset: 0)), offset: 0),
+                               .membership(.attribute("risk", offset: 0), [.text("high", offset: 0), .text("o'neil`\\", offset: 0)], negated: true))
+    #expect(ConditionText.render(e, .fhirpath) == "(%`nt-probnp` > 0.00002).not() or (%risk in ('high' | 'o\\'neil`\\\\')).not()")
+    let nested = Expression.logical(.and, .attribute("a", offset: 0), .logical(.or, .attribute("b", offset: 0), .not(.attribute("c", offset: 0), offset: 0)))
+    #expect(ConditionText.render(nested, .fhirpath) == "%a and (%b or (%c).not())")
+    #expect(ConditionText.renderConjunct(.logical(.or, .attribute("a", offset: 0), .boolean(true, offset: 0)), .fhirpath) == "(%a or true)")
+    #expect(ConditionText.fhirpathNumber(-1.5e-7) == "-0.00000015")
+    #expect(ConditionText.fhirpathNumber(2.5e20) == "250000000000000000000")
+}
+
 @Test func bpmnHasAPoolPerOrganisationAndAMessageFlowPerHandoff() {
     let pathway = Fixtures.lung
     let model = BPMNProcessModel(pathway)
-    #expect(model.pools.map(\.name) == ["GP practice", "Acute trust", "Community respiratory team"])
+    // The patient comes back to the GP, so the journey starts in a "Patient" pool that presents
+    // to the GP's one referral start event (a process with a none start event and a message start
+    // event would begin the journey again at each return).
+    #expect(model.pools.map(\.name) == ["GP practice", "Acute trust", "Community respiratory team", "Patient"])
     // Every move between organisations, except into an end step with no organisation of its own
-    // (the journey ends wherever the patient is).
+    // (the journey ends wherever the patient is), and the patient presenting to the GP.
     let crossings = pathway.transitions.filter { t in
         t.crossesOrganisations && !(pathway.step(t.to).map { $0.kind == .end && $0.organisation == nil } ?? false)
     }.count
-    #expect(model.messageFlows.count == crossings)
-    #expect(model.messageFlows.count == 4)
+    #expect(model.messageFlows.count == crossings + 1)
+    #expect(model.messageFlows.count == 5)
+    // Each organisation's process has exactly one start event (SpiffWorkflow's collaboration
+    // loader starts a process once per start event that a message triggers).
+    for p in model.pools.indices {
+        let starts = model.nodes.filter { node in
+            guard node.pool == p else { return false }
+            switch node.kind { case .startEvent, .messageStartEvent: return true; default: return false }
+        }
+        #expect(starts.count == 1, "\(model.pools[p].name) has \(starts.count) start events")
+    }
     // Every sequence flow stays inside its pool.
     for flow in model.flows {
         #expect(model.node(flow.source)?.pool == model.node(flow.target)?.pool, "\(flow.id) crosses pools")
@@ -75,23 +105,109 @@ import PathwayLanguage
 @Test func bpmnGatewaysHaveADefaultFlowAndPythonConditions() {
     let xml = BPMNExporter().export(Fixtures.lung)
     #expect(xml.contains("<bpmn:exclusiveGateway id=\"Decision_ct-result\" name=\"CT result\" default="))
-    #expect(xml.contains(">age &gt;= 40 and smoker</bpmn:conditionExpression>"))
-    #expect(xml.contains(">treatment_choice_outcome == \"surgery\"</bpmn:conditionExpression>"))
-    #expect(xml.contains("<bpmn:timeDuration xsi:type=\"bpmn:tFormalExpression\">P42D</bpmn:timeDuration>"))
+    // A rule with a probability: the rule must hold and the clinician chooses (a form field).
+    #expect(xml.contains(">(age &gt;= 40 and smoker) and ct_result_outcome == \"clinic\"</bpmn:conditionExpression>"))
+    // Later branches say that no earlier one applied, so the conditions are mutually exclusive.
+    #expect(xml.contains(">(risk in [\"high\", \"very-high\"]) and not (((age &gt;= 40 and smoker) and ct_result_outcome == \"clinic\"))</bpmn:conditionExpression>"))
+    #expect(xml.contains("<camunda:formField id=\"treatment_choice_outcome\" label=\"Treatment choice\" type=\"enum\">"))
+    #expect(xml.contains("<camunda:value id=\"surgery\" name=\"Lobectomy\"/>"))
+    // Timers are Python string literals: SpiffWorkflow evaluates timer expressions.
+    #expect(xml.contains("<bpmn:timeDuration xsi:type=\"bpmn:tFormalExpression\" language=\"python\">\"P42D\"</bpmn:timeDuration>"))
+    // Patient attributes are the start event's form.
+    #expect(xml.contains("<camunda:formField id=\"age\" label=\"age\" type=\"long\">"))
     #expect(xml.contains("<bpmn:parallelGateway id=\"Join_tests\""))
+}
+
+/// The build sheet's column named `name` in `row`.
+private func cell(_ row: [String]?, _ name: String) -> String? {
+    guard let row, let i = BuildSheetExporter.columns.firstIndex(of: name), i < row.count else { return nil }
+    return row[i]
 }
 
 @Test func buildSheetHasOneRowPerStepInJourneyOrder() {
     let rows = BuildSheetExporter.rows(Fixtures.lung)
-    #expect(rows.count == Fixtures.lung.steps.count)
-    #expect(rows.first?[1] == "referral")
-    #expect(rows.last?[1] == "discharge")
     #expect(rows.allSatisfy { $0.count == BuildSheetExporter.columns.count })
-    let ct = rows.first { $0[1] == "ct-result" }
-    #expect(ct?[12].contains("if age is at least 40 and smoker (probability 0.4) → Respiratory clinic (clinic)") == true)
-    let referral = rows.first { $0[1] == "referral" }
-    #expect(referral?[11] == "starts 28-day Faster Diagnosis Standard (4 weeks, 75%)")
-    #expect(referral?[12] == "→ CT chest and abdomen (ct-scan) (handoff to Acute trust after 2 days via e-RS; sends referral-letter)")
+    // The pathway, its source and its clock come once, before the steps.
+    #expect(rows.prefix(3).map { cell($0, "Kind") } == ["pathway", "source", "clock"])
+    #expect(rows.filter { $0.contains { $0.contains("england.nhs.uk") } }.count == 1)
+    let steps = rows.filter { !["pathway", "source", "clock", "branch"].contains(cell($0, "Kind") ?? "") }
+    #expect(steps.count == Fixtures.lung.steps.count)
+    #expect(cell(steps.first, "Step id") == "referral")
+    #expect(cell(steps.last, "Step id") == "discharge")
+    // Each decision is followed by its branches, numbered under it.
+    let ct = rows.firstIndex { cell($0, "Step id") == "ct-result" } ?? 0
+    let o = cell(rows[ct], "Order") ?? ""
+    #expect(rows[(ct + 1)...].prefix(4).map { cell($0, "Order") ?? "" } == ["\(o).1", "\(o).2", "\(o).3", "\(o).4"])
+    let suspicious = rows[ct + 1]
+    #expect(cell(suspicious, "Criteria") == "age is at least 40 and smoker, then clinician decides (simulation share 40 %)")
+    #expect(cell(suspicious, "Condition (FHIRPath)") == "%age >= 40 and %smoker")
+    #expect(cell(suspicious, "Goes to") == "Respiratory clinic (clinic)")
+    #expect(cell(rows[ct + 4], "Criteria") == "none of the above, or the clinician chose none of them")
+    let referral = rows.first { cell($0, "Step id") == "referral" }
+    #expect(cell(referral, "Clocks") == "starts 28-day Faster Diagnosis Standard (28 days, 75 %) when the patient arrives here, before any wait")
+    #expect(cell(referral, "Goes to") == "CT chest and abdomen (ct-scan)")
+    #expect(cell(referral, "Handoff") == "to Acute trust via e-RS, arriving after 2 days")
+    #expect(cell(referral, "Data sent at handoff") == "referral-letter")
+    #expect(cell(referral, "Duration") == "20 minutes")
+    let ctScan = rows.first { cell($0, "Step id") == "ct-scan" }
+    #expect(cell(ctScan, "Data produced") == "ct-report (DiagnosticReport)")
+    #expect(cell(ctScan, "Code") == "77477000")
+    #expect(cell(ctScan, "Duration")?.hasPrefix("about 20 minutes, mostly ") == true)
+}
+
+/// Issue 13: the hip fracture sheet gives the discharge decision's criteria as rules and
+/// clinician's choices, with the probability only as a labelled simulation share, and says who
+/// decides without inventing a role.
+@Test func hipFractureBuildSheetSpellsOutTheDecisionCriteria() throws {
+    let path = Golden.repositoryRoot.appendingPathComponent("Pathways/hip-fracture.yaml").path
+    let pathway = try #require(PathwayLoader().load(file: path).validPathway)
+    let rows = BuildSheetExporter.rows(pathway)
+    let at = try #require(rows.firstIndex { cell($0, "Step id") == "discharge-destination" })
+    let order = cell(rows[at], "Order") ?? ""
+    #expect(cell(rows[at], "Role")?.hasPrefix("orthogeriatrician, therapists and discharge coordinator (role of the step before") == true)
+    #expect(cell(rows[at], "Criteria")?.contains("decided on residence (home or carehome)") == true)
+    let branches = rows[(at + 1)...].prefix(3)
+    #expect(branches.map { cell($0, "Order") } == ["\(order).1", "\(order).2", "\(order).3"])
+    #expect(branches.map { cell($0, "Criteria") } == [
+        "residence is carehome",
+        "residence is home, then clinician decides (simulation share 60 %)",
+        "none of the above, or the clinician chose none of them",
+    ])
+    #expect(branches.map { cell($0, "Condition (FHIRPath)") } == ["%residence = 'carehome'", "%residence = 'home'", ""])
+    // No row reads a probability as a rule.
+    #expect(!rows.contains { $0.contains { $0.contains("of patients →") || $0.contains("(probability ") } })
+    // A decision no role is given for, after a wait, is not given one.
+    let outcome = rows.first { cell($0, "Step id") == "inpatient-outcome" }
+    #expect(cell(outcome, "Role") == "clinician (not specified)")
+    // Durations read as plain text; clocks say what starts and stops them.
+    let ambulance = rows.first { cell($0, "Step id") == "ambulance-assessment" }
+    #expect(cell(ambulance, "Duration") == "about 50 minutes, mostly 21–79")
+    #expect(cell(ambulance, "Handoff") == "to Acute trust (emergency department, trauma and orthopaedics, orthogeriatrics) via ePR and pre-alert, arriving after about 45 minutes, 15–90")
+    #expect(cell(ambulance, "Data sent at handoff") == "patient-report-form (Composition: Ambulance electronic patient report form with pre-alert)")
+    let surgery = rows.first { cell($0, "Step id") == "hip-surgery" }
+    #expect(cell(surgery, "Clocks")?.contains("stops Surgery within 36 hours of arrival") == true)
+    #expect(cell(surgery, "Clocks")?.contains("when the work here starts, after any queue for Trauma theatre") == true)
+    let clock = rows.first { cell($0, "Kind") == "clock" && cell($0, "Step id") == "orthogeriatric-within-72-hours" }
+    #expect(cell(clock, "Clocks")?.hasSuffix("within 72 hours for 90 % of patients") == true)
+    // Sources once, not on every row.
+    #expect(rows.filter { $0.contains { $0.contains("nice.org.uk/guidance/cg124") } }.count == 1)
+}
+
+@Test func plainDurationsReadAsAboutAndARange() {
+    #expect(TimeText.plain(.fixed(20)) == "20 minutes")
+    #expect(TimeText.plain(.fixed(2160)) == "36 hours")
+    #expect(TimeText.plain(.fixed(1440)) == "1 day")
+    #expect(TimeText.plain(.triangular(min: 15, mode: 20, max: 25)) == "about 20 minutes, 15–25")
+    #expect(TimeText.plain(.uniform(min: 30, max: 60)) == "about 45 minutes, 30–60")
+    #expect(TimeText.plain(.triangular(min: 240, mode: 1440, max: 4320)) == "about 33 hours, 4–72")
+    #expect(TimeText.plain(.normal(mean: 60, sd: 20)) == "about 60 minutes, mostly 21–99")
+    #expect(TimeText.plain(.lognormal(mean: 12 * 1440, sd: 6 * 1440)) == "about 12 days, mostly 4.3–27")
+    #expect(TimeText.plain(.exponential(mean: 2880)) == "about 48 hours on average, mostly under 144")
+    #expect(TimeText.brief(.triangular(min: 240, mode: 1440, max: 4320)) == "~33 hours")
+    #expect(TimeText.brief(.fixed(20)) == "20 min")
+    // The words the FHIR and BPMN exports use are unchanged.
+    #expect(TimeText.words(.triangular(min: 15, mode: 30, max: 90)) == "triangular(min: 15 min, mode: 30 min, max: 90 min)")
+    #expect(TimeText.short(.triangular(min: 240, mode: 1440, max: 4320)) == "~33.333 hours")
 }
 
 @Test func stepOrderPutsEveryStepAfterTheStepsThatLeadToIt() {
@@ -216,7 +332,8 @@ func longPathway(_ n: Int) -> Pathway {
     let pathway = longPathway(3_000)
     for (ext, text) in allExports(pathway) { #expect(!text.isEmpty, "\(ext)") }
     let model = BPMNProcessModel(pathway)
-    #expect(model.messageFlows.count == 59)
+    // 59 handoffs, and the patient presenting to the first organisation, which the journey revisits.
+    #expect(model.messageFlows.count == 60)
     #expect(edgesCrossingShapes(longPathway(500)) == [])
 }
 
@@ -230,4 +347,54 @@ func longPathway(_ n: Int) -> Pathway {
     #expect(!Escaping.fhirString(hostile).unicodeScalars.contains { (0x80...0x9F).contains($0.value) })
     // Letters beyond them are kept.
     #expect(Escaping.dot("é ü ß") == "é ü ß")
+}
+
+/// Issue 13: the DOT diagram starts at the left with the entry organisation, and loops do not
+/// pull the layout (the Python referee checks the rendered positions of every shipped pathway).
+@Test func dotStartsAtTheLeftWithTheEntryOrganisation() {
+    let dot = DOTExporter().export(Fixtures.lung)
+    #expect(dot.contains("rankdir=LR, newrank=true"))
+    #expect(dot.contains("{ rank=source; \"__start__\"; }"))
+    // The GP practice (where the journey starts) is the first cluster.
+    #expect(dot.range(of: "subgraph \"cluster_0\" {\n    label=\"GP practice (primary-care)\"") != nil)
+    // "Needs more discussion" loops back to an earlier step: it does not set ranks.
+    #expect(dot.contains("\"treatment-choice\" -> \"diagnosis-told\" [label=\"needs more discussion\", constraint=false];"))
+    #expect(dot.contains("\"referral\" -> \"ct-scan\" [label=\"handoff 2 days via e-RS\", style=\"bold,dashed\", color=\"#c0392b\"];"))
+}
+
+/// Issue 13: the Mermaid diagram shows what Docs/export.md says it shows.
+@Test func mermaidShowsWhatTheGuideSays() {
+    let text = MermaidExporter().export(Fixtures.lung)
+    #expect(text.contains("  subgraph org1[\"GP practice (primary-care)\"]\n"))
+    #expect(text.contains("[\"GP urgent suspected cancer<br/>referral<br/>GP<br/>20 min\"]"))
+    #expect(text.contains("==>|\"handoff 2 days via e-RS\"|"))
+    #expect(text.contains("-->|\"suspicious\"|"))
+    #expect(text.contains("-.-|\"joins\"|"))
+    #expect(text.contains("classDef wait stroke-dasharray:5 5"))
+    #expect(text.contains("linkStyle "))
+}
+
+/// Issue 13: a rule with a probability keeps both meanings in BPMN. In hip fracture a
+/// care-home resident always goes back to the care home (the rule decides); for a patient from
+/// home the clinician's form field decides between early supported discharge and GP follow-up,
+/// which the default flow reaches (it was unreachable when the rule alone decided).
+@Test func bpmnRuleWithProbabilityIsTheRuleThenTheClinician() throws {
+    let path = Golden.repositoryRoot.appendingPathComponent("Pathways/hip-fracture.yaml").path
+    let pathway = try #require(PathwayLoader().load(file: path).validPathway)
+    let model = BPMNProcessModel(pathway)
+    let choose = try #require(model.node("Choose_discharge-destination"))
+    #expect(choose.kind == .task(element: "userTask"))
+    #expect(choose.form.map(\.id) == ["discharge_destination_outcome"])
+    #expect(choose.form.first?.values.map(\.id) == ["refer-community-rehab", "discharge-home"])
+    let out = model.flows.filter { $0.source == "Decision_discharge-destination" }
+    #expect(out.map(\.condition) == [
+        "(residence == \"carehome\")",
+        "(residence == \"home\") and discharge_destination_outcome == \"refer-community-rehab\" and not ((residence == \"carehome\"))",
+        nil,
+    ])
+    #expect(model.node("Decision_discharge-destination")?.defaultFlow == out.last?.id)
+    // The start event's form declares the attributes the conditions read.
+    let start = try #require(model.nodes.first { $0.kind == .startEvent })
+    #expect(start.form.map(\.id) == ["anticoagulated", "residence"])
+    #expect(start.form.last?.values.map(\.id) == ["home", "carehome"])
 }

@@ -25,6 +25,7 @@ public struct BPMNExporter: Sendable {
             ("xmlns:dc", "http://www.omg.org/spec/DD/20100524/DC"),
             ("xmlns:di", "http://www.omg.org/spec/DD/20100524/DI"),
             ("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"),
+            ("xmlns:camunda", "http://camunda.org/schema/1.0/bpmn"),
             ("id", model.definitionsID),
             ("targetNamespace", model.targetNamespace),
             ("exporter", "carepath"),
@@ -113,19 +114,49 @@ public struct BPMNExporter: Sendable {
         if node.kind == .exclusiveGateway { attrs.append(("default", node.defaultFlow)) }
         xml.open(element, attrs)
         if let doc = node.documentation { xml.element("bpmn:documentation", text: doc) }
+        if !node.form.isEmpty { writeForm(node.form, &xml) }
         for flow in incoming { xml.element("bpmn:incoming", text: flow) }
         for flow in outgoing { xml.element("bpmn:outgoing", text: flow) }
         switch node.kind {
         case .messageStartEvent(let message), .messageEndEvent(let message), .messageThrowEvent(let message),
              .messageCatchEvent(let message):
-            xml.empty("bpmn:messageEventDefinition", [("id", node.id + "_message"), ("messageRef", message)])
+            xml.empty("bpmn:messageEventDefinition", [("id", node.id + "_message"), ("messageRef", message),
+                                                      ("camunda:expression", node.payload?.expression),
+                                                      ("camunda:resultVariable", node.payload?.resultVariable)])
         case .timerCatchEvent(let duration):
+            // A Python string literal: SpiffWorkflow evaluates timer expressions as Python.
             xml.open("bpmn:timerEventDefinition", [("id", node.id + "_timer")])
-            xml.element("bpmn:timeDuration", [("xsi:type", "bpmn:tFormalExpression")], text: duration)
+            xml.element("bpmn:timeDuration", [("xsi:type", "bpmn:tFormalExpression"), ("language", "python")],
+                        text: ConditionText.pythonString(duration))
             xml.close("bpmn:timerEventDefinition")
         default: break
         }
         xml.close(element)
+    }
+
+    /// `camunda:formData`, which SpiffWorkflow's Camunda parser, Camunda Modeler and Camunda 7
+    /// read, inside `extensionElements`.
+    private func writeForm(_ fields: [BPMNProcessModel.FormField], _ xml: inout XMLWriter) {
+        xml.open("bpmn:extensionElements")
+        xml.open("camunda:formData")
+        for field in fields {
+            xml.open("camunda:formField", [("id", field.id), ("label", field.label), ("type", field.type)])
+            if let doc = field.documentation {
+                xml.open("camunda:properties")
+                xml.empty("camunda:property", [("id", "documentation"), ("value", doc)])
+                xml.close("camunda:properties")
+            }
+            if field.min != nil || field.max != nil {
+                xml.open("camunda:validation")
+                if let min = field.min { xml.empty("camunda:constraint", [("name", "min"), ("config", format3(min))]) }
+                if let max = field.max { xml.empty("camunda:constraint", [("name", "max"), ("config", format3(max))]) }
+                xml.close("camunda:validation")
+            }
+            for value in field.values { xml.empty("camunda:value", [("id", value.id), ("name", value.name)]) }
+            xml.close("camunda:formField")
+        }
+        xml.close("camunda:formData")
+        xml.close("bpmn:extensionElements")
     }
 
     private func writeFlow(_ flow: BPMNProcessModel.Flow, _ xml: inout XMLWriter) {

@@ -119,12 +119,14 @@ struct BPMNLayout {
 
         // Pools as stacked bands; nodes centred in their cells.
         let poolWidth = Self.poolLabelWidth + Self.margin * 2 + columns * Self.columnWidth
+        // The patient's own pool (when the journey starts there) is drawn on top.
         var top = 0
-        var poolTop: [Int] = []
-        for p in model.pools.indices {
+        var poolTop = [Int](repeating: 0, count: model.pools.count)
+        pools = [Box](repeating: Box(x: 0, y: 0, width: 0, height: 0), count: model.pools.count)
+        for p in model.pools.indices.sorted(by: { (model.pools[$0].isPatient ? 0 : 1, $0) < (model.pools[$1].isPatient ? 0 : 1, $1) }) {
             let height = rowsInPool[p] * Self.rowHeight + Self.margin
-            poolTop.append(top)
-            pools.append(Box(x: 0, y: top, width: poolWidth, height: height))
+            poolTop[p] = top
+            pools[p] = Box(x: 0, y: top, width: poolWidth, height: height)
             top += height + Self.poolGap
         }
         for (n, node) in model.nodes.enumerated() {
@@ -188,7 +190,7 @@ struct BPMNLayout {
         for flow in model.messageFlows {
             guard let a = position[flow.source], let b = position[flow.target],
                   let s = shapes[flow.source], let t = shapes[flow.target] else { continue }
-            let down = model.nodes[b].pool > model.nodes[a].pool
+            let down = poolTop[model.nodes[b].pool] > poolTop[model.nodes[a].pool]
             let leave = down ? rowTop(a) + Self.rowHeight : rowTop(a)
             let arrive = down ? rowTop(b) : rowTop(b) + Self.rowHeight
             let x = columnLeft(min(layer[a], layer[b]) + 1)

@@ -44,6 +44,25 @@ struct BPMNProcessModel {
         var pool: Int
         /// For exclusive gateways: the flow taken when no condition holds.
         var defaultFlow: String?
+        /// A user task's form, or the start event's patient attributes (`camunda:formData`).
+        var form: [FormField] = []
+        /// What a message-throwing event sends: a Python expression (`camunda:expression`) and
+        /// the process variable the receiving process stores it in (`camunda:resultVariable`).
+        var payload: (expression: String, resultVariable: String)?
+    }
+
+    /// A `camunda:formField`: a process variable a clinician (or, on the start event, the EPR)
+    /// fills in.
+    struct FormField {
+        var id: String
+        var label: String
+        /// `enum`, `boolean`, `long` (whole numbers) or `double` (other numbers).
+        var type: String
+        /// Enum values: the stored value and its label.
+        var values: [(id: String, name: String)] = []
+        var min: Double?
+        var max: Double?
+        var documentation: String?
     }
 
     struct Flow {
@@ -68,6 +87,8 @@ struct BPMNProcessModel {
         var processID: String
         var name: String
         var organisation: String?
+        /// The "Patient" pool where the journey starts when the first organisation is revisited.
+        var isPatient = false
     }
 
     struct Message {
@@ -139,11 +160,26 @@ struct BPMNProcessModel {
             if let ends = sharedEnd[stepID], let p = nodeIndex[source].map({ nodes[$0].pool }) { return ends[p] }
             return stepNode[stepID]
         }
+        var gatewayOf: [String: String] = [:]  // decision step id -> its gateway, when a choice task comes first
         for step in facts.order where sharedEnd[step.id] == nil {
             let id = ids.id(for: "step:" + step.id, proposed: Self.prefix(step.kind) + Identifiers.ncName("", step.id))
             stepNode[step.id] = id
             addNode(Node(id: id, kind: Self.kind(of: step, pathway: pathway), name: step.title ?? step.id,
                          documentation: Self.documentation(step, facts), pool: pool(of: step.id)))
+            // A decision where a clinician chooses (a branch with a probability): a user task with
+            // the choice as a form field comes first, and its gateway reads the field.
+            if step.kind == .decision, let field = Self.choiceField(step, facts) {
+                let task = ids.id(for: "choose:" + step.id, proposed: "Choose_" + Identifiers.ncName("", step.id))
+                var node = Node(id: task, kind: .task(element: "userTask"), name: "Choose: " + (step.title ?? step.id),
+                                documentation: "The clinician records where the patient goes next. The choice is "
+                                    + "used where no rule at the next gateway decides.", pool: pool(of: step.id))
+                node.form = [field]
+                addNode(node)
+                flows.append(Flow(id: ids.id(for: "flow:choose:" + step.id, proposed: "Flow_\(task)_\(id)"),
+                                  source: task, target: id))
+                gatewayOf[step.id] = id
+                stepNode[step.id] = task
+            }
         }
 
         // Parallel joins: a converging gateway in front of the join step, fed by the steps
@@ -172,10 +208,13 @@ struct BPMNProcessModel {
             }
         }
 
-        // Start. A none start event, unless the patient can come back to the first organisation:
-        // engines start a fresh process instance for each message, and a none start event in
-        // that instance would begin the journey again, so then the first entry is a message
-        // start event too ("Patient referred into the pathway").
+        // Start: a none start event in the first organisation's process, whose form lists the
+        // patient attributes that the EPR passes in as process variables. When the patient can
+        // come back to that organisation later, its process has a referral start event, and a
+        // process with a none start event and a message start event would begin the journey
+        // again at each return (a new instance runs every start event without a trigger). Then
+        // the journey starts in a "Patient" pool of its own, whose one step is to present to the
+        // first organisation through its referral start event.
         var startNode: String?
         if let first = stepNode[pathway.start] {
             let start = ids.id(for: "start", proposed: "Start_" + slug)
@@ -186,16 +225,15 @@ struct BPMNProcessModel {
         }
         // Every move between steps.
         for step in facts.order {
-            guard let source = stepNode[step.id] else { continue }
+            guard let source = gatewayOf[step.id] ?? stepNode[step.id] else { continue }
 
             switch step.kind {
             case .decision:
                 let defaultIndex = step.branches.firstIndex { $0.otherwise } ?? (step.branches.count - 1)
+                let conditions = Self.branchConditions(step, defaultIndex: defaultIndex)
                 for (i, branch) in step.branches.enumerated() {
                     guard let targetNode = joinGateway["\(step.id)\u{0}\(branch.to)"] ?? targetNode(branch.to, from: source) else { continue }
-                    let condition: String? = i == defaultIndex ? nil
-                        : branch.when.map { ConditionText.render($0.expression, .python) }
-                          ?? "\(ConditionText.pythonIdentifier(step.id + "_outcome")) == \(ConditionText.pythonString(branch.to))"
+                    let condition = conditions[i]
                     let name = branch.label ?? facts.ruleWords(branch)
                     let flow = connect(from: source, fromStep: step.id, to: branch.to, toNode: targetNode, facts: facts,
                                        name: name, condition: condition)
@@ -209,18 +247,41 @@ struct BPMNProcessModel {
             }
         }
 
+        if let start = startNode, let n = nodeIndex[start], let first = stepNode[pathway.start],
+           referralStarts[nodes[n].pool] != nil {
+            let entryPool = nodes[n].pool
+            let patient = pools.count
+            pools.append(Pool(id: ids.id(for: "participant:patient", proposed: "Participant_patient"),
+                              processID: ids.id(for: "process:patient", proposed: "Process_\(slug)_patient"),
+                              name: "Patient", organisation: nil, isPatient: true))
+            nodes[n].pool = patient
+            flows.removeAll { $0.source == start && $0.target == first }
+            let referral = referralStart(pool: entryPool, facts: facts)
+            let key = uniqueRouteKey("start of the pathway")
+            let present = ids.id(for: "present", proposed: "Present_" + Identifiers.ncName("", pools[entryPool].organisation ?? "unassigned"))
+            var send = Node(id: present, kind: .messageEndEvent(message: referral.message),
+                            name: "Presents to \(pools[entryPool].name)",
+                            documentation: "The patient enters the pathway at \(pools[entryPool].name)", pool: patient)
+            send.payload = (ConditionText.pythonString(key), referralVariable(pool: entryPool))
+            addNode(send)
+            flows.append(Flow(id: ids.id(for: "flow:present", proposed: "Flow_\(start)_\(present)"), source: start, target: present))
+            messageFlows.append(MessageFlow(id: ids.id(for: "messageflow:present", proposed: "MessageFlow_\(present)"),
+                                            source: present, target: referral.start, name: nil, message: referral.message))
+            referralRoutes[entryPool, default: []].insert((key, first, "Start of the pathway"), at: 0)
+        }
+        finishReferrals()
         insertMerges()
-
-        if let start = startNode, let n = nodeIndex[start],
-           nodes.contains(where: { if case .messageStartEvent = $0.kind { $0.pool == nodes[n].pool } else { false } }) {
-            let message = ids.id(for: "message:start", proposed: "Message_start_" + slug)
-            messages.insert(Message(id: message, name: uniqueMessageName("Patient referred into \(pathway.title)")), at: 0)
-            nodes[n].kind = .messageStartEvent(message: message)
-            nodes[n].name = "Patient referred into pathway"
+        if let start = startNode, let n = nodeIndex[start] {
+            nodes[n].form = Self.patientForm(pathway)
         }
     }
 
     private var messageNames: Set<String> = []
+    /// By pool: its referral start event and message (`referralStart`).
+    private var referralStarts: [Int: (start: String, message: String)] = [:]
+    /// By pool: the handoffs into it, each with the node where its way in begins.
+    private var referralRoutes: [Int: [(key: String, entry: String, documentation: String)]] = [:]
+    private var routeKeys: Set<String> = []
     /// The pathway id as an NCName; message ids carry it, because engines that read several
     /// BPMN files at once (SpiffWorkflow) keep one table of messages for all of them.
     private var slug = ""
@@ -283,7 +344,6 @@ struct BPMNProcessModel {
         var doc = "Transfer of care to \(to.name)"
         if let via = handoff?.via { doc += " via \(via)" }
         doc += "; carries \(carried)"
-        let messageID = ids.id(for: "message:" + key, proposed: "Message_\(slug)_\(fromStep)_\(toStep)".ncNameSafe)
         // The first region (in step order) holding both steps, in the sending pool; and the first
         // with a path waiting to come back from this pool that holds `fromStep` and holds or
         // joins at `toStep`, in the receiving pool.
@@ -302,23 +362,32 @@ struct BPMNProcessModel {
             let pending = pendingReturns[RegionPool(region: r, pool: s.pool), default: []].removeFirst()
             if pendingReturns[RegionPool(region: r, pool: s.pool)]?.isEmpty ?? true { waitingRegions[s.pool]?.remove(r) }
             let end = ids.id(for: "send:" + key, proposed: "Return_\(fromStep)_\(toStep)".ncNameSafe)
-            addNode(Node(id: end, kind: .messageEndEvent(message: pending.message), name: "Hand back to \(to.name)",
-                         documentation: doc, pool: s.pool))
+            var handBack = Node(id: end, kind: .messageEndEvent(message: pending.message), name: "Hand back to \(to.name)",
+                                documentation: doc, pool: s.pool)
+            handBack.payload = (ConditionText.pythonString(uniqueRouteKey("\(fromStep) to \(toStep)")),
+                                ConditionText.pythonIdentifier("back_from_" + (from.organisation ?? "unassigned")))
+            addNode(handBack)
             let outFlow = ids.id(for: "flow:" + key, proposed: "Flow_\(source)_\(end)")
             flows.append(Flow(id: outFlow, source: source, target: end, name: name, condition: condition))
             messageFlows.append(MessageFlow(id: ids.id(for: "messageflow:" + key, proposed: "MessageFlow_\(end)"),
                                             source: end, target: pending.catchEvent, name: handoff?.via,
                                             message: pending.message))
-            arrive(after: pending.catchEvent, at: target, delay: handoff?.delay, key: key, fromStep: fromStep, toStep: toStep)
+            let entry = arrive(at: target, pool: t.pool, delay: handoff?.delay, key: key,
+                               fromStep: fromStep, toStep: toStep)
+            flows.append(Flow(id: ids.id(for: "flow:" + key + ":back", proposed: "Flow_\(pending.catchEvent)_\(entry)"),
+                              source: pending.catchEvent, target: entry))
             return outFlow
         }
 
-        messages.append(Message(id: messageID, name: uniqueMessageName(
-            "Handoff from \(facts.stepLabel(fromStep)) at \(from.name) to \(facts.stepLabel(toStep)) at \(to.name)")))
+        let referral = referralStart(pool: t.pool, facts: facts)
+        let routeKey = uniqueRouteKey("\(fromStep) to \(toStep)")
+        let payload = (ConditionText.pythonString(routeKey), referralVariable(pool: t.pool))
         let send = ids.id(for: "send:" + key, proposed: "Send_\(fromStep)_\(toStep)".ncNameSafe)
         if let r = outbound {
-            addNode(Node(id: send, kind: .messageThrowEvent(message: messageID), name: "Hand off to \(to.name)",
-                         documentation: doc, pool: s.pool))
+            var thrown = Node(id: send, kind: .messageThrowEvent(message: referral.message), name: "Hand off to \(to.name)",
+                              documentation: doc, pool: s.pool)
+            thrown.payload = payload
+            addNode(thrown)
             let back = ids.id(for: "return:" + key, proposed: "Message_\(slug)_\(fromStep)_\(toStep)_return".ncNameSafe)
             messages.append(Message(id: back, name: uniqueMessageName(
                 "Return from \(to.name) to \(from.name) after \(facts.stepLabel(toStep))")))
@@ -330,37 +399,92 @@ struct BPMNProcessModel {
             pendingReturns[RegionPool(region: r, pool: t.pool), default: []].append((wait, back))
             waitingRegions[t.pool, default: []].insert(r)
         } else {
-            addNode(Node(id: send, kind: .messageEndEvent(message: messageID), name: "Hand off to \(to.name)",
-                         documentation: doc, pool: s.pool))
+            var end = Node(id: send, kind: .messageEndEvent(message: referral.message), name: "Hand off to \(to.name)",
+                           documentation: doc, pool: s.pool)
+            end.payload = payload
+            addNode(end)
         }
         let outFlow = ids.id(for: "flow:" + key, proposed: "Flow_\(source)_\(send)")
         flows.append(Flow(id: outFlow, source: source, target: send, name: name, condition: condition))
-        let start = ids.id(for: "receive:" + key, proposed: "Receive_\(fromStep)_\(toStep)".ncNameSafe)
-        addNode(Node(id: start, kind: .messageStartEvent(message: messageID), name: "Referral from \(from.name)",
-                     documentation: doc, pool: t.pool))
         messageFlows.append(MessageFlow(id: ids.id(for: "messageflow:" + key, proposed: "MessageFlow_\(send)"),
-                                        source: send, target: start, name: handoff?.via, message: messageID))
-        arrive(after: start, at: target, delay: handoff?.delay, key: key, fromStep: fromStep, toStep: toStep)
+                                        source: send, target: referral.start, name: handoff?.via, message: referral.message))
+        let entry = arrive(at: target, pool: t.pool, delay: handoff?.delay, key: key, fromStep: fromStep, toStep: toStep)
+        referralRoutes[t.pool, default: []].append((routeKey, entry, doc))
         return outFlow
     }
 
-    /// From the event where a patient arrives in an organisation to the step they arrive for,
-    /// through a timer when the handoff has a delay.
-    private mutating func arrive(after event: String, at target: String, delay: Distribution?, key: String,
-                                 fromStep: String, toStep: String) {
-        guard let pool = node(event)?.pool else { return }
-        var last = event
-        if let delay, delay.mean > 0 {
-            let timer = ids.id(for: "delay:" + key, proposed: "Delay_\(fromStep)_\(toStep)".ncNameSafe)
-            addNode(Node(id: timer, kind: .timerCatchEvent(duration: TimeText.iso8601(minutes: delay.mean)),
-                         name: "Handoff delay \(TimeText.short(delay))",
-                         documentation: "Handoff delay: \(TimeText.words(delay))", pool: pool))
-            flows.append(Flow(id: ids.id(for: "flow:" + key + ":delay", proposed: "Flow_\(event)_\(timer)"),
-                              source: event, target: timer))
-            last = timer
+    /// The one message start event through which patients enter an organisation's process from
+    /// another organisation (SpiffWorkflow's collaboration loader starts a process instance per
+    /// message; a process with several message start events is started several times), with
+    /// its message. Which handoff it was travels in the message (`referralVariable`), and a
+    /// gateway after the start routes on it (`finishReferrals`).
+    private mutating func referralStart(pool p: Int, facts: PathwayFacts) -> (start: String, message: String) {
+        if let known = referralStarts[p] { return known }
+        let org = Identifiers.ncName("", pools[p].organisation ?? "unassigned")
+        let message = ids.id(for: "message:referral:\(p)", proposed: "Message_\(slug)_referral_\(org)")
+        messages.append(Message(id: message, name: uniqueMessageName(
+            "Patient referred to \(pools[p].name) in \(facts.pathway.title)")))
+        let start = ids.id(for: "referral:\(p)", proposed: "Referral_\(org)")
+        addNode(Node(id: start, kind: .messageStartEvent(message: message), name: "Referral into \(pools[p].name)",
+                     documentation: "A patient handed over from another organisation; the message's payload ("
+                        + referralVariable(pool: p) + ") names the handoff.", pool: p))
+        referralStarts[p] = (start, message)
+        return (start, message)
+    }
+
+    /// The process variable that says which handoff brought the patient into pool `p`.
+    private func referralVariable(pool p: Int) -> String {
+        ConditionText.pythonIdentifier("referral_to_" + (pools[p].organisation ?? "unassigned"))
+    }
+
+    private mutating func uniqueRouteKey(_ key: String) -> String {
+        var candidate = key, n = 2
+        while routeKeys.contains(candidate) {
+            candidate = "\(key) (\(n))"
+            n += 1
         }
-        flows.append(Flow(id: ids.id(for: "flow:" + key + ":in", proposed: "Flow_\(last)_\(target)"),
-                          source: last, target: target))
+        routeKeys.insert(candidate)
+        return candidate
+    }
+
+    /// Joins each referral start event to the routes it leads to: straight on when there is one,
+    /// through an exclusive gateway on the referral variable when there are several.
+    private mutating func finishReferrals() {
+        for p in referralStarts.keys.sorted() {
+            guard let start = referralStarts[p]?.start, let routes = referralRoutes[p], !routes.isEmpty else { continue }
+            if routes.count == 1 {
+                flows.append(Flow(id: ids.id(for: "flow:referral:\(p)", proposed: "Flow_\(start)_\(routes[0].entry)"),
+                                  source: start, target: routes[0].entry))
+                continue
+            }
+            let gateway = ids.id(for: "route:\(p)", proposed: "Route_" + Identifiers.ncName("", pools[p].organisation ?? "unassigned"))
+            addNode(Node(id: gateway, kind: .exclusiveGateway, name: "Which referral?",
+                         documentation: "Routes on \(referralVariable(pool: p)), set by the referral message", pool: p))
+            flows.append(Flow(id: ids.id(for: "flow:referral:\(p)", proposed: "Flow_\(start)_\(gateway)"),
+                              source: start, target: gateway))
+            for (i, route) in routes.enumerated() {
+                let last = i == routes.count - 1
+                let id = ids.id(for: "flow:referral:\(p):\(i)", proposed: "Flow_\(gateway)_\(route.entry)")
+                flows.append(Flow(id: id, source: gateway, target: route.entry, name: route.key,
+                                  condition: last ? nil
+                                    : "\(referralVariable(pool: p)) == \(ConditionText.pythonString(route.key))"))
+                if last, let n = nodeIndex[gateway] { nodes[n].defaultFlow = id }
+            }
+        }
+    }
+
+    /// The way into the step a patient arrives for: through a timer when the handoff has a
+    /// delay. Returns the first node of the way in (the timer, or the step itself).
+    private mutating func arrive(at target: String, pool: Int, delay: Distribution?, key: String,
+                                 fromStep: String, toStep: String) -> String {
+        guard let delay, delay.mean > 0 else { return target }
+        let timer = ids.id(for: "delay:" + key, proposed: "Delay_\(fromStep)_\(toStep)".ncNameSafe)
+        addNode(Node(id: timer, kind: .timerCatchEvent(duration: TimeText.iso8601(minutes: delay.mean)),
+                     name: "Handoff delay \(TimeText.short(delay))",
+                     documentation: "Handoff delay: \(TimeText.words(delay))", pool: pool))
+        flows.append(Flow(id: ids.id(for: "flow:" + key + ":in", proposed: "Flow_\(timer)_\(target)"),
+                          source: timer, target: target))
+        return timer
     }
 
     /// Every node with more than one incoming sequence flow (other than a parallel join) gets an
@@ -485,6 +609,70 @@ struct BPMNProcessModel {
         func region(_ r: Int, holds q: Int) -> Bool {
             guard q >= 0, r >= 0, r < entry.count, q < entry.count, entry[r] >= 0, entry[q] >= 0 else { return false }
             return entry[r] <= entry[q] && entry[q] < exit[r]
+        }
+    }
+
+    /// The patient attributes that gateways read, as the start event's form: the EPR passes each
+    /// as a process variable when it starts the pathway (a category as one of its values).
+    static func patientForm(_ pathway: Pathway) -> [FormField] {
+        pathway.attributes.map { attribute in
+            let id = ConditionText.pythonIdentifier(attribute.id)
+            let label = attribute.description ?? attribute.id
+            let unit = attribute.unit.map { "Unit: \($0)" }
+            switch attribute.type {
+            case .boolean:
+                return FormField(id: id, label: label, type: "boolean")
+            case .category(let values):
+                return FormField(id: id, label: label, type: "enum", values: values.map { ($0.name, $0.name) })
+            case .integer(_, let min, let max):
+                return FormField(id: id, label: label, type: "long", min: min, max: max, documentation: unit)
+            case .number(_, let min, let max):
+                return FormField(id: id, label: label, type: "double", min: min, max: max, documentation: unit)
+            }
+        }
+    }
+
+    /// The process variable holding a clinician's choice at a decision.
+    static func choiceVariable(_ decision: Step) -> String {
+        ConditionText.pythonIdentifier(decision.id + "_outcome")
+    }
+
+    /// The form field for a decision where a clinician chooses (some branch has a probability):
+    /// an enum of the destinations a choice can lead to (every branch with a probability, and the
+    /// default branch), in branch order. nil when rules alone decide.
+    static func choiceField(_ decision: Step, _ facts: PathwayFacts) -> FormField? {
+        guard decision.branches.contains(where: { $0.probability != nil }) else { return nil }
+        let defaultIndex = decision.branches.firstIndex { $0.otherwise } ?? (decision.branches.count - 1)
+        var values: [(id: String, name: String)] = []
+        for (i, branch) in decision.branches.enumerated() where branch.probability != nil || i == defaultIndex {
+            guard !values.contains(where: { $0.id == branch.to }) else { continue }
+            values.append((branch.to, branch.label ?? facts.step(branch.to)?.title ?? branch.to))
+        }
+        return FormField(id: choiceVariable(decision), label: decision.title ?? decision.id, type: "enum", values: values,
+                         documentation: "Where no rule decides: " + facts.nextWords(decision))
+    }
+
+    /// Each branch's gateway condition (nil for the default flow), as Python over process
+    /// variables. Branches are tried in order, so each condition also says that no earlier
+    /// branch applied: the conditions are mutually exclusive and any engine may test them in any
+    /// order. A rule decides where it applies (`when`); a branch with a probability is a
+    /// clinician's choice (`<decision>_outcome`), and with a rule too, the rule must hold.
+    static func branchConditions(_ decision: Step, defaultIndex: Int) -> [String?] {
+        let choice = choiceVariable(decision)
+        var earlier: [String] = []
+        return decision.branches.enumerated().map { i, branch in
+            guard i != defaultIndex, !branch.otherwise else { return nil }
+            let chosen = "\(choice) == \(ConditionText.pythonString(branch.to))"
+            let own: String
+            switch (branch.when, branch.probability) {
+            case (let when?, nil): own = "(" + ConditionText.render(when.expression, .python) + ")"
+            case (let when?, _?): own = "(" + ConditionText.render(when.expression, .python) + ") and " + chosen
+            case (nil, _?): own = chosen
+            case (nil, nil): own = "True"
+            }
+            defer { earlier.append(own) }
+            let grouped = earlier.map { $0.contains(") and ") ? "(\($0))" : $0 }
+            return earlier.isEmpty ? own : own + " and not (" + grouped.joined(separator: " or ") + ")"
         }
     }
 
