@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Independent referees for `carepath export` (issue 5). Called by .ci/run after `swift build`.
+# Independent referees for `carepath export` (issues 5 and 13). Called by .ci/run after `swift build`.
 #
 # Installs what the referees need (idempotent: skips what is already there), exports every
-# pathway under Pathways/ as FHIR, BPMN and DOT with the built carepath binary, and checks:
-#   FHIR  fhir.resources parses each Bundle (R4 models, else R4B) with no validation error;
-#   BPMN  xmllint validates it against the OMG BPMN 2.0 XSD that SpiffWorkflow ships, and
-#         SpiffWorkflow runs synthetic patients through it to completion;
-#   DOT   Graphviz renders it with no warnings.
-# Exits non-zero, saying what failed, on any failure.
+# pathway under Pathways/ as FHIR, BPMN, DOT and Mermaid with the built carepath binary, and
+# checks each with stock tools (Tests/referees/export_referee.py):
+#   FHIR     parses as R4 (fhir.resources 6.4.0, in its own venv: it needs pydantic 1) and R4B
+#            (fhir.resources 8); closed bundle, CPG profile, FHIRPath conditions evaluated with
+#            fhirpathpy;
+#   BPMN     xmllint validates it against the OMG BPMN 2.0 XSD that SpiffWorkflow ships, and
+#            stock SpiffWorkflow (Camunda parser, collaboration loader) runs 300 synthetic
+#            patients per file to the end, taking every gateway flow (freezegun moves its clock);
+#   DOT      Graphviz renders it with no warnings and the start leftmost;
+#   Mermaid  a structural check of the text.
+# Exits non-zero, saying what failed, on any failure (a missing tool is a failure).
 #
 # Environment: CAREPATH_BIN (default .build/debug/carepath), CAREPATH_VENV (default .venv),
 # CAREPATH_EXPORT_DIR (where exports are written; default a fresh temporary directory).
@@ -38,10 +43,21 @@ fi
 if [ ! -x "$VENV/bin/python" ]; then
     python3 -m venv "$VENV"
 fi
-if ! "$VENV/bin/python" -c "import fhir.resources, SpiffWorkflow" >/dev/null 2>&1; then
-    echo "export.sh: installing fhir.resources and SpiffWorkflow into $VENV"
-    "$VENV/bin/python" -m pip install -q --disable-pip-version-check fhir.resources SpiffWorkflow
+# Versions are pinned so that a referee's verdict changes only when we change it.
+REFEREES=("SpiffWorkflow==3.2.0" "fhir.resources==8.3.0" "fhirpathpy==2.2.4" "freezegun==1.5.5")
+if ! "$VENV/bin/python" -c "import fhir.resources, SpiffWorkflow, fhirpathpy, freezegun" >/dev/null 2>&1; then
+    echo "export.sh: installing ${REFEREES[*]} into $VENV"
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check "${REFEREES[@]}"
 fi
+# True R4 models: fhir.resources 6.4.0 (its top-level package is FHIR 4.0.1), which needs pydantic 1.
+R4="${CAREPATH_FHIR_R4_VENV:-.venv-r4}"
+[ -x "$R4/bin/python" ] || python3 -m venv "$R4"
+if ! "$R4/bin/python" -c 'import fhir.resources as f; assert f.__fhir_version__ == "4.0.1"' >/dev/null 2>&1; then
+    echo "export.sh: installing fhir.resources 6.4.0 (FHIR R4) into $R4"
+    "$R4/bin/python" -m pip install -q --disable-pip-version-check "fhir.resources==6.4.0" "pydantic<2"
+fi
+export CAREPATH_FHIR_R4_PYTHON="$PWD/$R4/bin/python"
+[ "${R4#/}" != "$R4" ] && export CAREPATH_FHIR_R4_PYTHON="$R4/bin/python"
 
 OUT="${CAREPATH_EXPORT_DIR:-}"
 if [ -z "$OUT" ]; then
@@ -61,9 +77,10 @@ while IFS= read -r -d '' file; do
     name="${name%.yml}"
     name="${name//\//__}"
     count=$((count + 1))
-    for format in fhir bpmn dot; do
+    for format in fhir bpmn dot mermaid; do
         case "$format" in
             fhir) ext="fhir.json" ;;
+            mermaid) ext="mmd" ;;
             *) ext="$format" ;;
         esac
         if ! "$BIN" export "$format" "$file" -o "$OUT/$name.$ext"; then
@@ -83,7 +100,7 @@ echo "export.sh: exported $count pathways to $OUT"
 # whose every string is hostile (<script>, ]]>, =cmd|..., quotes, newlines, unicode).
 for fixture in Tests/PathwayExportTests/Golden/fixture-*; do
     case "$fixture" in
-        *.fhir.json|*.bpmn|*.dot) cp "$fixture" "$OUT/" ;;
+        *.fhir.json|*.bpmn|*.dot|*.mmd) cp "$fixture" "$OUT/" ;;
     esac
 done
 
