@@ -36,9 +36,9 @@ let package = Package(
         .executableTarget(name: "FuzzPathway", dependencies: ["PathwayLanguage", "PathwayModel", "PathwaySimulation", "PathwayDiff", "PathwayExport"],
                          path: "Fuzz/FuzzPathway"),
         .testTarget(name: "PathwayModelTests", dependencies: ["PathwayModel"]),
-        .testTarget(name: "PathwayLanguageTests", dependencies: ["PathwayLanguage"], exclude: ["BadInput"]),
+        .testTarget(name: "PathwayLanguageTests", dependencies: ["PathwayLanguage", "FormatChecks"], exclude: ["BadInput"]),
         .testTarget(name: "PathwaySimulationTests", dependencies: ["PathwaySimulation", "PathwayLanguage"]),
-        .testTarget(name: "PathwayDiffTests", dependencies: ["PathwayDiff", "PathwayLanguage", "PathwaySimulation"], exclude: ["Golden"]),
+        .testTarget(name: "PathwayDiffTests", dependencies: ["PathwayDiff", "PathwayLanguage", "PathwaySimulation", "FormatChecks"], exclude: ["Golden"]),
         .testTarget(name: "PathwayExportTests", dependencies: ["PathwayExport", "PathwayLanguage", "FormatChecks"], exclude: ["Golden", "ReportGolden"]),
         .testTarget(name: "WriterSafetyTests", dependencies: ["PathwayModel", "PathwayLanguage", "PathwaySimulation", "PathwayDiff", "PathwayExport", "FormatChecks"]),
         // Readers for each output format, written apart from the writers they check; tests only.

@@ -1,4 +1,5 @@
 import Foundation
+import FormatChecks
 import PathwayDiff
 import PathwayLanguage
 import PathwayModel
@@ -9,21 +10,20 @@ let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// Whether golden files should be rewritten instead of compared.
-let updatingGoldens = ProcessInfo.processInfo.environment["CAREPATH_UPDATE_GOLDEN"] == "1"
+var updatingGoldens: Bool { GoldenFile.updating }
 
 /// The golden files' folder, beside this file.
 let goldenFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
 
 /// Compares `actual` with the golden file `name`, or rewrites it when regenerating.
+/// A mismatch prints its line diff to standard error; a regeneration prints what changed.
 func matchesGolden(_ actual: String, _ name: String) -> Bool {
     let url = goldenFolder.appendingPathComponent(name)
-    if updatingGoldens {
-        try? FileManager.default.createDirectory(at: goldenFolder, withIntermediateDirectories: true)
-        try? actual.write(to: url, atomically: true, encoding: .utf8)
+    guard let problem = GoldenFile.mismatch(actual, url, regenerate: "CAREPATH_UPDATE_GOLDEN=1 swift test --filter PathwayDiffTests regenerates it") else {
         return true
     }
-    guard let expected = try? String(contentsOf: url, encoding: .utf8) else { return false }
-    return expected == actual
+    FileHandle.standardError.write(Data((problem + "\n").utf8))
+    return false
 }
 
 /// Paths in output made relative to the repository, so goldens do not depend on the checkout.

@@ -1,4 +1,5 @@
 import Foundation
+import FormatChecks
 import PathwayLanguage
 import PathwayModel
 
@@ -7,16 +8,16 @@ let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// Whether golden files should be rewritten instead of compared.
-let updatingGoldens = ProcessInfo.processInfo.environment["CAREPATH_UPDATE_GOLDEN"] == "1"
+var updatingGoldens: Bool { GoldenFile.updating }
 
-/// Compares `actual` with the golden file at `url`, or rewrites it when regenerating.
+/// Compares `actual` with the golden file at `url`, or rewrites it when regenerating (printing
+/// what changed). A mismatch prints its line diff to standard error.
 func matchesGolden(_ actual: String, _ url: URL) -> Bool {
-    if updatingGoldens {
-        try? actual.write(to: url, atomically: true, encoding: .utf8)
+    guard let problem = GoldenFile.mismatch(actual, url, regenerate: "CAREPATH_UPDATE_GOLDEN=1 swift test regenerates it") else {
         return true
     }
-    guard let expected = try? String(contentsOf: url, encoding: .utf8) else { return false }
-    return expected == actual
+    FileHandle.standardError.write(Data((problem + "\n").utf8))
+    return false
 }
 
 /// Loads YAML text as a pathway file named `file`.

@@ -79,9 +79,9 @@ func check(_ ok: Bool, _ message: @autoclosure () -> String = "", sourceLocation
         let pathway = HostilePathways.corpusPathway(HostileCorpus.fileStrings)
         let text = HostilePathways.corpusPathwayHeader + PathwayFormatter.format(pathway)
         let url = HostileCorpus.repositoryRoot.appendingPathComponent("Tests/PathwayExportTests/ReportGolden/hostile.yaml")
-        if ProcessInfo.processInfo.environment["CAREPATH_UPDATE_GOLDEN"] == "1" { try Data(text.utf8).write(to: url) }
+        let problem = GoldenFile.mismatch(text, url, regenerate: "CAREPATH_UPDATE_GOLDEN=1 swift test --filter WriterSafetyTests rewrites it")
+        #expect(problem == nil, "ReportGolden/hostile.yaml is out of date with the corpus: \(problem ?? "")")
         let stored = try String(contentsOf: url, encoding: .utf8)
-        #expect(stored == text, "ReportGolden/hostile.yaml is out of date with the corpus; CAREPATH_UPDATE_GOLDEN=1 swift test --filter WriterSafetyTests rewrites it")
         let result = PathwayLoader().load(yaml: stored, file: "hostile.yaml")
         #expect(!result.diagnostics.hasErrors, "\(result.diagnostics.filter { $0.severity == .error }.map(\.message))")
         // Every corpus string is in it (strings starting with U+FEFF lose that character on reading).
