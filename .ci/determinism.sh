@@ -5,7 +5,11 @@
 # simulation is run with --jobs 1, 2 and 3, and all three must match the one golden hash.
 #
 #   bash .ci/determinism.sh            check (exit 1 and name the outputs that differ)
-#   bash .ci/determinism.sh --update   rewrite the golden file after a deliberate change
+#   bash .ci/determinism.sh --update   rewrite the golden files after a deliberate change
+#
+# Besides the hashes, the simulations' key figures (attainment, waits, utilisation; .ci/key_figures.py)
+# are kept as readable text in Tests/Determinism/key-figures.txt: a check prints a unified diff of
+# any figure that moved, and an update prints what it changed, so a reviewer reads numbers, not hashes.
 #
 # Environment: CAREPATH_BIN (default .build/debug/carepath).
 # Graphviz's SVG is left out: its bytes depend on the installed Graphviz, not on carepath.
@@ -20,7 +24,7 @@ if [ ! -x "$BIN" ]; then
 fi
 BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
 OUT="$(mktemp -d)"
-trap 'rm -rf "$OUT"' EXIT
+trap 'rm -rf "$OUT" "$OUT.figures" "$OUT.figures.diff"' EXIT
 
 # Small but real: enough patients for queues to form, few enough for a debug build.
 SIM=(--patients 1500 --replications 3 --seed 2026)
@@ -82,13 +86,30 @@ for f in *.jobs1; do
 done
 cd - >/dev/null
 
+FIGURES="Tests/Determinism/key-figures.txt"
+python3 .ci/key_figures.py "$OUT"/*.simulate.json > "$OUT.figures"
 if [ "${1:-}" = "--update" ]; then
     mkdir -p "$(dirname "$GOLDEN")"
+    if [ -f "$FIGURES" ] && ! diff -u "$FIGURES" "$OUT.figures" > "$OUT.figures.diff"; then
+        echo "determinism.sh: key figures changed:"; cat "$OUT.figures.diff"
+    fi
+    cp "$OUT.figures" "$FIGURES"
+    rm -f "$OUT.figures" "$OUT.figures.diff"
+    if [ -f "$GOLDEN" ]; then
+        changed="$( (cd "$OUT" && sha256sum --quiet -c "$OLDPWD/$GOLDEN" 2>/dev/null) | sed 's/: FAILED.*//' | tr '\n' ' ')"
+        [ -n "$changed" ] && echo "determinism.sh: outputs whose bytes changed: $changed"
+    fi
     (cd "$OUT" && sha256sum -- * | LC_ALL=C sort -k2) > "$GOLDEN"
     echo "determinism.sh: wrote $(wc -l < "$GOLDEN") hashes to $GOLDEN"
     exit 0
 fi
 
+if ! diff -u "$FIGURES" "$OUT.figures" >&2; then
+    rm -f "$OUT.figures"
+    echo "determinism.sh: the simulations' key figures above differ from $FIGURES (- golden, + now; if deliberate: bash .ci/determinism.sh --update)" >&2
+    exit 1
+fi
+rm -f "$OUT.figures"
 expected="$(cut -c67- "$GOLDEN" | LC_ALL=C sort)"
 actual="$(cd "$OUT" && ls -1 | LC_ALL=C sort)"
 if [ "$expected" != "$actual" ]; then
