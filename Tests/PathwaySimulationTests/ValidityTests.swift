@@ -126,7 +126,7 @@ import PathwayModel
 
     // MARK: - Little's law
 
-    /// L = lambda W for a whole pathway (and Lq = lambda Wq for its busiest queue), within 0.5%.
+    /// L = lambda W for a whole pathway (and Lq = lambda Wq for its busiest queue), within 0.1%.
     ///
     /// The window's ends do not bias it: patients still in the pathway when the window opens add
     /// area to L without adding to W, and patients still in it when the window closes add to W
@@ -142,11 +142,11 @@ import PathwayModel
         let l = report.meanInPathway.mean
         let w = report.journeyMeanMinutes.mean
         Self.note("Little: L \(l), lambda W \(lambda * w)")
-        #expect(abs(l - lambda * w) / l < 0.005, "L \(l) vs lambda W \(lambda * w)")
+        #expect(abs(l - lambda * w) / l < 0.001, "L \(l) vs lambda W \(lambda * w)")
         let lq = try #require(report.resources.first { $0.id == "scanner" }).meanQueue.mean
         let wq = try #require(report.steps.first { $0.id == "scan" }).meanWaitMinutes.mean
         Self.note("Little: Lq \(lq), lambda Wq \(lambda * wq)")
-        #expect(abs(lq - lambda * wq) / lq < 0.005, "Lq \(lq) vs lambda Wq \(lambda * wq)")
+        #expect(abs(lq - lambda * wq) / lq < 0.001, "Lq \(lq) vs lambda Wq \(lambda * wq)")
     }
 
     // MARK: - Every sampler against its CDF (one-sample Kolmogorov-Smirnov)
