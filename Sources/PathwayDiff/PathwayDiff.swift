@@ -32,10 +32,10 @@ public struct PathwayDiff: Sendable {
 
     /// Compares `variant` with `standard`.
     public init(standard: Pathway, variant: Pathway, weights: ClinicalWeights = .standard) {
-        self.init(standard: PathwayFacts(standard), variant: PathwayFacts(variant), weights: weights)
+        self.init(standard: DiffFacts(standard), variant: DiffFacts(variant), weights: weights)
     }
 
-    init(standard: PathwayFacts, variant: PathwayFacts, weights: ClinicalWeights) {
+    init(standard: DiffFacts, variant: DiffFacts, weights: ClinicalWeights) {
         let matches = StepMatcher.match(standard, variant)
         var classifier = ChangeClassifier(standard: standard, variant: variant, matches: matches, weights: weights)
         let changes = Justification.judge(classifier.classify(), variant: variant.pathway)

@@ -38,20 +38,31 @@ struct LimitOptions: ParsableArguments {
 
 /// Prints a simulation's errors (compile, memory) to standard error.
 func printSimulationError(_ error: SimulationError, files: Int = 1) {
-    printError(DiagnosticFormatter(colour: isatty(STDERR_FILENO) != 0, sources: [:]).format(error.diagnostics, files: files))
+    printError(DiagnosticFormatter(colour: ColourChoice.diagnostics, sources: [:]).format(error.diagnostics, files: files))
 }
 
 /// When to colour terminal output.
 enum ColourChoice: String, ExpressibleByArgument, CaseIterable {
     case auto, always, never
 
-    var enabled: Bool {
+    /// Whether to colour standard output.
+    var enabled: Bool { enabled(on: STDOUT_FILENO) }
+
+    /// Whether to colour what is written to `descriptor`: `always` and `never` as said; `auto`
+    /// when it is a terminal, `NO_COLOR` is not set (https://no-color.org) and `TERM` is not
+    /// `dumb`. The one rule for every command's output and for diagnostics on standard error.
+    func enabled(on descriptor: Int32) -> Bool {
         switch self {
-        case .always: true
-        case .never: false
-        case .auto: isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        case .always: return true
+        case .never: return false
+        case .auto:
+            let environment = ProcessInfo.processInfo.environment
+            return isatty(descriptor) != 0 && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
         }
     }
+
+    /// Whether diagnostics on standard error are coloured when no `--color` option applies.
+    static var diagnostics: Bool { ColourChoice.auto.enabled(on: STDERR_FILENO) }
 }
 
 /// Exit codes shared by the commands (sysexits where one fits).
@@ -94,7 +105,7 @@ func loadValidPathway(_ path: String, limits: LimitOptions, inputs: inout [Strin
     inputs += result.sources.keys.sorted()
     let errors = result.diagnostics.filter { $0.severity == .error }
     guard let pathway = result.pathway, errors.isEmpty else {
-        let formatter = DiagnosticFormatter(colour: isatty(STDERR_FILENO) != 0, sources: result.sources)
+        let formatter = DiagnosticFormatter(colour: ColourChoice.diagnostics, sources: result.sources)
         printError(formatter.format(errors, files: 1))
         throw ExitCode(ExitStatus.problems)
     }

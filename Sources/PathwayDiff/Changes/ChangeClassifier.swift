@@ -17,7 +17,7 @@ struct ChangeClassifier {
     let orderA: [String: Int], orderB: [String: Int]
     var changes: [(order: Double, change: PathwayChange)] = []
 
-    init(standard: PathwayFacts, variant: PathwayFacts, matches: [StepMatch], weights: ClinicalWeights) {
+    init(standard: DiffFacts, variant: DiffFacts, matches: [StepMatch], weights: ClinicalWeights) {
         a = standard.pathway
         b = variant.pathway
         self.weights = weights

@@ -3,7 +3,7 @@ import PathwayModel
 /// What the diff needs to know about one pathway, worked out once: step positions, each
 /// step's organisation after inheritance, where care changes hands, the order steps are first
 /// reached from the start, neighbours, and titles. A region compare reuses the standard's.
-struct PathwayFacts: Sendable {
+struct DiffFacts: Sendable {
     let pathway: Pathway
     /// Index of each step id in `pathway.steps`.
     let index: [String: Int]

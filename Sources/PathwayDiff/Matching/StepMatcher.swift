@@ -42,10 +42,10 @@ public enum StepMatcher {
 
     /// The matched pairs, in the standard's step order.
     public static func match(_ standard: Pathway, _ variant: Pathway) -> [StepMatch] {
-        match(PathwayFacts(standard), PathwayFacts(variant))
+        match(DiffFacts(standard), DiffFacts(variant))
     }
 
-    static func match(_ standardFacts: PathwayFacts, _ variantFacts: PathwayFacts) -> [StepMatch] {
+    static func match(_ standardFacts: DiffFacts, _ variantFacts: DiffFacts) -> [StepMatch] {
         let standard = standardFacts.pathway, variant = variantFacts.pathway
         var side = MatchState(standardFacts, variantFacts)
         // 1. Same id.
@@ -135,7 +135,7 @@ private struct MatchState {
     let aTitle: [StepMatcher.Title], bTitle: [StepMatcher.Title]
     let aWords: [[String]], bWords: [[String]]
 
-    init(_ a: PathwayFacts, _ b: PathwayFacts) {
+    init(_ a: DiffFacts, _ b: DiffFacts) {
         self.a = a.pathway
         self.b = b.pathway
         bIndex = b.index

@@ -75,10 +75,10 @@ public struct RegionComparison: Sendable {
     public init(standard: Pathway, variants: [(name: String, pathway: Pathway)], weights: ClinicalWeights = .standard) {
         self.standard = PathwaySummary(standard)
         // The standard's facts are worked out once; the variants are compared in parallel.
-        let facts = PathwayFacts(standard)
+        let facts = DiffFacts(standard)
         let diffs = DiffSlots(count: variants.count)
         DispatchQueue.concurrentPerform(iterations: variants.count) { k in
-            diffs.set(k, PathwayDiff(standard: facts, variant: PathwayFacts(variants[k].pathway), weights: weights))
+            diffs.set(k, PathwayDiff(standard: facts, variant: DiffFacts(variants[k].pathway), weights: weights))
         }
         trusts = zip(variants, diffs.all).compactMap { v, d in d.map { TrustColumn(name: v.name, diff: $0) } }
         rows = Self.rows(standard: standard, trusts: trusts)
