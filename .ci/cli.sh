@@ -177,6 +177,18 @@ expect 0 "0 errors" -- "$BIN" validate -- -help.yaml
 expect 64 "--min-score must be a conformance score from 0 to 100" -- "$BIN" compare "$ROOT/Examples/region/standard.yaml" "$ROOT/Examples/region" --min-score nan
 expect 1 "conformance below --min-score" -- "$BIN" compare "$ROOT/Examples/region/standard.yaml" "$ROOT/Examples/region" --min-score 99.9
 
+# Issue 17: diagnostics on a terminal are coloured unless NO_COLOR is set (or TERM is dumb);
+# `script` gives the command a terminal for standard error.
+printf 'id: x\ntitle: X\nstart: a\nsteps:\n  a: { kind: nonsense }\n' > colour.yaml
+coloured() { TERM=xterm script -qec "$*" /dev/null 2>/dev/null | grep -c $'\e\[' ; }
+if [ "$(coloured "'$BIN' validate colour.yaml")" -gt 0 ] && [ "$(coloured "NO_COLOR=1 '$BIN' validate colour.yaml")" -eq 0 ] \
+   && [ "$(coloured "TERM=dumb '$BIN' validate colour.yaml")" -eq 0 ] && [ "$(coloured "NO_COLOR=1 '$BIN' simulate colour.yaml")" -eq 0 ]; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1))
+    echo "cli.sh: FAILED: diagnostics on a terminal ignore NO_COLOR or TERM=dumb, or are never coloured" >&2
+fi
+
 # The help shown in Docs/commands.md is what the binary prints.
 (cd "$ROOT" && python3 .ci/help_blocks.py "$BIN") && passed=$((passed + 1)) || failed=$((failed + 1))
 # Every `<!-- run: carepath … -->` example in Docs/ prints what the page shows.
