@@ -9,7 +9,8 @@
 #
 # Both sides take the best of three runs. Environment: PATIENTS (default 1000000), SIMPY_PATIENTS
 # (default 300000: SimPy's rate per patient is steady, and three runs of a million take a minute),
-# CAREPATH_VENV (default .build/bench-venv).
+# CAREPATH_VENV (default .build/bench-venv), CAREPATH_BIN (a release carepath to time instead of
+# building one here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,10 +18,15 @@ PATIENTS=${PATIENTS:-1000000}
 SIMPY_PATIENTS=${SIMPY_PATIENTS:-300000}
 VENV=${CAREPATH_VENV:-.build/bench-venv}
 
-build_log=$(mktemp)
-swift build -c release --product carepath >"$build_log" 2>&1 || { cat "$build_log"; exit 1; }
-rm -f "$build_log"
-BIN=.build/release/carepath
+if [ -n "${CAREPATH_BIN:-}" ]; then
+    # A release binary built elsewhere (e.g. an unmodified tree, to compare before and after).
+    BIN=$CAREPATH_BIN
+else
+    build_log=$(mktemp)
+    swift build -c release --product carepath >"$build_log" 2>&1 || { cat "$build_log"; exit 1; }
+    rm -f "$build_log"
+    BIN=.build/release/carepath
+fi
 
 # patients/s and seconds from the --timing line carepath prints on stderr.
 timing() { "$BIN" simulate "$@" --timing --format csv 2>&1 >/dev/null | grep '^timing:'; }

@@ -16,6 +16,15 @@ public struct JourneyHistogram: Sendable, Hashable {
 
     public init() { counts = Array(repeating: 0, count: JourneyHistogram.binCount) }
 
+    /// A histogram from counts per bin (`binCount` of them, binned by `bin`) kept elsewhere: the
+    /// engine counts into a flat buffer and builds the histogram once at the end of a run.
+    /// `total` is the number of values added.
+    init(counts: [UInt32], total: Int) {
+        precondition(counts.count == JourneyHistogram.binCount)
+        self.counts = counts
+        self.total = total
+    }
+
     /// The bin holding `minutes`: 0 for values below 2^-7, then by exponent and the top seven
     /// significand bits.
     @inline(__always)

@@ -60,7 +60,7 @@ public enum PatientBurden {
     }
 
     @inline(__always)
-    static func add(_ journey: Journey, outcomes: Int, to tally: FlatBuffer<Int>) {
+    static func add(_ journey: Journey, outcomes: Int, to tally: borrowing FlatBuffer<Int>) {
         let outcome = Int(journey.outcome)
         guard outcome >= 0, outcome < outcomes else { return }
         let base = outcome * 4 * bins // four measures

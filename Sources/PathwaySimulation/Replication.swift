@@ -3,11 +3,17 @@
 /// Every piece of state is a flat array of numbers indexed by patient slot, step or resource;
 /// patient slots are reused once a journey ends, so memory follows the number of patients in
 /// the pathway at once, not the number simulated.
-struct Replication<Sink: SimulationEventSink> {
+///
+/// It cannot be copied: it owns its buffers (`FlatBuffer`, `WaitingLines`, the calendar), which
+/// free themselves when it goes away, so no copy can free them twice. `run()` may be called more
+/// than once: each call after the first starts again from fresh state and the same random
+/// streams, so it returns the same tally (and a recording sink receives the events again).
+struct Replication<Sink: SimulationEventSink>: ~Copyable {
     let model: CompiledPathway
     let length: RunLength
     let warmup: Double
     let drainLimit: Double
+    let seed: UInt64
     /// Most patients in the pathway at once before the run stops (the memory limit).
     var maxPatientsAtOnce = Int(Int32.max) - 1
     /// Index of this replication (from 0), for the memory-stop message.
@@ -15,13 +21,30 @@ struct Replication<Sink: SimulationEventSink> {
     var sink: Sink
     var progress: (@Sendable (Int) -> Void)?
 
+    /// Whether `run()` has been called: a second call starts from a fresh replication.
+    private var hasRun = false
+
     private var calendar = EventCalendar()
     private var arrivalStream: RandomStream
     private var workStream: RandomStream
     private var now = 0.0
 
+    // The compiled model's hot tables, copied into flat buffers: reading an element of one of
+    // `model`'s arrays checks its bounds and may retain the array (and an `OpeningHours`, which
+    // holds an array itself, is retained and released on every read); these are plain loads.
+    // Steps are read in place through `steps.pointer(_:)`: copying the 56-byte step out first went
+    // through the stack, and reading its fields back stalled on store forwarding (a third of
+    // `follow`). The buffer is never appended to, so those pointers stay valid for the run.
+    private let steps: FlatBuffer<CompiledStep>
+    private let branches: FlatBuffer<CompiledBranch>
+    private let resourceCapacity: FlatBuffer<Int32>
+    private let hours: ResourceHours
+    private let clockStarts: FlatBuffer<UInt64>
+    private let clockStops: FlatBuffer<UInt64>
+    private let targetWithin: FlatBuffer<Double>
+
     // Patients, by slot.
-    private var freeSlots: ContiguousArray<Int32> = []
+    private var freeSlots = FlatBuffer<Int32>(repeating: 0, count: 0)
     private var slotCount = 0
     private var patientNumber = FlatBuffer<Int>(repeating: 0, count: 0)
     private var arrivalTime = FlatBuffer<Double>(repeating: 0, count: 0)
@@ -58,6 +81,8 @@ struct Replication<Sink: SimulationEventSink> {
     private let targetMinutes: FlatBuffer<Double>
     private let targetUnstopped: FlatBuffer<Int>
     private let burden: FlatBuffer<Int>
+    /// Finished patients' journey times, binned as `JourneyHistogram` bins them.
+    private let journeyBins = FlatBuffer<UInt32>(repeating: 0, count: JourneyHistogram.binCount)
 
     // Arrivals and the observation window.
     private var arrivals = 0
@@ -83,6 +108,7 @@ struct Replication<Sink: SimulationEventSink> {
         self.warmup = model.cohortSize != nil ? 0 : max(0, warmupMinutes)
         self.drainLimit = drainLimitMinutes
         self.replicationIndex = replication
+        self.seed = seed
         self.sink = sink
         arrivalStream = RandomStream(seed: seed, replication: replication, purpose: 1)
         workStream = RandomStream(seed: seed, replication: replication, purpose: 2)
@@ -94,6 +120,13 @@ struct Replication<Sink: SimulationEventSink> {
         lines = WaitingLines(model.resourcePriorityAttribute.map { WaitingLine(byPriority: $0 >= 0) })
         openingScheduled = FlatBuffer(repeating: false, count: resources)
         lastChange = FlatBuffer(repeating: 0, count: resources)
+        steps = FlatBuffer(model.steps)
+        branches = FlatBuffer(model.branches)
+        resourceCapacity = FlatBuffer(model.resourceCapacity)
+        hours = ResourceHours(model.resourceHours)
+        clockStarts = FlatBuffer(model.clockStarts)
+        clockStops = FlatBuffer(model.clockStops)
+        targetWithin = FlatBuffer(model.targetWithin)
         let steps = model.steps.count, orgs = model.organisationIds.count
         stepVisits = FlatBuffer(repeating: 0, count: steps)
         stepWaits = FlatBuffer(repeating: 0, count: steps)
@@ -116,8 +149,11 @@ struct Replication<Sink: SimulationEventSink> {
 
     // MARK: - The loop
 
-    /// Runs the replication to the end and returns its tallies.
+    /// Runs the replication to the end and returns its tallies. Running it again starts over
+    /// from the same seed (fresh state, same streams) and returns the same tallies.
     mutating func run() -> ReplicationTally {
+        if hasRun { restart() }
+        hasRun = true
         if warmup > 0 {
             calendar.schedule(.warmupEnds, at: warmup)
         } else {
@@ -186,20 +222,19 @@ struct Replication<Sink: SimulationEventSink> {
         tally.targetMinutes = targetMinutes.array()
         tally.targetUnstopped = targetUnstopped.array()
         tally.burden = burden.array()
-        for buffer in [stepVisits, stepWaits, handoffs, outcomes, targetMeasured, targetMet, targetUnstopped, burden] { buffer.free() }
-        for buffer in [stepWaitMinutes, resourceBusy, resourceOutsideHours, resourceQueueArea, handoffMinutes, targetMinutes, arrivalTime,
-                       attributes, clockStart, lastChange] { buffer.free() }
-        patientNumber.free()
-        liveTokens.free()
-        counted.free()
-        clocksStarted.free()
-        clocksStopped.free()
-        joinCounters.free()
-        journeys.free()
-        busy.free()
-        lines.free()
-        openingScheduled.free()
+        tally.journeyHistogram = JourneyHistogram(counts: journeyBins.array(), total: tally.finished)
+        // The buffers are freed by their own `deinit` when this replication goes away.
         return tally
+    }
+
+    /// Replaces every piece of state with a fresh replication's, keeping the configuration (the
+    /// buffers of the old state free themselves as it is replaced).
+    private mutating func restart() {
+        var fresh = Replication(model: model, length: length, warmupMinutes: warmup, drainLimitMinutes: drainLimit,
+                                seed: seed, replication: replicationIndex, sink: sink)
+        fresh.maxPatientsAtOnce = maxPatientsAtOnce
+        fresh.progress = progress
+        self = fresh
     }
 
     // MARK: - Arrivals
@@ -232,13 +267,13 @@ struct Replication<Sink: SimulationEventSink> {
         let number = arrivals
         arrivals += 1
         let isCounted = now >= warmup && !arrivalsStopped
-        if freeSlots.isEmpty && slotCount >= maxPatientsAtOnce {
+        if freeSlots.count == 0 && slotCount >= maxPatientsAtOnce {
             stopForMemory()
             return
         }
         let p = newPatient(number: number, counted: isCounted)
         if isCounted { tally.patients += 1 }
-        if let progress, arrivals & 0xFFFF == 0 { progress(arrivals) }
+        if arrivals & 0xFFFF == 0, let progress { progress(arrivals) } // the cheap test first
         // Schedule the next arrival before this patient moves, so its sequence number is fixed.
         switch length {
         case .patients(let n):
@@ -261,7 +296,7 @@ struct Replication<Sink: SimulationEventSink> {
         if sink.isRecording {
             sink.patientArrived(number, at: now)
             let base = Int(p) * attributeCount
-            sink.patientAttributes(number, values: (0..<attributeCount).map { attributes[base + $0] })
+            sink.patientAttributes(number, values: Array(attributes.values[base..<base + attributeCount]))
         }
         enter(p, model.start)
     }
@@ -306,7 +341,8 @@ struct Replication<Sink: SimulationEventSink> {
         }
         let base = Int(p) * attributeCount
         for k in 0..<attributeCount {
-            attributes[base + k] = sampleAttribute(model.attributeSamplers[k])
+            let value = sampleAttribute(model.attributeSamplers[k]) // (draws mutate self: not inside the buffer's access)
+            attributes[base + k] = value
         }
         let jbase = Int(p) * joinCount
         for k in 0..<joinCount { joinCounters[jbase + k] = 0 }
@@ -339,7 +375,7 @@ struct Replication<Sink: SimulationEventSink> {
         while pendingPaths.count > base {
             let path = pendingPaths.removeLast()
             if path.extra { liveTokens[Int(p)] += 1 }
-            if transition(p, from: path.from, model.steps[Int(path.from)], to: path.to) { follow(p, path.to, &instantSteps) }
+            if transition(p, from: path.from, steps.pointer(Int(path.from)), to: path.to) { follow(p, path.to, &instantSteps) }
         }
     }
 
@@ -350,32 +386,32 @@ struct Replication<Sink: SimulationEventSink> {
             instantSteps &+= 1
             if instantSteps > timelessStepLimit {
                 // A loop that takes no time (CP219 refuses these in files): stop the token here
-                // rather than spin; it is counted as unfinished at this step.
+                // rather than spin; it is counted as unfinished at this step.pointee.
                 timelessStops[s, default: 0] += counted[pi] ? 1 : 0
                 return
             }
-            let step = model.steps[Int(s)]
-            if step.joinSlot >= 0 {
-                let c = pi * joinCount + Int(step.joinSlot)
+            let step = steps.pointer(Int(s))
+            if step.pointee.joinSlot >= 0 {
+                let c = pi * joinCount + Int(step.pointee.joinSlot)
                 joinCounters[c] += 1
-                if joinCounters[c] < step.joinExpected {
+                if joinCounters[c] < step.pointee.joinExpected {
                     liveTokens[pi] -= 1
                     return
                 }
                 joinCounters[c] = 0
             }
-            if step.clockPoints & 1 != 0 { runClocks(pi, s, point: 0, at: now) }
+            if step.pointee.clockPoints & 1 != 0 { runClocks(pi, s, point: 0, at: now) }
             if counted[pi] { stepVisits[Int(s)] += 1 }
             let next: Int32
-            switch step.behaviour {
+            switch step.pointee.behaviour {
             case .pass:
-                next = step.next
+                next = step.pointee.next
             case .decision:
                 logInstant(pi, s, step)
                 next = choose(pi, step)
             case .parallel:
                 logInstant(pi, s, step)
-                let first = Int(step.firstOut), count = Int(step.outCount)
+                let first = Int(step.pointee.firstOut), count = Int(step.pointee.outCount)
                 if count > 0 {
                     // The first path goes last; the others are extra tokens, entered in order.
                     pendingPaths.append((from: s, to: model.paths[first], extra: false))
@@ -387,21 +423,21 @@ struct Replication<Sink: SimulationEventSink> {
                 next = -1
             case .end:
                 logInstant(pi, s, step)
-                if counted[pi] { outcomes[Int(step.outcome)] += 1 }
-                journeys[pi].outcome = step.outcome
+                if counted[pi] { outcomes[Int(step.pointee.outcome)] += 1 }
+                journeys[pi].outcome = step.pointee.outcome
                 liveTokens[pi] -= 1
                 if liveTokens[pi] == 0 { finish(p) }
                 return
             case .work:
-                if step.resource < 0 && step.duration < 0 && step.resultAfter < 0 && step.meeting < 0 {
-                    // Nothing to wait for: an instant step.
+                if step.pointee.resource < 0 && step.pointee.duration < 0 && step.pointee.resultAfter < 0 && step.pointee.meeting < 0 {
+                    // Nothing to wait for: an instant step.pointee.
                     if counted[pi] { stepWaits[Int(s)] += 1 }
                     logInstant(pi, s, step)
-                    next = step.next
+                    next = step.pointee.next
                 } else {
                     if sink.isRecording { log(pi, s, step, .schedule) }
-                    if step.meeting >= 0 {
-                        let meeting = model.meetings[Int(step.meeting)]
+                    if step.pointee.meeting >= 0 {
+                        let meeting = model.meetings[Int(step.pointee.meeting)]
                         let cycles = ((now - meeting.offset) / meeting.every).rounded(.up)
                         let sitting = max(now, meeting.offset + cycles * meeting.every)
                         if sitting > now {
@@ -429,11 +465,11 @@ struct Replication<Sink: SimulationEventSink> {
     /// a handoff delay was scheduled instead. Organisations are the steps' effective ones (a step
     /// that names none takes the first one before it), the same rule as the exports and CP208.
     @inline(__always)
-    private mutating func transition(_ p: Int32, from: Int32, _ step: CompiledStep, to: Int32) -> Bool {
-        let target = model.steps[Int(to)]
-        let a = step.organisation, b = target.organisation
+    private mutating func transition(_ p: Int32, from: Int32, _ step: UnsafePointer<CompiledStep>, to: Int32) -> Bool {
+        let target = steps.pointer(Int(to))
+        let a = step.pointee.organisation, b = target.pointee.organisation
         guard a >= 0, b >= 0, a != b else { return true }
-        let delay = step.handoffDelay >= 0 ? model.sampler.duration(step.handoffDelay, &workStream) : 0
+        let delay = step.pointee.handoffDelay >= 0 ? model.sampler.duration(step.pointee.handoffDelay, &workStream) : 0
         if counted[Int(p)] {
             let pair = Int(a) * model.organisationIds.count + Int(b)
             handoffs[pair] += 1
@@ -447,15 +483,15 @@ struct Replication<Sink: SimulationEventSink> {
         return true
     }
 
-    private mutating func choose(_ pi: Int, _ step: CompiledStep) -> Int32 {
-        let first = Int(step.firstOut), end = first + Int(step.outCount)
+    private mutating func choose(_ pi: Int, _ step: UnsafePointer<CompiledStep>) -> Int32 {
+        let first = Int(step.pointee.firstOut), end = first + Int(step.pointee.outCount)
         var drawn = false
         var u = 0.0
         var cumulative = 0.0
         var fallback: Int32 = -1
         var i = first
         while i < end {
-            let b = model.branches[i]
+            let b = branches[i]
             i += 1
             if b.otherwise {
                 fallback = b.to
@@ -477,7 +513,7 @@ struct Replication<Sink: SimulationEventSink> {
             }
             return b.to
         }
-        return fallback >= 0 ? fallback : (end > first ? model.branches[end - 1].to : -1)
+        return fallback >= 0 ? fallback : (end > first ? branches[end - 1].to : -1)
     }
 
     private func holds(_ condition: Int32, _ pi: Int) -> Bool {
@@ -493,14 +529,14 @@ struct Replication<Sink: SimulationEventSink> {
     // MARK: - Work, resources and calendars
 
     private mutating func beginWork(_ p: Int32, _ s: Int32, entered: Double) {
-        let step = model.steps[Int(s)]
-        let r = Int(step.resource)
+        let step = steps.pointer(Int(s))
+        let r = Int(step.pointee.resource)
         if r < 0 {
             if counted[Int(p)] { stepWaits[Int(s)] += 1 }
             startWork(p, s, step)
             return
         }
-        if busy[r] < model.resourceCapacity[r] && lines[r].isEmpty && model.resourceHours[r].isOpen(now) {
+        if busy[r] < resourceCapacity[r] && lines[r].isEmpty && hours.isOpen(r, now) {
             seize(r)
             if counted[Int(p)] { stepWaits[Int(s)] += 1 }
             startWork(p, s, step)
@@ -523,16 +559,16 @@ struct Replication<Sink: SimulationEventSink> {
         busy[r] += 1
     }
 
-    private mutating func startWork(_ p: Int32, _ s: Int32, _ step: CompiledStep) {
+    private mutating func startWork(_ p: Int32, _ s: Int32, _ step: UnsafePointer<CompiledStep>) {
         if sink.isRecording { log(Int(p), s, step, .start) }
         let pi = Int(p)
-        if step.clockPoints & 2 != 0 { runClocks(pi, s, point: 1, at: now) }
-        if step.isContact { noteContact(pi, step) }
-        let d = step.duration >= 0 ? model.sampler.duration(step.duration, &workStream) : 0
-        if step.resource < 0 && step.resultAfter >= 0 {
+        if step.pointee.clockPoints & 2 != 0 { runClocks(pi, s, point: 1, at: now) }
+        if step.pointee.isContact { noteContact(pi, step) }
+        let d = step.pointee.duration >= 0 ? model.sampler.duration(step.pointee.duration, &workStream) : 0
+        if step.pointee.resource < 0 && step.pointee.resultAfter >= 0 {
             // Nothing to release when the work ends: one event for work and result together.
-            let r = model.sampler.duration(step.resultAfter, &workStream)
-            if step.clockPoints & 4 != 0 { runClocks(pi, s, point: 2, at: now + d) }
+            let r = model.sampler.duration(step.pointee.resultAfter, &workStream)
+            if step.pointee.clockPoints & 4 != 0 { runClocks(pi, s, point: 2, at: now + d) }
             if sink.isRecording { log(Int(p), s, step, .complete, at: now + d) }
             calendar.schedule(.resultReady, at: now + d + r, step: s, patient: p)
             return
@@ -541,17 +577,17 @@ struct Replication<Sink: SimulationEventSink> {
     }
 
     private mutating func workDone(_ p: Int32, _ s: Int32) {
-        let step = model.steps[Int(s)]
-        if step.clockPoints & 4 != 0 { runClocks(Int(p), s, point: 2, at: now) }
+        let step = steps.pointer(Int(s))
+        if step.pointee.clockPoints & 4 != 0 { runClocks(Int(p), s, point: 2, at: now) }
         if sink.isRecording { log(Int(p), s, step, .complete) }
-        let r = Int(step.resource)
+        let r = Int(step.pointee.resource)
         if r >= 0 {
             noteChange(r)
             busy[r] -= 1
             serveQueue(r, force: false)
         }
-        if step.resultAfter >= 0 {
-            let d = model.sampler.duration(step.resultAfter, &workStream)
+        if step.pointee.resultAfter >= 0 {
+            let d = model.sampler.duration(step.pointee.resultAfter, &workStream)
             if d > 0 {
                 calendar.schedule(.resultReady, at: now + d, step: s, patient: p)
                 return
@@ -560,10 +596,10 @@ struct Replication<Sink: SimulationEventSink> {
         leave(p, s)
     }
 
-    /// The token leaves step `s` (work and any result done) for its next step.
+    /// The token leaves step `s` (work and any result done) for its next step.pointee.
     private mutating func leave(_ p: Int32, _ s: Int32) {
-        let step = model.steps[Int(s)]
-        let next = step.next
+        let step = steps.pointer(Int(s))
+        let next = step.pointee.next
         guard next >= 0 else {
             liveTokens[Int(p)] -= 1
             if liveTokens[Int(p)] == 0 { finish(p) }
@@ -576,24 +612,24 @@ struct Replication<Sink: SimulationEventSink> {
     /// the resource has just opened (the opening event), whatever rounding says.
     private mutating func serveQueue(_ r: Int, force: Bool) {
         guard !lines[r].isEmpty else { return }
-        if !force && !model.resourceHours[r].isOpen(now) {
+        if !force && !hours.isOpen(r, now) {
             scheduleOpeningIfClosed(r)
             return
         }
-        while busy[r] < model.resourceCapacity[r], let next = lines[r].pop() {
+        while busy[r] < resourceCapacity[r], let next = lines[r].pop() {
             seize(r) // notes the queue change too
             if counted[Int(next.patient)] {
                 stepWaits[Int(next.step)] += 1
                 stepWaitMinutes[Int(next.step)] += now - next.entered
             }
-            startWork(next.patient, next.step, model.steps[Int(next.step)])
+            startWork(next.patient, next.step, steps.pointer(Int(next.step)))
         }
     }
 
     private mutating func scheduleOpeningIfClosed(_ r: Int) {
-        let hours = model.resourceHours[r]
-        guard !hours.alwaysOpen, !openingScheduled[r], !hours.isOpen(now) else { return }
-        if let t = hours.nextOpening(after: now) {
+        // An always-open resource is open now, so the flat table answers without a copy of its `OpeningHours`.
+        guard !openingScheduled[r], !hours.isOpen(r, now) else { return }
+        if let t = model.resourceHours[r].nextOpening(after: now) {
             openingScheduled[r] = true
             calendar.schedule(.resourceOpens, at: t, step: Int32(r))
         }
@@ -608,7 +644,7 @@ struct Replication<Sink: SimulationEventSink> {
             let dt = now - lastChange[r]
             let servers = Double(busy[r])
             if servers > 0 {
-                let open = model.resourceHours[r].openMinutes(from: lastChange[r], to: now)
+                let open = hours.openMinutes(r, from: lastChange[r], to: now)
                 resourceBusy[r] += servers * open
                 resourceOutsideHours[r] += servers * (dt - open)
             }
@@ -623,14 +659,14 @@ struct Replication<Sink: SimulationEventSink> {
     /// 1 work starts, 2 work done), which happens at `time`.
     private mutating func runClocks(_ pi: Int, _ s: Int32, point: Int, at time: Double) {
         let i = Int(s) * 3 + point
-        var starts = model.clockStarts[i] & ~clocksStarted[pi]
+        var starts = clockStarts[i] & ~clocksStarted[pi]
         clocksStarted[pi] |= starts
         while starts != 0 {
             let k = starts.trailingZeroBitCount
             starts &= starts - 1
             clockStart[pi * targetCount + k] = time
         }
-        var stops = model.clockStops[i] & clocksStarted[pi] & ~clocksStopped[pi]
+        var stops = clockStops[i] & clocksStarted[pi] & ~clocksStopped[pi]
         clocksStopped[pi] |= stops
         guard counted[pi] else { return }
         while stops != 0 {
@@ -639,7 +675,7 @@ struct Replication<Sink: SimulationEventSink> {
             let elapsed = time - clockStart[pi * targetCount + k]
             targetMeasured[k] += 1
             targetMinutes[k] += elapsed
-            if elapsed <= model.targetWithin[k] { targetMet[k] += 1 }
+            if elapsed <= targetWithin[k] { targetMet[k] += 1 }
         }
     }
 
@@ -648,7 +684,8 @@ struct Replication<Sink: SimulationEventSink> {
     /// within it still open. `pending` is the event the drain limit cut off, if any.
     private mutating func countUnfinished(pending: Event?) {
         let places = UnfinishedPlace.allCases.count
-        var tallyPlaces = [Int](repeating: 0, count: model.steps.count * places)
+        var tallyPlaces = [Int](repeating: 0, count: steps.count * places)
+        let counted = self.counted.values // a plain view, so the local function captures no part of `self`
         func note(_ p: Int32, _ step: Int32, _ place: UnfinishedPlace) {
             guard p >= 0, step >= 0, counted[Int(p)] else { return }
             tallyPlaces[Int(step) * places + Int(place.rawValue)] += 1
@@ -666,9 +703,9 @@ struct Replication<Sink: SimulationEventSink> {
             }
         }
         var live = [Bool](repeating: true, count: slotCount)
-        for slot in freeSlots { live[Int(slot)] = false }
+        for slot in freeSlots.values { live[Int(slot)] = false }
         var joinStep = [Int32](repeating: -1, count: joinCount)
-        for (s, step) in model.steps.enumerated() where step.joinSlot >= 0 { joinStep[Int(step.joinSlot)] = Int32(s) }
+        for s in 0..<steps.count where steps[s].joinSlot >= 0 { joinStep[Int(steps[s].joinSlot)] = Int32(s) }
         var late = [Int](repeating: 0, count: targetCount), open = late
         for pi in 0..<slotCount where live[pi] && counted[pi] {
             for j in 0..<joinCount where joinCounters[pi * joinCount + j] > 0 {
@@ -678,7 +715,7 @@ struct Replication<Sink: SimulationEventSink> {
             while running != 0 {
                 let k = running.trailingZeroBitCount
                 running &= running - 1
-                if now - clockStart[pi * targetCount + k] > model.targetWithin[k] { late[k] += 1 } else { open[k] += 1 }
+                if now - clockStart[pi * targetCount + k] > targetWithin[k] { late[k] += 1 } else { open[k] += 1 }
             }
         }
         for (step, n) in timelessStops where n > 0 {
@@ -690,9 +727,9 @@ struct Replication<Sink: SimulationEventSink> {
     }
 
     @inline(__always)
-    private mutating func noteContact(_ pi: Int, _ step: CompiledStep) {
+    private mutating func noteContact(_ pi: Int, _ step: UnsafePointer<CompiledStep>) {
         guard counted[pi] else { return }
-        journeys[pi].contact(day: Int32(truncatingIfNeeded: Int(now / 1440)), organisation: step.organisation)
+        journeys[pi].contact(day: Int32(truncatingIfNeeded: Int(now / 1440)), organisation: step.pointee.organisation)
     }
 
     private mutating func finish(_ p: Int32) {
@@ -703,7 +740,7 @@ struct Replication<Sink: SimulationEventSink> {
             tally.finished += 1
             tally.journeySum += journey
             tally.journeySumOfSquares += journey * journey
-            tally.journeyHistogram.add(journey)
+            journeyBins[JourneyHistogram.bin(journey)] &+= 1
             var unstopped = clocksStarted[pi] & ~clocksStopped[pi]
             while unstopped != 0 {
                 targetUnstopped[unstopped.trailingZeroBitCount] += 1
@@ -734,7 +771,7 @@ struct Replication<Sink: SimulationEventSink> {
         if !inWindow { openWindow() }
         for r in 0..<lastChange.count {
             noteChange(r)
-            tally.resourceOpenMinutes[r] = model.resourceHours[r].openMinutes(from: tally.windowStart, to: now)
+            tally.resourceOpenMinutes[r] = hours.openMinutes(r, from: tally.windowStart, to: now)
         }
         changeInPathway(by: 0)
         inWindow = false
@@ -745,13 +782,13 @@ struct Replication<Sink: SimulationEventSink> {
     // MARK: - Event log
 
     @inline(__always)
-    private mutating func logInstant(_ pi: Int, _ s: Int32, _ step: CompiledStep) {
-        if sink.isRecording && step.logged { log(pi, s, step, .complete) }
+    private mutating func logInstant(_ pi: Int, _ s: Int32, _ step: UnsafePointer<CompiledStep>) {
+        if sink.isRecording && step.pointee.logged { log(pi, s, step, .complete) }
     }
 
-    private mutating func log(_ pi: Int, _ s: Int32, _ step: CompiledStep, _ lifecycle: Lifecycle, at time: Double? = nil) {
-        guard step.logged else { return }
+    private mutating func log(_ pi: Int, _ s: Int32, _ step: UnsafePointer<CompiledStep>, _ lifecycle: Lifecycle, at time: Double? = nil) {
+        guard step.pointee.logged else { return }
         sink.step(Int(s), lifecycle: lifecycle, patient: patientNumber[pi], at: time ?? now,
-                  organisation: Int(step.organisation), resource: Int(step.resource))
+                  organisation: Int(step.pointee.organisation), resource: Int(step.pointee.resource))
     }
 }

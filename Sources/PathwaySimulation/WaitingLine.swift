@@ -81,8 +81,9 @@ struct WaitingLine: Sendable {
 }
 
 /// Every resource's waiting line, held in place: a line is changed where it lies, with no
-/// copy-on-write check on an outer array for each push and pop. Its owner frees it once.
-struct WaitingLines {
+/// copy-on-write check on an outer array for each push and pop. It cannot be copied: its one
+/// owner frees the lines in `deinit`.
+struct WaitingLines: ~Copyable {
     private let base: UnsafeMutablePointer<WaitingLine>
     let count: Int
 
@@ -103,8 +104,7 @@ struct WaitingLines {
         }
     }
 
-    /// Releases the lines; they must not be used afterwards.
-    func free() {
+    deinit {
         base.deinitialize(count: count)
         base.deallocate()
     }
