@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "PathwaySimulation", targets: ["PathwaySimulation"]),
         .library(name: "PathwayDiff", targets: ["PathwayDiff"]),
         .library(name: "PathwayExport", targets: ["PathwayExport"]),
+        .library(name: "PathwayReport", targets: ["PathwayReport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
@@ -25,22 +26,24 @@ let package = Package(
         .target(name: "PathwaySimulation", dependencies: ["PathwayModel"]),
         // Standard vs variant matching, change classification, region matrix.
         .target(name: "PathwayDiff", dependencies: ["PathwayModel", "PathwaySimulation"]),
-        // FHIR R4, BPMN 2.0, DOT/Mermaid, build sheets.
-        .target(name: "PathwayExport", dependencies: ["PathwayModel", "PathwayDiff", "PathwaySimulation"]),
+        // FHIR R4, BPMN 2.0, DOT/Mermaid, build sheets: the pathway alone, written for other tools.
+        .target(name: "PathwayExport", dependencies: ["PathwayModel"]),
+        // The self-contained HTML report: a pathway with its diagram, simulation, diff and region.
+        .target(name: "PathwayReport", dependencies: ["PathwayModel", "PathwayExport", "PathwayDiff", "PathwaySimulation"]),
         // The command-line shell: argument parsing, file I/O, printing.
         .executableTarget(name: "carepath", dependencies: [
-            "PathwayModel", "PathwayLanguage", "PathwaySimulation", "PathwayDiff", "PathwayExport",
+            "PathwayModel", "PathwayLanguage", "PathwaySimulation", "PathwayDiff", "PathwayExport", "PathwayReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Fuzzing harness: libFuzzer entry point with -DFUZZING (Fuzz/run.sh), else a corpus replayer.
-        .executableTarget(name: "FuzzPathway", dependencies: ["PathwayLanguage", "PathwayModel", "PathwaySimulation", "PathwayDiff", "PathwayExport"],
+        .executableTarget(name: "FuzzPathway", dependencies: ["PathwayLanguage", "PathwayModel", "PathwaySimulation", "PathwayDiff", "PathwayExport", "PathwayReport"],
                          path: "Fuzz/FuzzPathway"),
         .testTarget(name: "PathwayModelTests", dependencies: ["PathwayModel"]),
         .testTarget(name: "PathwayLanguageTests", dependencies: ["PathwayLanguage", "FormatChecks"], exclude: ["BadInput"]),
         .testTarget(name: "PathwaySimulationTests", dependencies: ["PathwaySimulation", "PathwayLanguage"]),
         .testTarget(name: "PathwayDiffTests", dependencies: ["PathwayDiff", "PathwayLanguage", "PathwaySimulation", "FormatChecks"], exclude: ["Golden"]),
-        .testTarget(name: "PathwayExportTests", dependencies: ["PathwayExport", "PathwayLanguage", "FormatChecks"], exclude: ["Golden", "ReportGolden"]),
-        .testTarget(name: "WriterSafetyTests", dependencies: ["PathwayModel", "PathwayLanguage", "PathwaySimulation", "PathwayDiff", "PathwayExport", "FormatChecks"]),
+        .testTarget(name: "PathwayExportTests", dependencies: ["PathwayExport", "PathwayReport", "PathwayLanguage", "PathwaySimulation", "PathwayDiff", "FormatChecks"], exclude: ["Golden", "ReportGolden"]),
+        .testTarget(name: "WriterSafetyTests", dependencies: ["PathwayModel", "PathwayLanguage", "PathwaySimulation", "PathwayDiff", "PathwayExport", "PathwayReport", "FormatChecks"]),
         // Readers for each output format, written apart from the writers they check; tests only.
         .target(name: "FormatChecks", path: "Tests/FormatChecks"),
     ],

@@ -1,6 +1,7 @@
 import Foundation
 import PathwayDiff
 import PathwayExport
+import PathwayReport
 import PathwayLanguage
 import PathwayModel
 import PathwaySimulation

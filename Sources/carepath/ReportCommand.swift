@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PathwayDiff
 import PathwayExport
+import PathwayReport
 import PathwayLanguage
 import PathwayModel
 import PathwaySimulation

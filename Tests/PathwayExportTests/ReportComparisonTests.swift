@@ -4,6 +4,7 @@ import PathwayModel
 import PathwaySimulation
 import Testing
 @testable import PathwayExport
+@testable import PathwayReport
 
 /// The region and diff views of the HTML report.
 @Suite struct ReportComparisonTests {

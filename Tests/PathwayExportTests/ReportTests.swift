@@ -5,6 +5,7 @@ import PathwaySimulation
 import FormatChecks
 import Testing
 @testable import PathwayExport
+@testable import PathwayReport
 
 /// The HTML report: self-contained, escaped, accessible, and the same bytes for the same input.
 @Suite struct ReportTests {

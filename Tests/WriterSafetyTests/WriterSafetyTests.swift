@@ -6,6 +6,7 @@ import PathwaySimulation
 import FormatChecks
 import Testing
 @testable import PathwayExport
+@testable import PathwayReport
 
 /// `#expect` on a plain Bool, so a failure prints the message rather than every value in a
 /// long output.

@@ -2,17 +2,17 @@ import PathwayModel
 
 /// What every exporter needs to know about a pathway beyond its raw fields, worked out once:
 /// each step's organisation after inheritance, journey order, and rules in words.
-struct PathwayFacts {
-    let pathway: Pathway
-    let order: [Step]
-    let organisationOf: [String: String]
-    let index: [String: Int]
+package struct PathwayFacts {
+    package let pathway: Pathway
+    package let order: [Step]
+    package let organisationOf: [String: String]
+    package let index: [String: Int]
     /// For each step, the steps that lead directly to it, in file order (each listed once).
-    let predecessors: [String: [Step]]
+    package let predecessors: [String: [Step]]
     /// The pathway's `data:` declarations by name (the first, when a name repeats).
-    let declaredData: [String: DataItem]
+    package let declaredData: [String: DataItem]
 
-    init(_ pathway: Pathway) {
+    package init(_ pathway: Pathway) {
         self.pathway = pathway
         self.order = StepOrder.steps(of: pathway)
         self.organisationOf = pathway.effectiveOrganisations
@@ -26,27 +26,27 @@ struct PathwayFacts {
         self.declaredData = Dictionary(pathway.dataItems.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    func step(_ id: String) -> Step? { index[id].map { pathway.steps[$0] } }
+    package func step(_ id: String) -> Step? { index[id].map { pathway.steps[$0] } }
 
     /// The organisation's name, or the id when it is not declared.
-    func organisationName(_ id: String?) -> String? {
+    package func organisationName(_ id: String?) -> String? {
         guard let id else { return nil }
         return pathway.organisation(id)?.name ?? id
     }
 
     /// "Title (id)" for a step, or just the id when the step has no title.
-    func stepLabel(_ id: String) -> String {
+    package func stepLabel(_ id: String) -> String {
         guard let step = step(id), let title = step.title, title != id else { return id }
         return "\(title) (\(id))"
     }
 
     /// The data item's coded type, from the step or from the pathway's `data:` declarations.
-    func dataType(of item: DataItem) -> String? {
+    package func dataType(of item: DataItem) -> String? {
         item.type ?? pathway.dataItems.first { $0.name == item.name }?.type
     }
 
     /// One branch's rule in words: `if age is at least 40 and smoker (probability 0.4)`.
-    func ruleWords(_ branch: Branch) -> String {
+    package func ruleWords(_ branch: Branch) -> String {
         var parts: [String] = []
         if let when = branch.when { parts.append("if " + ConditionText.render(when.expression, .words)) }
         if branch.otherwise { parts.append("otherwise") }
@@ -58,7 +58,7 @@ struct PathwayFacts {
     }
 
     /// How a patient leaves a step, in words: `→ ct-scan (handoff to Acute trust after 2 days via e-RS)`.
-    func nextWords(_ step: Step) -> String {
+    package func nextWords(_ step: Step) -> String {
         switch step.kind {
         case .end:
             return "journey ends" + (step.outcome.map { ": \($0)" } ?? "")
@@ -75,7 +75,7 @@ struct PathwayFacts {
     }
 
     /// The handoff, when moving from `step` to `next` changes organisation.
-    func handoffWords(from step: Step, to next: String) -> String {
+    package func handoffWords(from step: Step, to next: String) -> String {
         guard crosses(step.id, next), let b = organisationOf[next] else { return "" }
         var text = " (handoff to \(organisationName(b) ?? b)"
         if let delay = step.handoff?.delay { text += " after \(TimeText.words(delay))" }
@@ -85,7 +85,7 @@ struct PathwayFacts {
     }
 
     /// The targets whose clock starts and stops at a step, in words.
-    func targetWords(_ step: Step) -> String {
+    package func targetWords(_ step: Step) -> String {
         var parts: [String] = []
         for target in pathway.targets {
             let what = "\(target.title ?? target.id) (\(target.within), \(format3(target.standard * 100))%)"
@@ -98,7 +98,7 @@ struct PathwayFacts {
     /// Whether a transition from `a` to `b` crosses organisations.
     /// An end step that names no organisation ends the journey wherever the patient is, so
     /// moving to it is never a handoff.
-    func crosses(_ a: String, _ b: String) -> Bool {
+    package func crosses(_ a: String, _ b: String) -> Bool {
         if let end = step(b), end.kind == .end, end.organisation == nil { return false }
         guard let x = organisationOf[a], let y = organisationOf[b] else { return false }
         return x != y
@@ -112,7 +112,7 @@ extension PathwayFacts {
     /// inheritance, except that an end step naming no organisation which is reached from more
     /// than one organisation is drawn outside every box, since the journey ends wherever the
     /// patient is (moving to it is never a handoff).
-    func diagramOrganisation(_ step: Step) -> String? {
+    package func diagramOrganisation(_ step: Step) -> String? {
         if step.kind == .end, step.organisation == nil {
             let from = Set((predecessors[step.id] ?? []).compactMap { organisationOf[$0.id] })
             if from.count > 1 { return nil }
@@ -129,7 +129,7 @@ extension PathwayFacts {
 /// FHIR and BPMN exports carry; these are separate so the build sheet can change on its own.
 extension PathwayFacts {
     /// A share as a percentage for the build sheet: `60 %`.
-    static func percent(_ share: Double) -> String { "\(format3(share * 100)) %" }
+    package static func percent(_ share: Double) -> String { "\(format3(share * 100)) %" }
 
     /// One branch's criteria under carepath's decision semantics: branches are tried in order;
     /// a `when` branch takes every patient its rule matches; `when` with `probability` means the
@@ -138,7 +138,7 @@ extension PathwayFacts {
     /// left. `words` reads like `residence is home, then clinician decides (simulation share
     /// 60 %)`; `condition` is the rule in FHIRPath over `%attribute` variables (as in the FHIR
     /// export's conditions), empty when no rule decides it.
-    func branchCriteria(_ step: Step, _ index: Int) -> (words: String, condition: String) {
+    package func branchCriteria(_ step: Step, _ index: Int) -> (words: String, condition: String) {
         guard step.branches.indices.contains(index) else { return ("", "") }
         let branch = step.branches[index]
         let share = branch.probability.map { "simulation share \(Self.percent($0))" }
@@ -173,7 +173,7 @@ extension PathwayFacts {
 
     /// What a decision step is decided on, in words: how its branches are tried, and the
     /// patient attributes its rules read with their values or units.
-    func decisionCriteria(_ step: Step, firstBranch: String, lastBranch: String) -> String {
+    package func decisionCriteria(_ step: Step, firstBranch: String, lastBranch: String) -> String {
         let see = step.branches.count > 1 ? "see \(firstBranch)–\(lastBranch)" : "see \(firstBranch)"
         if !step.branches.isEmpty, step.branches.allSatisfy({ $0.when == nil }), step.branches.contains(where: { $0.probability != nil }) {
             return "clinician chooses one of \(step.branches.count) ways (\(see)); the shares are simulation assumptions, not rules"
@@ -189,7 +189,7 @@ extension PathwayFacts {
     }
 
     /// A patient attribute with what it can be: `residence (home or carehome)`, `age (years)`.
-    func attributeWords(_ id: String) -> String {
+    package func attributeWords(_ id: String) -> String {
         guard let attribute = pathway.attribute(id) else { return id }
         var detail: String?
         switch attribute.type {
@@ -203,7 +203,7 @@ extension PathwayFacts {
     /// Who makes a decision: the step's `role`; else the role of the step before it, when one
     /// role in the same organisation leads there (through other decisions and parallel splits),
     /// marked as taken from that step; else `clinician (not specified)`. Never invented.
-    func decisionRole(_ step: Step) -> String {
+    package func decisionRole(_ step: Step) -> String {
         if let role = step.role { return role }
         var roles: [(role: String, step: String)] = []
         var unknown = false
@@ -230,21 +230,21 @@ extension PathwayFacts {
 
     /// A data item with its type and meaning from the step or the pathway's `data:` section:
     /// `xray-report (DiagnosticReport: AP pelvis and lateral hip X-ray report)`.
-    func dataItemWords(_ name: String, type: String? = nil) -> String {
+    package func dataItemWords(_ name: String, type: String? = nil) -> String {
         let declared = declaredData[name]
         let parts = [type ?? declared?.type, declared?.description].compactMap { $0 }.filter { !$0.isEmpty }
         return parts.isEmpty ? name : "\(name) (\(parts.joined(separator: ": ")))"
     }
 
     /// Data items in words, joined with `; `.
-    func dataItemsWords(_ items: [DataItem]) -> String {
+    package func dataItemsWords(_ items: [DataItem]) -> String {
         items.map { dataItemWords($0.name, type: $0.type) }.joined(separator: "; ")
     }
 
     /// The handoff when moving from `step` to `next` changes organisation, in plain words:
     /// `to Acute trust via ePR and pre-alert, arriving after about 45 minutes, 15–90`; empty
     /// otherwise.
-    func plainHandoffWords(from step: Step, to next: String) -> String {
+    package func plainHandoffWords(from step: Step, to next: String) -> String {
         guard crosses(step.id, next), let b = organisationOf[next] else { return "" }
         var text = "to \(organisationName(b) ?? b)"
         if let via = step.handoff?.via { text += " via \(via)" }
@@ -254,14 +254,14 @@ extension PathwayFacts {
 
     /// The data that travels with a handoff from `step` to `next`, with type and meaning;
     /// empty when the move is not a handoff.
-    func handoffDataWords(from step: Step, to next: String) -> String {
+    package func handoffDataWords(from step: Step, to next: String) -> String {
         guard crosses(step.id, next) else { return "" }
         guard let sends = step.handoff?.sends else { return "everything recorded so far (shared record)" }
         return sends.isEmpty ? "nothing" : sends.map { dataItemWords($0) }.joined(separator: "; ")
     }
 
     /// The moment at a step when a clock starts or stops, in words.
-    func clockMoment(_ point: ClockPoint, at id: String) -> String {
+    package func clockMoment(_ point: ClockPoint, at id: String) -> String {
         let name = stepLabel(id)
         guard let at = self.step(id) else { return "\(point.rawValue) at \(id)" }
         if [.decision, .end, .parallel].contains(at.kind) { return "when the patient reaches \(name)" }
@@ -282,7 +282,7 @@ extension PathwayFacts {
     /// A clock's time allowed in full words; whole hours up to 72 are kept in hours, as the
     /// standards name them (`72 hours`, not `3 days`), and whole days up to 70 in days
     /// (`28 days`, not `4 weeks`).
-    static func windowWords(_ within: TimeSpan) -> String {
+    package static func windowWords(_ within: TimeSpan) -> String {
         let m = within.minutes
         if m > 0, m <= 4320, m.truncatingRemainder(dividingBy: 60) == 0 {
             return "\(format3(m / 60)) \(m == 60 ? "hour" : "hours")"
@@ -293,7 +293,7 @@ extension PathwayFacts {
     }
 
     /// A target's clock as events: what starts it, what stops it, and the standard.
-    func clockWords(_ target: Target) -> String {
+    package func clockWords(_ target: Target) -> String {
         let stops = target.to.map { clockMoment(target.stops, at: $0) }
         let stopText = stops.count == 1 ? stops[0] : "the first of: " + stops.joined(separator: "; or ")
         return "starts \(clockMoment(target.starts, at: target.from)); stops \(stopText); "
@@ -302,7 +302,7 @@ extension PathwayFacts {
 
     /// The clocks a step starts or stops, with the moment at the step: `starts Surgery within
     /// 36 hours (36 hours, 90 %) when the patient arrives here`.
-    func stepClockWords(_ step: Step) -> String {
+    package func stepClockWords(_ step: Step) -> String {
         var parts: [String] = []
         for target in pathway.targets {
             let what = "\(target.title ?? target.id) (\(Self.windowWords(target.within)), \(Self.percent(target.standard)))"
@@ -326,11 +326,11 @@ extension PathwayFacts {
 }
 
 /// Stable identifiers for the formats that restrict them.
-enum Identifiers {
+package enum Identifiers {
     /// A FHIR resource id (`[A-Za-z0-9\-\.]{1,64}`) from parts joined with `-`; anything else
     /// becomes `-`, and an id that would be too long is cut and given a hash of the full text,
     /// so it stays unique and the same on every run.
-    static func fhirID(_ parts: [String]) -> String {
+    package static func fhirID(_ parts: [String]) -> String {
         let joined = parts.joined(separator: "-")
         var out = ""
         for s in joined.unicodeScalars { out += s.isASCIIAlphanumeric || s == "-" || s == "." ? String(s) : "-" }
@@ -340,14 +340,14 @@ enum Identifiers {
     }
 
     /// An XML `ID` (NCName) with a prefix: letters, digits, `-`, `_` and `.` kept, the rest `_`.
-    static func ncName(_ prefix: String, _ text: String) -> String {
+    package static func ncName(_ prefix: String, _ text: String) -> String {
         var out = prefix
         for s in text.unicodeScalars { out += s.isASCIIAlphanumeric || s == "-" || s == "_" || s == "." ? String(s) : "_" }
         return out
     }
 
     /// A CamelCase computable name starting with a capital letter (FHIR's `name`, BPMN ids).
-    static func computableName(_ text: String) -> String {
+    package static func computableName(_ text: String) -> String {
         var out = "", upper = true
         for s in text.unicodeScalars {
             if s.isASCIIAlphanumeric {
@@ -364,7 +364,7 @@ enum Identifiers {
     }
 
     /// FNV-1a, 32 bits, as 8 hex digits: a stable short hash (Swift's `Hasher` is seeded per run).
-    static func fnv1a(_ text: String) -> String {
+    package static func fnv1a(_ text: String) -> String {
         var hash: UInt32 = 0x811C9DC5
         for byte in text.utf8 {
             hash ^= UInt32(byte)
@@ -378,13 +378,13 @@ enum Identifiers {
 /// forms clash get `_2`, `_3`... in the order they were first asked for.
 struct UniqueIDs {
     /// What goes between a clashing id and its number (`_` for XML, `-` for FHIR ids).
-    var separator: String
+    package var separator: String
     private var byKey: [String: String] = [:]
     private var used: Set<String> = []
 
-    init(separator: String = "_") { self.separator = separator }
+    package init(separator: String = "_") { self.separator = separator }
 
-    mutating func id(for key: String, proposed: String) -> String {
+    package mutating func id(for key: String, proposed: String) -> String {
         if let existing = byKey[key] { return existing }
         var candidate = proposed, n = 2
         while used.contains(candidate) {

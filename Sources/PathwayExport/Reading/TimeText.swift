@@ -3,10 +3,10 @@ import PathwayModel
 
 /// Durations and distributions as text: in the language's own words for people, as ISO 8601
 /// for BPMN timers, and as UCUM quantities for FHIR.
-enum TimeText {
+package enum TimeText {
     /// A distribution of times (minutes) as a pathway author writes it: `2 days`,
     /// `lognormal(mean: 20 min, sd: 5 min)`.
-    static func words(_ distribution: Distribution) -> String {
+    package static func words(_ distribution: Distribution) -> String {
         func t(_ minutes: Double) -> String { TimeSpan(minutes: minutes).description }
         switch distribution {
         case .fixed(let v): return t(v)
@@ -22,7 +22,7 @@ enum TimeText {
     }
 
     /// A short form for diagrams: the fixed value, or `~mean` for a distribution.
-    static func short(_ distribution: Distribution) -> String {
+    package static func short(_ distribution: Distribution) -> String {
         if case .fixed(let v) = distribution { return TimeSpan(minutes: v).description }
         return "~" + TimeSpan(minutes: distribution.mean).description
     }
@@ -31,7 +31,7 @@ enum TimeText {
     /// a fixed time (`20 minutes`, `36 hours`); otherwise `about` its mean and a range in the same
     /// unit: the full range for bounded families (`about 45 minutes, 15–90`) and, marked
     /// `mostly`, the middle 95% for unbounded ones (`about 12 days, mostly 4.3–27`).
-    static func plain(_ distribution: Distribution) -> String {
+    package static func plain(_ distribution: Distribution) -> String {
         let z = 1.959964
         switch distribution {
         case .fixed(let v):
@@ -65,7 +65,7 @@ enum TimeText {
 
     /// A time given exactly, in full words: the largest unit that divides it (`36 hours`,
     /// `2 days`, `1 week`), else the smallest that reads well (`90 minutes`, `1.5 days`).
-    static func exact(minutes m: Double) -> String {
+    package static func exact(minutes m: Double) -> String {
         guard m.isFinite else { return TimeSpan(minutes: m).description }
         let u: (minutes: Double, singular: String, plural: String)
         if m == 0 { return "0 minutes" }
@@ -81,7 +81,7 @@ enum TimeText {
 
     /// A short, rounded form for diagram labels: the fixed value (`20 min`), or `~` and the
     /// mean rounded to two significant figures in a unit that reads well (`~33 hours`, `~12 days`).
-    static func brief(_ distribution: Distribution) -> String {
+    package static func brief(_ distribution: Distribution) -> String {
         if case .fixed(let v) = distribution { return TimeSpan(minutes: v).description }
         let m = distribution.mean
         guard m.isFinite, m > 0 else { return "~" + TimeSpan(minutes: m).description }
@@ -126,7 +126,7 @@ enum TimeText {
     }
 
     /// An ISO 8601 duration (`P2D`, `PT20M`, `P1DT12H`), rounded to whole seconds.
-    static func iso8601(minutes: Double) -> String {
+    package static func iso8601(minutes: Double) -> String {
         // Validation keeps times under 100 years; a pathway built in code may not, so clamp
         // rather than trap on a value no Int holds.
         let seconds = (minutes * 60).rounded()
@@ -144,7 +144,7 @@ enum TimeText {
     }
 
     /// A time as a UCUM quantity in the largest unit that reads well: value, human unit, UCUM code.
-    static func ucum(minutes m: Double) -> (value: Double, unit: String, code: String) {
+    package static func ucum(minutes m: Double) -> (value: Double, unit: String, code: String) {
         if m != 0 && m.truncatingRemainder(dividingBy: 10080) == 0 { return (m / 10080, "weeks", "wk") }
         if m != 0 && m.truncatingRemainder(dividingBy: 1440) == 0 { return (m / 1440, "days", "d") }
         if m != 0 && m.truncatingRemainder(dividingBy: 60) == 0 { return (m / 60, "hours", "h") }
@@ -155,10 +155,10 @@ enum TimeText {
 }
 
 /// Line-wrapping of labels for diagrams, which do not wrap text themselves.
-enum LabelText {
+package enum LabelText {
     /// `text` broken into lines of at most about `width` characters at spaces; existing line
     /// breaks are kept.
-    static func wrap(_ text: String, width: Int = 28) -> String {
+    package static func wrap(_ text: String, width: Int = 28) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             var lines: [String] = [], current = ""
             for word in line.split(separator: " ", omittingEmptySubsequences: false) {
