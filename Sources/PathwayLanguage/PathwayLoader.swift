@@ -158,28 +158,28 @@ public struct PathwayLoader: Sendable {
             let resolved = target.resolvingSymlinksInPath().path
             let rootResolved = URL(fileURLWithPath: rootFolder).resolvingSymlinksInPath().path
             if !allowOutsideRoot, !(resolved == rootResolved || resolved.hasPrefix(rootResolved.hasSuffix("/") ? rootResolved : rootResolved + "/")) {
-                state.diagnostics.append(.error("CP111", "the subpathway '\(relative)' is outside the pathway folder '\(rootFolder)'",
+                state.diagnostics.append(.error(.cp111, "the subpathway '\(relative)' is outside the pathway folder '\(rootFolder)'",
                                                 at: at, help: "keep subpathway files inside the pathway folder, or allow it with --allow-outside-root"))
                 continue
             }
             if chain.contains(resolved) {
-                state.diagnostics.append(.error("CP112", "the subpathway '\(relative)' leads back to a file that is already being read, which would never end",
+                state.diagnostics.append(.error(.cp112, "the subpathway '\(relative)' leads back to a file that is already being read, which would never end",
                                                 at: at, notes: chain.map { DiagnosticNote("included from \($0)") }))
                 continue
             }
             if chain.count >= limits.maxIncludeDepth {
-                state.diagnostics.append(.error("CP502", "subpathways are nested more than \(limits.maxIncludeDepth) file\(limits.maxIncludeDepth == 1 ? "" : "s") deep", at: at,
+                state.diagnostics.append(.error(.cp502, "subpathways are nested more than \(limits.maxIncludeDepth) file\(limits.maxIncludeDepth == 1 ? "" : "s") deep", at: at,
                                                 help: "raise the limit with --max-include-depth if this is intended"))
                 continue
             }
             if let cached = state.loaded[resolved] { pathway.subpathways[relative] = cached; continue }
             if FileCheck.kind(of: target.path) == .symlinkLoop {
-                state.diagnostics.append(.error("CP110", "the subpathway file '\(relative)' is a symbolic link that leads back to itself (a symlink loop)", at: at,
+                state.diagnostics.append(.error(.cp110, "the subpathway file '\(relative)' is a symbolic link that leads back to itself (a symlink loop)", at: at,
                                                 help: "point the link at the subpathway's file, or name the file itself"))
                 continue
             }
             guard FileManager.default.fileExists(atPath: target.path) else {
-                state.diagnostics.append(.error("CP110", "cannot find the subpathway file '\(relative)'", at: at,
+                state.diagnostics.append(.error(.cp110, "cannot find the subpathway file '\(relative)'", at: at,
                                                 help: "the path is relative to this file's folder"))
                 continue
             }

@@ -4,12 +4,19 @@
 /// Parameters are given as people write them: `lognormal` and `normal` take the mean and
 /// standard deviation of the value itself, not of its logarithm.
 public enum Distribution: Hashable, Sendable, Codable {
+    /// Always this value.
     case fixed(Double)
+    /// Any value between `min` and `max`, equally likely.
     case uniform(min: Double, max: Double)
+    /// Between `min` and `max`, most likely near `mode`.
     case triangular(min: Double, mode: Double, max: Double)
+    /// Exponential with this mean.
     case exponential(mean: Double)
+    /// Normal with this mean and standard deviation (never below zero as a time).
     case normal(mean: Double, sd: Double)
+    /// Lognormal whose value (not its logarithm) has this mean and standard deviation.
     case lognormal(mean: Double, sd: Double)
+    /// Gamma with this shape (a plain number) and scale.
     case gamma(shape: Double, scale: Double)
     /// A discrete distribution over observed values with relative weights (need not sum to 1).
     case empirical([EmpiricalPoint])
@@ -64,8 +71,11 @@ public enum Distribution: Hashable, Sendable, Codable {
 
 /// One value of an empirical distribution and its relative weight.
 public struct EmpiricalPoint: Hashable, Sendable, Codable {
+    /// The observed value.
     public var value: Double
+    /// Its weight relative to the other points (need not sum to 1 across them).
     public var weight: Double
+    /// A point at `value` with relative weight `weight`.
     public init(value: Double, weight: Double) {
         self.value = value
         self.weight = weight

@@ -5,10 +5,12 @@
 public struct Condition: Hashable, Sendable, Codable {
     /// The text as the author wrote it.
     public var text: String
+    /// The parsed tree.
     public var expression: Expression
     /// Where the condition's text starts in the file.
     public var location: SourceLocation
 
+    /// A condition written as `text`, parsed into `expression`, starting at `location`.
     public init(text: String, expression: Expression, location: SourceLocation) {
         self.text = text
         self.expression = expression
@@ -25,6 +27,7 @@ public indirect enum Expression: Hashable, Sendable, Codable {
     case number(Double, unit: String?, offset: Int)
     /// A quoted text or a bare category value: `"high"`.
     case text(String, offset: Int)
+    /// `true` or `false`.
     case boolean(Bool, offset: Int)
     /// `not x`
     case not(Expression, offset: Int)
@@ -55,15 +58,26 @@ public indirect enum Expression: Hashable, Sendable, Codable {
     }
 }
 
+/// How `and` and `or` join two conditions; the raw value is the word as written.
 public enum LogicalOperator: String, Hashable, Sendable, Codable {
-    case and, or
+    /// Both hold.
+    case and
+    /// At least one holds.
+    case or
 }
 
+/// A comparison between two values; the raw value is the operator as written.
 public enum ComparisonOperator: String, Hashable, Sendable, Codable, CaseIterable {
+    /// `==`
     case equal = "=="
+    /// `!=`
     case notEqual = "!="
+    /// `<`
     case less = "<"
+    /// `<=`
     case lessOrEqual = "<="
+    /// `>`
     case greater = ">"
+    /// `>=`
     case greaterOrEqual = ">="
 }

@@ -1,9 +1,12 @@
 /// A move of a patient from one step to the next, and whether it crosses organisations.
 public struct Transition: Hashable, Sendable {
+    /// The id of the step being left.
     public var from: String
+    /// The id of the step entered.
     public var to: String
-    /// The organisations on each side (after inheritance), if known.
+    /// The organisation of the step being left (after inheritance), if known.
     public var fromOrganisation: String?
+    /// The organisation of the step entered (after inheritance), if known.
     public var toOrganisation: String?
     /// The handoff block of the step being left, when the move crosses organisations.
     public var handoff: Handoff?

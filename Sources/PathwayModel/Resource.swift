@@ -1,6 +1,8 @@
 /// Something steps queue for: a scanner, a clinic's slots, a theatre, a bed.
 public struct Resource: Hashable, Sendable, Codable {
+    /// The id steps name it by in `resource`.
     public var id: String
+    /// A readable name, if given.
     public var name: String?
     /// The organisation that owns it; steps using it must be in the same organisation.
     public var organisation: String
@@ -10,9 +12,12 @@ public struct Resource: Hashable, Sendable, Codable {
     public var calendar: OpeningCalendar?
     /// Queue order: first come first served, or by a patient attribute.
     public var queue: QueueDiscipline
+    /// Where its id is written in the file.
     public var location: SourceLocation
+    /// Positions of its keys (`capacity`, `calendar`, ...), for pointing diagnostics.
     public var fieldLocations: [String: SourceLocation]
 
+    /// A resource of `organisation` serving `capacity` patients at once.
     public init(id: String, name: String? = nil, organisation: String, capacity: Int,
                 calendar: OpeningCalendar? = nil, queue: QueueDiscipline = .fifo,
                 location: SourceLocation = .unknown, fieldLocations: [String: SourceLocation] = [:]) {
@@ -39,15 +44,18 @@ public enum QueueDiscipline: Hashable, Sendable, Codable {
 /// Opening hours: a set of weekly windows. Outside them a resource starts no work and its
 /// queue waits; work already started runs to completion.
 public struct OpeningCalendar: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The weekly windows when it is open.
     public var windows: [OpeningWindow]
     /// The text as written (`weekdays 08:00-18:00`).
     public var text: String
 
+    /// A calendar of these windows, as written in `text`.
     public init(windows: [OpeningWindow], text: String) {
         self.windows = windows
         self.text = text
     }
 
+    /// The text as written.
     public var description: String { text }
 
     /// Open minutes per week, summed over windows (overlaps counted once).
@@ -64,10 +72,14 @@ public struct OpeningCalendar: Hashable, Sendable, Codable, CustomStringConverti
 
 /// One weekly opening window: on these days, from `opens` to `closes` (minutes after midnight).
 public struct OpeningWindow: Hashable, Sendable, Codable {
+    /// The days it applies to.
     public var days: [Weekday]
+    /// When it opens, in minutes after midnight.
     public var opens: Int
+    /// When it closes, in minutes after midnight (after `opens`).
     public var closes: Int
 
+    /// A window open on `days` from `opens` to `closes` (minutes after midnight).
     public init(days: [Weekday], opens: Int, closes: Int) {
         self.days = days
         self.opens = opens
@@ -77,8 +89,10 @@ public struct OpeningWindow: Hashable, Sendable, Codable {
 
 /// Days of the week. Simulation time 0 is Monday 00:00.
 public enum Weekday: Int, Hashable, Sendable, Codable, CaseIterable, Comparable {
+    /// Monday (0) to Sunday (6), in calendar order.
     case monday = 0, tuesday, wednesday, thursday, friday, saturday, sunday
 
+    /// Orders the days Monday first.
     public static func < (lhs: Weekday, rhs: Weekday) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// The three-letter name used in calendars (`mon`).
@@ -89,13 +103,18 @@ public enum Weekday: Int, Hashable, Sendable, Codable, CaseIterable, Comparable 
 
 /// A typed patient attribute that conditions can read, sampled once per patient.
 public struct Attribute: Hashable, Sendable, Codable {
+    /// The name conditions read it by (`age`).
     public var id: String
+    /// Its type, with how its value is sampled.
     public var type: AttributeType
+    /// What it is, for readers, if given.
     public var description: String?
     /// The unit of a numeric attribute (`ng/L`, `years`), checked against units in conditions.
     public var unit: String?
+    /// Where its id is written in the file.
     public var location: SourceLocation
 
+    /// An attribute of this type, with a description and unit if given.
     public init(id: String, type: AttributeType, description: String? = nil, unit: String? = nil,
                 location: SourceLocation = .unknown) {
         self.id = id
@@ -130,8 +149,11 @@ public enum AttributeType: Hashable, Sendable, Codable {
 
 /// One value of a category attribute and its probability.
 public struct CategoryValue: Hashable, Sendable, Codable {
+    /// The value as conditions write it (`high`).
     public var name: String
+    /// The share of patients with it, 0...1.
     public var probability: Double
+    /// A value given to the share `probability` of patients.
     public init(name: String, probability: Double) {
         self.name = name
         self.probability = probability
@@ -151,13 +173,16 @@ public enum Arrivals: Hashable, Sendable, Codable {
 
 /// A piece of clinical information that a step needs (`requires`) or creates (`produces`).
 public struct DataItem: Hashable, Sendable, Codable {
+    /// The item's name (`ct-report`), which `requires`, `produces` and `sends` use.
     public var name: String
     /// A coded type: a FHIR resource type (`DiagnosticReport`) or a SNOMED CT concept.
     public var type: String?
     /// What the item holds, for readers (declared items only).
     public var description: String?
+    /// Where it is named in the file.
     public var location: SourceLocation
 
+    /// An item with this name, and a type and description if given.
     public init(name: String, type: String? = nil, description: String? = nil, location: SourceLocation = .unknown) {
         self.name = name
         self.type = type

@@ -10,6 +10,7 @@ public struct SourceLocation: Hashable, Sendable, Codable, CustomStringConvertib
     /// Column number, starting at 1, counted in Unicode scalars.
     public var column: Int
 
+    /// The place at `line` and `column` (both 1-based) of `file`.
     public init(file: String, line: Int, column: Int) {
         self.file = file
         self.line = line

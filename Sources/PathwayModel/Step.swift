@@ -5,8 +5,11 @@
 /// `join` once all have arrived there; a subpathway runs another pathway then goes to `next`;
 /// an end step finishes the journey with an `outcome`.
 public struct Step: Hashable, Sendable, Codable {
+    /// The step's id, which `next`, branches and targets name it by.
     public var id: String
+    /// What sort of step it is; decides how the patient leaves it.
     public var kind: StepKind
+    /// What to call it in reports, if not its id.
     public var title: String?
     /// Free text for readers: what happens and why.
     public var description: String?
@@ -17,6 +20,7 @@ public struct Step: Hashable, Sendable, Codable {
     public var role: String?
     /// A resource the patient queues for before the step can start.
     public var resource: String?
+    /// A clinical code for what the step is, if given.
     public var code: ClinicalCode?
     /// How long the step takes (hands-on time, holding the resource). `nil` means no time.
     public var duration: Distribution?
@@ -24,9 +28,13 @@ public struct Step: Hashable, Sendable, Codable {
     public var resultAfter: Distribution?
     /// For meetings (MDT): held every so often; a patient waits for the next sitting.
     public var every: TimeSpan?
+    /// The data items the step needs before it starts.
     public var requires: [DataItem]
+    /// The data items the step creates.
     public var produces: [DataItem]
+    /// The step that follows (every kind but decision, parallel and end).
     public var next: String?
+    /// Decisions: the ways out, in file order.
     public var branches: [Branch]
     /// Parallel steps: the first step of each path to run at the same time.
     public var paths: [String]
@@ -38,10 +46,12 @@ public struct Step: Hashable, Sendable, Codable {
     public var outcome: String?
     /// What happens when the patient moves on to a step in another organisation.
     public var handoff: Handoff?
+    /// Where its id is written in the file.
     public var location: SourceLocation
     /// Positions of this step's keys (`next`, `organisation`, ...), for pointing diagnostics.
     public var fieldLocations: [String: SourceLocation]
 
+    /// A step of this kind; every other part is optional and empty by default.
     public init(
         id: String, kind: StepKind, title: String? = nil, organisation: String? = nil, role: String? = nil,
         resource: String? = nil, code: ClinicalCode? = nil, duration: Distribution? = nil,
@@ -93,21 +103,31 @@ public struct Step: Hashable, Sendable, Codable {
 
 /// The kinds of step a pathway can contain.
 public enum StepKind: String, Hashable, Sendable, Codable, CaseIterable {
+    /// A referral from one service to another.
     case referral
+    /// A clinical assessment, clinic or review (also written `appointment`).
     case assessment
+    /// An investigation: scan, blood test, biopsy (also written `investigation`).
     case test
+    /// A point where patients go different ways, by its `branches`.
     case decision
+    /// Surgery, a drug, a course of therapy.
     case treatment
     /// A multidisciplinary team meeting (MDT).
     case meeting
+    /// A planned interval: watchful waiting, a recovery period.
     case wait
+    /// Several paths at once, meeting again at a join.
     case parallel
+    /// Runs another pathway file, then goes on.
     case subpathway
+    /// The journey finishes here.
     case end
 }
 
 /// One way out of a decision.
 public struct Branch: Hashable, Sendable, Codable {
+    /// The step the branch goes to.
     public var to: String
     /// Taken when the condition holds for the patient.
     public var when: Condition?
@@ -115,10 +135,14 @@ public struct Branch: Hashable, Sendable, Codable {
     public var probability: Double?
     /// Taken when no other branch is.
     public var otherwise: Bool
+    /// A name for the branch in reports (`suspicious`), if given.
     public var label: String?
+    /// Where the branch is written in the file.
     public var location: SourceLocation
+    /// Positions of its keys (`to`, `when`, ...), for pointing diagnostics.
     public var fieldLocations: [String: SourceLocation]
 
+    /// A branch to `to`, taken by condition, probability or as the fallback.
     public init(to: String, when: Condition? = nil, probability: Double? = nil, otherwise: Bool = false,
                 label: String? = nil, location: SourceLocation = .unknown,
                 fieldLocations: [String: SourceLocation] = [:]) {
@@ -142,9 +166,12 @@ public struct Handoff: Hashable, Sendable, Codable {
     public var sends: [String]?
     /// How it is sent (`e-RS referral`, `NHS mail`, `phone`).
     public var via: String?
+    /// Where the `handoff` block is written in the file.
     public var location: SourceLocation
+    /// Positions of its keys (`delay`, `sends`, `via`), for pointing diagnostics.
     public var fieldLocations: [String: SourceLocation]
 
+    /// A handoff with the given delay, data sent and means, each optional.
     public init(delay: Distribution? = nil, sends: [String]? = nil, via: String? = nil,
                 location: SourceLocation = .unknown, fieldLocations: [String: SourceLocation] = [:]) {
         self.delay = delay

@@ -2,20 +2,31 @@
 ///
 /// Named `TimeSpan` rather than `Duration` so as not to shadow the standard library's type.
 public struct TimeSpan: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
+    /// The amount, in minutes.
     public var minutes: Double
 
+    /// This many minutes.
     public init(minutes: Double) { self.minutes = minutes }
 
+    /// `value` minutes.
     public static func minutes(_ value: Double) -> TimeSpan { TimeSpan(minutes: value) }
+    /// `value` hours.
     public static func hours(_ value: Double) -> TimeSpan { TimeSpan(minutes: value * 60) }
+    /// `value` days.
     public static func days(_ value: Double) -> TimeSpan { TimeSpan(minutes: value * 1440) }
+    /// `value` weeks.
     public static func weeks(_ value: Double) -> TimeSpan { TimeSpan(minutes: value * 10080) }
+    /// No time.
     public static let zero = TimeSpan(minutes: 0)
 
+    /// The amount in hours.
     public var hours: Double { minutes / 60 }
+    /// The amount in days.
     public var days: Double { minutes / 1440 }
 
+    /// Shorter first.
     public static func < (lhs: TimeSpan, rhs: TimeSpan) -> Bool { lhs.minutes < rhs.minutes }
+    /// The two amounts added.
     public static func + (lhs: TimeSpan, rhs: TimeSpan) -> TimeSpan { TimeSpan(minutes: lhs.minutes + rhs.minutes) }
 
     /// The way a person writes it: `20 min`, `36 hours`, `2 days`, `3 weeks`.

@@ -25,7 +25,10 @@ import Testing
 ///   is shown as `/home/lead/Pathways`, and locations in it as just the file name.
 /// - Every `### CPxxx` heading in `Docs/diagnostics.md` has such an example, whose first code is
 ///   that heading's, and says `**Severity:** error` or `**Severity:** warning` to match.
-/// - Every code written as `"CPxxx"` in `Sources/` has a `### CPxxx` heading.
+/// - The codes documented there (`### CPxxx` headings and `| CPxxx |` table rows) are exactly
+///   the cases of `DiagnosticCode`, and every case is given somewhere in `Sources/` (as
+///   `.cpxxx`, or as `"CPxxx"` where a caller still writes the code as text, which must then be
+///   a case too).
 struct DocsExamplesTests {
     static let docsFolder = repositoryRoot.appendingPathComponent("Docs")
     static let exampleFile = repositoryRoot.appendingPathComponent("Pathways/docs-example.yaml").path
@@ -105,32 +108,56 @@ struct DocsExamplesTests {
         }
     }
 
-    @Test func everyCodeTheSourcesCanEmitIsDocumented() throws {
-        // Codes raised by the simulator's own compile step (checks the validator has already
-        // made for a loaded file) are listed in a table row (`| CPnnn | ...`) rather than a section.
-        let text = try String(contentsOf: repositoryRoot.appendingPathComponent("Docs/diagnostics.md"), encoding: .utf8)
+    /// Every code `Docs/diagnostics.md` documents: a `### CPnnn` heading, or a `| CPnnn |` table
+    /// row (the simulator's own codes and the weights file's code are listed in tables rather
+    /// than sections, since no pathway example gives them).
+    static func documentedCodes() throws -> Set<String> {
+        let text = try String(contentsOf: docsFolder.appendingPathComponent("diagnostics.md"), encoding: .utf8)
         let rows = try NSRegularExpression(pattern: "^\\| (CP[0-9]{3}) \\|", options: .anchorsMatchLines)
         let tabled = rows.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { m in
             Range(m.range(at: 1), in: text).map { String(text[$0]) }
         }
-        let documented = Set(try DiagnosticSection.all().map(\.code)).union(tabled)
-        let emitted = try Self.codesInSources()
-        #expect(emitted.count >= 60)
-        let missing = emitted.subtracting(documented).sorted()
-        #expect(missing.isEmpty, "codes in Sources/ with no `### CPxxx` heading in Docs/diagnostics.md: \(missing)")
+        return Set(try DiagnosticSection.all().map(\.code)).union(tabled)
     }
 
-    /// Every `"CPnnn"` written in a Swift file under `Sources/`.
-    static func codesInSources() throws -> Set<String> {
+    static let catalogue = Set(DiagnosticCode.allCases.map(\.rawValue))
+
+    @Test func everyCatalogueCodeIsDocumented() throws {
+        #expect(Self.catalogue.count >= 60)
+        let missing = Self.catalogue.subtracting(try Self.documentedCodes()).sorted()
+        #expect(missing.isEmpty, "DiagnosticCode cases with no `### CPxxx` heading or `| CPxxx |` row in Docs/diagnostics.md: \(missing)")
+    }
+
+    @Test func everyDocumentedCodeIsInTheCatalogue() throws {
+        let extra = try Self.documentedCodes().subtracting(Self.catalogue).sorted()
+        #expect(extra.isEmpty, "codes in Docs/diagnostics.md that are not DiagnosticCode cases: \(extra)")
+    }
+
+    @Test func everyCodeWrittenAsTextInTheSourcesIsInTheCatalogue() throws {
+        let written = try Self.codesInSources(pattern: "\"(CP[0-9]{3})\"")
+        let unknown = written.subtracting(Self.catalogue).sorted()
+        #expect(unknown.isEmpty, "codes written as \"CPxxx\" in Sources/ that are not DiagnosticCode cases: \(unknown)")
+    }
+
+    @Test func everyCatalogueCodeIsUsedInTheSources() throws {
+        let used = try Self.codesInSources(pattern: "\"(CP[0-9]{3})\"")
+            .union(Self.codesInSources(pattern: "\\.cp([0-9]{3})\\b").map { "CP" + $0 })
+        let unused = Self.catalogue.subtracting(used).sorted()
+        #expect(unused.isEmpty, "DiagnosticCode cases that nothing in Sources/ gives (neither .cpxxx nor \"CPxxx\"): \(unused)")
+    }
+
+    /// The first group of every match of `pattern` in the Swift files under `Sources/`, except
+    /// the catalogue itself (`Sources/PathwayModel/DiagnosticCode.swift`).
+    static func codesInSources(pattern: String) throws -> Set<String> {
         let sources = repositoryRoot.appendingPathComponent("Sources")
-        let pattern = try NSRegularExpression(pattern: "\"(CP[0-9]{3})\"")
+        let regex = try NSRegularExpression(pattern: pattern)
         var codes: Set<String> = []
         let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)
         while let url = files?.nextObject() as? URL {
-            guard url.pathExtension == "swift" else { continue }
+            guard url.pathExtension == "swift", url.lastPathComponent != "DiagnosticCode.swift" else { continue }
             let text = try String(contentsOf: url, encoding: .utf8)
             let range = NSRange(text.startIndex..., in: text)
-            for match in pattern.matches(in: text, range: range) {
+            for match in regex.matches(in: text, range: range) {
                 if let r = Range(match.range(at: 1), in: text) { codes.insert(String(text[r])) }
             }
         }

@@ -5,12 +5,12 @@ import PathwayModel
 struct NodeReader {
     var diagnostics: [Diagnostic] = []
 
-    mutating func error(_ code: String, _ message: String, at location: SourceLocation,
+    mutating func error(_ code: DiagnosticCode, _ message: String, at location: SourceLocation,
                         notes: [DiagnosticNote] = [], suggestion: String? = nil, help: String? = nil) {
         diagnostics.append(.error(code, message, at: location, notes: notes, suggestion: suggestion, help: help))
     }
 
-    mutating func warning(_ code: String, _ message: String, at location: SourceLocation,
+    mutating func warning(_ code: DiagnosticCode, _ message: String, at location: SourceLocation,
                           notes: [DiagnosticNote] = [], suggestion: String? = nil, help: String? = nil) {
         diagnostics.append(.warning(code, message, at: location, notes: notes, suggestion: suggestion, help: help))
     }
@@ -18,13 +18,13 @@ struct NodeReader {
     /// The entries of a mapping, checking that only `allowed` keys are used.
     mutating func mapping(_ node: YAMLNode, _ what: String, allowed: [String]? = nil) -> [YAMLEntry]? {
         guard case .mapping(let entries) = node.kind else {
-            error("CP013", "\(what) should be a set of keys (`key: value` lines), but it is \(node.description)", at: node.location)
+            error(.cp013, "\(what) should be a set of keys (`key: value` lines), but it is \(node.description)", at: node.location)
             return nil
         }
         if let allowed {
             for entry in entries where !allowed.contains(entry.key) {
                 let hint = closestMatch(to: entry.key, in: allowed)
-                error("CP011", "'\(entry.key)' is not a key that \(what) can have" + (hint.map { " — did you mean '\($0)'?" } ?? ""),
+                error(.cp011, "'\(entry.key)' is not a key that \(what) can have" + (hint.map { " — did you mean '\($0)'?" } ?? ""),
                       at: entry.keyLocation, suggestion: hint,
                       help: hint == nil ? "the keys allowed here are: \(allowed.joined(separator: ", "))" : nil)
             }
@@ -36,7 +36,7 @@ struct NodeReader {
         switch node.kind {
         case .sequence(let items): return items
         default:
-            error("CP013", "\(what) should be a list (`[a, b]` or lines starting with `- `), but it is \(node.description)", at: node.location)
+            error(.cp013, "\(what) should be a list (`[a, b]` or lines starting with `- `), but it is \(node.description)", at: node.location)
             return nil
         }
     }
@@ -54,7 +54,7 @@ struct NodeReader {
 
     mutating func text(_ node: YAMLNode, _ what: String) -> String? {
         guard case .scalar(let s, _) = node.kind, !node.isNull else {
-            error("CP013", "\(what) should be a text value, but it is \(node.description)", at: node.location)
+            error(.cp013, "\(what) should be a text value, but it is \(node.description)", at: node.location)
             return nil
         }
         return s
@@ -66,7 +66,7 @@ struct NodeReader {
             && raw.first.map { $0.isLetter || $0.isNumber } == true
         if !ok {
             let cleaned = String(raw.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" })
-            error("CP015", "'\(raw)' cannot be used as \(what); ids use only letters, digits, '-' and '_'",
+            error(.cp015, "'\(raw)' cannot be used as \(what); ids use only letters, digits, '-' and '_'",
                   at: location, suggestion: cleaned.isEmpty ? nil : cleaned)
         }
         return ok
@@ -74,11 +74,11 @@ struct NodeReader {
 
     mutating func integer(_ node: YAMLNode, _ what: String) -> Int? {
         if case .scalar(let s, false) = node.kind, let v = ValueSyntax.number(s), v == v.rounded(), abs(v) >= 1e12 {
-            error("CP013", "\(what) is \(s), too large: it must be less than 1,000,000,000,000", at: node.location)
+            error(.cp013, "\(what) is \(s), too large: it must be less than 1,000,000,000,000", at: node.location)
             return nil
         }
         guard case .scalar(let s, let quoted) = node.kind, !quoted, let v = ValueSyntax.number(s), v == v.rounded(), abs(v) < 1e12 else {
-            error("CP013", "\(what) should be a whole number, but it is \(node.description)", at: node.location)
+            error(.cp013, "\(what) should be a whole number, but it is \(node.description)", at: node.location)
             return nil
         }
         return Int(v)
@@ -86,7 +86,7 @@ struct NodeReader {
 
     mutating func number(_ node: YAMLNode, _ what: String) -> Double? {
         guard case .scalar(let s, let quoted) = node.kind, !quoted, let v = ValueSyntax.number(s) else {
-            error("CP013", "\(what) should be a number, but it is \(node.description)", at: node.location)
+            error(.cp013, "\(what) should be a number, but it is \(node.description)", at: node.location)
             return nil
         }
         return v
@@ -100,7 +100,7 @@ struct NodeReader {
             default: break
             }
         }
-        error("CP013", "\(what) should be true or false, but it is \(node.description)", at: node.location)
+        error(.cp013, "\(what) should be true or false, but it is \(node.description)", at: node.location)
         return nil
     }
 
@@ -108,11 +108,11 @@ struct NodeReader {
     mutating func probability(_ node: YAMLNode, _ what: String) -> Double? {
         guard let s = text(node, what) else { return nil }
         guard let p = ValueSyntax.probability(s) else {
-            error("CP013", "\(what) should be a probability such as 0.4 or 40%, but it is '\(s)'", at: node.location)
+            error(.cp013, "\(what) should be a probability such as 0.4 or 40%, but it is '\(s)'", at: node.location)
             return nil
         }
         guard (0...1).contains(p) else {
-            error("CP302", "\(what) is \(s), which is impossible; a probability must be between 0 and 1 (0% and 100%)", at: node.location)
+            error(.cp302, "\(what) is \(s), which is impossible; a probability must be between 0 and 1 (0% and 100%)", at: node.location)
             return nil
         }
         return p
@@ -123,7 +123,7 @@ struct NodeReader {
         switch ValueSyntax.timeSpan(s) {
         case .success(let t): return t
         case .failure(let message):
-            error("CP030", "\(what): \(message)", at: node.contentLocation)
+            error(.cp030, "\(what): \(message)", at: node.contentLocation)
             return nil
         }
     }
@@ -133,7 +133,7 @@ struct NodeReader {
         switch ValueSyntax.timeDistribution(s) {
         case .success(let d): return d
         case .failure(let message):
-            error(s.contains("(") ? "CP031" : "CP030", "\(what): \(message)", at: node.contentLocation)
+            error(s.contains("(") ? .cp031 : .cp030, "\(what): \(message)", at: node.contentLocation)
             return nil
         }
     }
@@ -143,7 +143,7 @@ struct NodeReader {
         switch ValueSyntax.numberDistribution(s) {
         case .success(let d): return d
         case .failure(let message):
-            error("CP031", "\(what): \(message)", at: node.contentLocation)
+            error(.cp031, "\(what): \(message)", at: node.contentLocation)
             return nil
         }
     }

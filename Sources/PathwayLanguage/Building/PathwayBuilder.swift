@@ -55,11 +55,11 @@ struct PathwayBuilder {
 
         if let versionNode = top["carepath"] {
             if let v = reader.integer(versionNode, "`carepath` (the language version)"), v != 1 {
-                reader.error("CP014", "this file is written for carepath language version \(v); this carepath reads version 1",
+                reader.error(.cp014, "this file is written for carepath language version \(v); this carepath reads version 1",
                              at: versionNode.location, help: "write `carepath: 1`")
             }
         } else {
-            reader.error("CP012", "the file does not say which language version it uses", at: fileStart,
+            reader.error(.cp012, "the file does not say which language version it uses", at: fileStart,
                          help: "add `carepath: 1` as the first line")
         }
 
@@ -72,7 +72,7 @@ struct PathwayBuilder {
         if let node = top["status"], let s = reader.text(node, "`status`") {
             if let parsed = PathwayStatus(rawValue: s.lowercased()) { status = parsed } else {
                 let hint = closestMatch(to: s, in: PathwayStatus.allCases.map(\.rawValue))
-                reader.error("CP303", "'\(s)' is not a status" + (hint.map { " — did you mean '\($0)'?" } ?? ""),
+                reader.error(.cp303, "'\(s)' is not a status" + (hint.map { " — did you mean '\($0)'?" } ?? ""),
                              at: node.contentLocation, suggestion: hint, help: "use draft, active or retired")
             }
         }
@@ -90,10 +90,10 @@ struct PathwayBuilder {
         if let node = top["steps"] {
             steps = buildSteps(node, attributes: attributes)
         } else {
-            reader.error("CP012", "the pathway has no `steps`", at: fileStart, help: "add a `steps:` section listing what happens to the patient")
+            reader.error(.cp012, "the pathway has no `steps`", at: fileStart, help: "add a `steps:` section listing what happens to the patient")
         }
         if steps.count > limits.maxSteps {
-            reader.error("CP501", "the pathway has \(steps.count) steps, more than the limit of \(limits.maxSteps)",
+            reader.error(.cp501, "the pathway has \(steps.count) steps, more than the limit of \(limits.maxSteps)",
                          at: top.keyLocation("steps") ?? fileStart, help: "split it into subpathways, or raise the limit with --max-steps")
         }
 
@@ -108,7 +108,7 @@ struct PathwayBuilder {
 
     private mutating func requiredText(_ entries: [YAMLEntry], _ key: String, _ what: String, at location: SourceLocation) -> String? {
         guard let node = entries[key] else {
-            reader.error("CP012", "\(what) is missing", at: location, help: "add `\(key):`")
+            reader.error(.cp012, "\(what) is missing", at: location, help: "add `\(key):`")
             return nil
         }
         return reader.text(node, what)
@@ -141,11 +141,11 @@ struct PathwayBuilder {
             guard let entries = reader.mapping(item, "a source", allowed: ["title", "url", "publisher"]) else { continue }
             let title = entries["title"].flatMap { reader.text($0, "a source's title") }
             if title == nil, entries["title"] == nil {
-                reader.error("CP012", "a source needs a `title`", at: item.location)
+                reader.error(.cp012, "a source needs a `title`", at: item.location)
             }
             let url = entries["url"].flatMap { reader.text($0, "a source's url") }
             if let url, let node = entries["url"], !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
-                reader.error("CP013", "'\(url)' is not a web address; it should start with https://", at: node.contentLocation)
+                reader.error(.cp013, "'\(url)' is not a web address; it should start with https://", at: node.contentLocation)
             }
             let publisher = entries["publisher"].flatMap { reader.text($0, "a source's publisher") }
             result.append(Source(title: title ?? "", url: url, publisher: publisher, location: item.location))
@@ -165,11 +165,11 @@ struct PathwayBuilder {
                 if let t = OrganisationType(rawValue: raw.lowercased()) { type = t } else {
                     let all = OrganisationType.allCases.map(\.rawValue)
                     let hint = closestMatch(to: raw, in: all)
-                    reader.error("CP303", "'\(raw)' is not a type of organisation" + (hint.map { " — did you mean '\($0)'?" } ?? ""),
+                    reader.error(.cp303, "'\(raw)' is not a type of organisation" + (hint.map { " — did you mean '\($0)'?" } ?? ""),
                                  at: typeNode.contentLocation, suggestion: hint, help: "the types are: \(all.joined(separator: ", "))")
                 }
             } else if fields["type"] == nil {
-                reader.error("CP012", "organisation '\(entry.key)' has no `type`", at: entry.keyLocation,
+                reader.error(.cp012, "organisation '\(entry.key)' has no `type`", at: entry.keyLocation,
                              help: "add a type such as `type: acute` or `type: primary-care`")
             }
             result.append(Organisation(id: entry.key, name: name, type: type, location: entry.keyLocation))
@@ -187,16 +187,16 @@ struct PathwayBuilder {
             let name = fields["name"].flatMap { reader.text($0, "the resource's name") }
             let organisation = fields["organisation"].flatMap { reader.text($0, "the resource's organisation") }
             if fields["organisation"] == nil {
-                reader.error("CP012", "resource '\(entry.key)' does not say which organisation it belongs to",
+                reader.error(.cp012, "resource '\(entry.key)' does not say which organisation it belongs to",
                              at: entry.keyLocation, help: "add `organisation:` with one of the organisations' ids")
             }
             var capacity = 1
             if let capNode = fields["capacity"], let c = reader.integer(capNode, "the resource's capacity") {
                 if c < 1 {
-                    reader.error("CP304", "resource '\(entry.key)' has capacity \(c); it must serve at least 1 patient at a time",
+                    reader.error(.cp304, "resource '\(entry.key)' has capacity \(c); it must serve at least 1 patient at a time",
                                  at: capNode.location)
                 } else if c > Self.largestCapacity {
-                    reader.error("CP304", "resource '\(entry.key)' has capacity \(c), more than 1,000,000 patients at a time; a resource's capacity is the patients it serves at once",
+                    reader.error(.cp304, "resource '\(entry.key)' has capacity \(c), more than 1,000,000 patients at a time; a resource's capacity is the patients it serves at once",
                                  at: capNode.location, help: "for a resource that never makes anyone wait, leave `resource` off the step")
                 } else { capacity = c }
             }
@@ -211,7 +211,7 @@ struct PathwayBuilder {
                 if let text {
                     switch ValueSyntax.calendar(text) {
                     case .success(let c): calendar = c
-                    case .failure(let message): reader.error("CP033", "calendar of resource '\(entry.key)': \(message)", at: calNode.contentLocation)
+                    case .failure(let message): reader.error(.cp033, "calendar of resource '\(entry.key)': \(message)", at: calNode.contentLocation)
                     }
                 }
             }
@@ -235,7 +235,7 @@ struct PathwayBuilder {
             let allowed = ["type", "distribution", "min", "max", "unit", "probability", "values", "description"]
             guard let fields = reader.mapping(entry.value, "attribute '\(entry.key)'", allowed: allowed) else { continue }
             guard let typeNode = fields["type"] else {
-                reader.error("CP012", "attribute '\(entry.key)' has no `type`", at: entry.keyLocation,
+                reader.error(.cp012, "attribute '\(entry.key)' has no `type`", at: entry.keyLocation,
                              help: "add `type:` with integer, number, boolean or category")
                 continue
             }
@@ -245,7 +245,7 @@ struct PathwayBuilder {
             let min = fields["min"].flatMap { reader.number($0, "`min`") }
             let max = fields["max"].flatMap { reader.number($0, "`max`") }
             if let min, let max, min > max {
-                reader.error("CP308", "attribute '\(entry.key)' has `min` \(format3(min)) above `max` \(format3(max))",
+                reader.error(.cp308, "attribute '\(entry.key)' has `min` \(format3(min)) above `max` \(format3(max))",
                              at: fields.keyLocation("min") ?? entry.keyLocation)
             }
             func misplaced(_ keys: [String], for type: String) -> [(String, SourceLocation)] {
@@ -255,11 +255,11 @@ struct PathwayBuilder {
             switch typeName.lowercased() {
             case "integer", "number":
                 for (k, at) in misplaced(["probability", "values"], for: typeName) {
-                    reader.error("CP011", "'\(k)' does not apply to a \(typeName) attribute", at: at,
+                    reader.error(.cp011, "'\(k)' does not apply to a \(typeName) attribute", at: at,
                                  help: "give a numeric attribute a `distribution`, such as `normal(mean: 71, sd: 9)`")
                 }
                 guard let dNode = fields["distribution"] else {
-                    reader.error("CP012", "attribute '\(entry.key)' needs a `distribution` saying how its values vary between patients",
+                    reader.error(.cp012, "attribute '\(entry.key)' needs a `distribution` saying how its values vary between patients",
                                  at: entry.keyLocation, help: "for example `distribution: normal(mean: 71, sd: 9)`")
                     continue
                 }
@@ -267,11 +267,11 @@ struct PathwayBuilder {
                 type = typeName.lowercased() == "integer" ? .integer(d, min: min, max: max) : .number(d, min: min, max: max)
             case "boolean":
                 for (k, at) in misplaced(["distribution", "values", "min", "max", "unit"], for: typeName) {
-                    reader.error("CP011", "'\(k)' does not apply to a boolean attribute", at: at,
+                    reader.error(.cp011, "'\(k)' does not apply to a boolean attribute", at: at,
                                  help: "a boolean attribute takes `probability`, the share of patients for whom it is true")
                 }
                 guard let pNode = fields["probability"] else {
-                    reader.error("CP012", "boolean attribute '\(entry.key)' needs a `probability` (the share of patients for whom it is true)",
+                    reader.error(.cp012, "boolean attribute '\(entry.key)' needs a `probability` (the share of patients for whom it is true)",
                                  at: entry.keyLocation)
                     continue
                 }
@@ -279,12 +279,12 @@ struct PathwayBuilder {
                 type = .boolean(probability: p)
             case "category":
                 for (k, at) in misplaced(["distribution", "probability", "min", "max", "unit"], for: typeName) {
-                    reader.error("CP011", "'\(k)' does not apply to a category attribute", at: at,
+                    reader.error(.cp011, "'\(k)' does not apply to a category attribute", at: at,
                                  help: "a category attribute takes `values`, each with its probability")
                 }
                 guard let vNode = fields["values"], let values = reader.mapping(vNode, "the values of '\(entry.key)'") else {
                     if fields["values"] == nil {
-                        reader.error("CP012", "category attribute '\(entry.key)' needs `values`, each with its probability",
+                        reader.error(.cp012, "category attribute '\(entry.key)' needs `values`, each with its probability",
                                      at: entry.keyLocation, help: "for example `values: { low: 0.6, high: 0.4 }`")
                     }
                     continue
@@ -297,13 +297,13 @@ struct PathwayBuilder {
                 }
                 let total = categories.reduce(0) { $0 + $1.probability }
                 if !categories.isEmpty, abs(total - 1) > 1e-6 {
-                    reader.error("CP306", "the probabilities of the values of '\(entry.key)' add up to \(format3(total)), not 1",
+                    reader.error(.cp306, "the probabilities of the values of '\(entry.key)' add up to \(format3(total)), not 1",
                                  at: vNode.location, help: "adjust them so that every patient falls in exactly one category")
                 }
                 type = .category(categories)
             default:
                 let hint = closestMatch(to: typeName, in: ["integer", "number", "boolean", "category"])
-                reader.error("CP303", "'\(typeName)' is not an attribute type" + (hint.map { " — did you mean '\($0)'?" } ?? ""),
+                reader.error(.cp303, "'\(typeName)' is not an attribute type" + (hint.map { " — did you mean '\($0)'?" } ?? ""),
                              at: typeNode.contentLocation, suggestion: hint, help: "use integer, number, boolean or category")
             }
             if let type {
@@ -332,13 +332,13 @@ struct PathwayBuilder {
         guard let fields = reader.mapping(node, "`arrivals`", allowed: ["rate", "weekly", "cohort"]) else { return nil }
         let given = fields.map(\.key)
         if given.count != 1 {
-            reader.error("CP013", "`arrivals` takes exactly one of `rate`, `weekly` or `cohort`", at: node.location)
+            reader.error(.cp013, "`arrivals` takes exactly one of `rate`, `weekly` or `cohort`", at: node.location)
             return nil
         }
         if let rateNode = fields["rate"], let text = reader.text(rateNode, "the arrival rate") {
             switch ValueSyntax.ratePerDay(text) {
             case .success(let perDay): return .poisson(perDay: perDay)
-            case .failure(let message): reader.error("CP032", "arrivals: \(message)", at: rateNode.contentLocation); return nil
+            case .failure(let message): reader.error(.cp032, "arrivals: \(message)", at: rateNode.contentLocation); return nil
             }
         }
         if let weeklyNode = fields["weekly"] {
@@ -347,12 +347,12 @@ struct PathwayBuilder {
             var rates = [Double](repeating: 0, count: 7)
             for day in days {
                 guard let i = dayKeys.firstIndex(of: day.key), let v = reader.number(day.value, "arrivals on \(day.key)") else { continue }
-                if v < 0 { reader.error("CP032", "arrivals on \(day.key) cannot be negative", at: day.value.location) } else { rates[i] = v }
+                if v < 0 { reader.error(.cp032, "arrivals on \(day.key) cannot be negative", at: day.value.location) } else { rates[i] = v }
             }
             return .weekly(perDay: rates)
         }
         if let cohortNode = fields["cohort"], let n = reader.integer(cohortNode, "the cohort size") {
-            guard n >= 1 else { reader.error("CP032", "a cohort needs at least one patient", at: cohortNode.location); return nil }
+            guard n >= 1 else { reader.error(.cp032, "a cohort needs at least one patient", at: cohortNode.location); return nil }
             return .cohort(size: n)
         }
         return nil
@@ -367,7 +367,7 @@ struct PathwayBuilder {
             let title = fields["title"].flatMap { reader.text($0, "the target's title") }
             var ok = true
             for key in ["from", "to", "within", "standard"] where fields[key] == nil {
-                reader.error("CP012", "target '\(entry.key)' needs `\(key)`", at: entry.keyLocation)
+                reader.error(.cp012, "target '\(entry.key)' needs `\(key)`", at: entry.keyLocation)
                 ok = false
             }
             let from = fields["from"].flatMap { reader.text($0, "the step that starts the clock") }
@@ -390,7 +390,7 @@ struct PathwayBuilder {
         if let point = ClockPoint(rawValue: text) { return point }
         let values = ClockPoint.allCases.map(\.rawValue)
         let hint = ClockPoint(rawValue: "on " + text)?.rawValue ?? closestMatch(to: text, in: values)
-        reader.error("CP310", "'\(text)' is not a moment a clock can start or stop" + (hint.map { " — did you mean '\($0)'?" } ?? ""),
+        reader.error(.cp310, "'\(text)' is not a moment a clock can start or stop" + (hint.map { " — did you mean '\($0)'?" } ?? ""),
                      at: node.contentLocation, suggestion: hint,
                      help: "use `on arrival` (the patient reaches the step), `on start` (its work starts, after any queue) or `on completion` (its work is done)")
         return nil
@@ -414,7 +414,7 @@ struct PathwayBuilder {
         guard let fields = reader.mapping(node, "step '\(id)'") else { brokenNames.insert(id); return nil }
         guard let kindNode = fields["kind"] else {
             brokenNames.insert(id)
-            reader.error("CP012", "step '\(id)' does not say what kind of step it is", at: location,
+            reader.error(.cp012, "step '\(id)' does not say what kind of step it is", at: location,
                          help: "add `kind:` with one of: \(StepKind.allCases.map(\.rawValue).joined(separator: ", "))")
             return nil
         }
@@ -423,7 +423,7 @@ struct PathwayBuilder {
         guard let kind = StepKind(rawValue: kindText.lowercased()) ?? aliases[kindText.lowercased()] else {
             brokenNames.insert(id)
             let hint = closestMatch(to: kindText, in: StepKind.allCases.map(\.rawValue))
-            reader.error("CP303", "'\(kindText)' is not a kind of step" + (hint.map { " — did you mean '\($0)'?" } ?? ""),
+            reader.error(.cp303, "'\(kindText)' is not a kind of step" + (hint.map { " — did you mean '\($0)'?" } ?? ""),
                          at: kindNode.contentLocation, suggestion: hint,
                          help: "the kinds are: \(StepKind.allCases.map(\.rawValue).joined(separator: ", "))")
             return nil
@@ -431,11 +431,11 @@ struct PathwayBuilder {
         let allowed = Self.commonStepKeys + (Self.stepKeysByKind[kind] ?? [])
         for entry in fields where !allowed.contains(entry.key) {
             if Self.allStepKeys.contains(entry.key) {
-                reader.error("CP011", "'\(entry.key)' does not apply to \(kind.article) \(kind.rawValue) step", at: entry.keyLocation,
+                reader.error(.cp011, "'\(entry.key)' does not apply to \(kind.article) \(kind.rawValue) step", at: entry.keyLocation,
                              help: "a \(kind.rawValue) step can have: \(allowed.joined(separator: ", "))")
             } else {
                 let hint = closestMatch(to: entry.key, in: allowed)
-                reader.error("CP011", "'\(entry.key)' is not a key that a step can have" + (hint.map { " — did you mean '\($0)'?" } ?? ""),
+                reader.error(.cp011, "'\(entry.key)' is not a key that a step can have" + (hint.map { " — did you mean '\($0)'?" } ?? ""),
                              at: entry.keyLocation, suggestion: hint,
                              help: hint == nil ? "a \(kind.rawValue) step can have: \(allowed.joined(separator: ", "))" : nil)
             }
@@ -450,7 +450,7 @@ struct PathwayBuilder {
         step.duration = fields["duration"].flatMap { reader.timeDistribution($0, "duration of '\(id)'") }
         step.resultAfter = fields["result_after"].flatMap { reader.timeDistribution($0, "result time of '\(id)'") }
         if let everyNode = fields["every"], let every = reader.timeSpan(everyNode, "how often '\(id)' meets") {
-            if every.minutes <= 0 { reader.error("CP303", "a meeting cannot be held every 0 minutes", at: everyNode.contentLocation) } else { step.every = every }
+            if every.minutes <= 0 { reader.error(.cp303, "a meeting cannot be held every 0 minutes", at: everyNode.contentLocation) } else { step.every = every }
         }
         step.requires = fields["requires"].map { buildDataItems($0, "`requires`") } ?? []
         step.produces = fields["produces"].map { buildDataItems($0, "`produces`") } ?? []
@@ -479,14 +479,14 @@ struct PathwayBuilder {
             case "join": help = "add `join:` naming the step where the paths meet again"
             default: help = "add `pathway:` with the file of the pathway to run"
             }
-            reader.error(key == "next" ? "CP202" : "CP012",
+            reader.error(key == "next" ? .cp202 : .cp012,
                          key == "next" ? "step '\(id)' has no way on: it has no `next` and is not an end step"
                                        : "\(kind.rawValue) step '\(id)' needs `\(key)`",
                          at: location, help: help)
         }
         let needsOrganisation: Set<StepKind> = [.referral, .assessment, .test, .treatment, .meeting, .subpathway]
         if needsOrganisation.contains(kind), step.organisation == nil {
-            reader.error("CP012", "step '\(id)' does not say which organisation does it", at: location,
+            reader.error(.cp012, "step '\(id)' does not say which organisation does it", at: location,
                          help: "add `organisation:` with one of the organisations' ids")
         }
         return step
@@ -495,7 +495,7 @@ struct PathwayBuilder {
     private mutating func buildCode(_ node: YAMLNode) -> ClinicalCode? {
         guard let fields = reader.mapping(node, "a clinical code", allowed: ["system", "code", "display"]) else { return nil }
         for key in ["system", "code"] where fields[key] == nil {
-            reader.error("CP012", "a clinical code needs `\(key)`", at: node.location,
+            reader.error(.cp012, "a clinical code needs `\(key)`", at: node.location,
                          help: "write `code: { system: http://snomed.info/sct, code: \"…\", display: \"…\" }`")
         }
         guard let system = fields["system"].flatMap({ reader.text($0, "the code system") }),
@@ -506,7 +506,7 @@ struct PathwayBuilder {
                           "icd-10": "http://hl7.org/fhir/sid/icd-10", "loinc": "http://loinc.org"]
         if let full = shortNames[system.lowercased()] { resolvedSystem = full }
         if resolvedSystem == ClinicalCode.snomedSystem, !code.allSatisfy({ $0.isASCII && $0.isNumber }) || !(6...18).contains(code.count) {
-            reader.error("CP309", "'\(code)' is not a SNOMED CT concept id (6 to 18 digits)", at: fields["code"]?.contentLocation ?? node.location)
+            reader.error(.cp309, "'\(code)' is not a SNOMED CT concept id (6 to 18 digits)", at: fields["code"]?.contentLocation ?? node.location)
         }
         let display = fields["display"].flatMap { reader.text($0, "the code's display") }
         return ClinicalCode(system: resolvedSystem, code: code, display: display)
@@ -522,7 +522,7 @@ struct PathwayBuilder {
             if case .mapping = item.kind {
                 guard let fields = reader.mapping(item, "a data item", allowed: ["name", "type"]) else { continue }
                 guard let name = fields["name"].flatMap({ reader.text($0, "the data item's name") }) else {
-                    if fields["name"] == nil { reader.error("CP012", "a data item needs a `name`", at: item.location) }
+                    if fields["name"] == nil { reader.error(.cp012, "a data item needs a `name`", at: item.location) }
                     continue
                 }
                 let type = fields["type"].flatMap { reader.text($0, "the data item's type") }
@@ -540,7 +540,7 @@ struct PathwayBuilder {
         for item in items {
             guard let fields = reader.mapping(item, "a branch", allowed: ["to", "when", "probability", "otherwise", "label"]) else { continue }
             guard let toNode = fields["to"] else {
-                reader.error("CP012", "a branch of '\(stepID)' does not say where it goes", at: item.location, help: "add `to:` with a step id")
+                reader.error(.cp012, "a branch of '\(stepID)' does not say where it goes", at: item.location, help: "add `to:` with a step id")
                 continue
             }
             guard let to = reader.text(toNode, "the branch's destination") else { continue }
@@ -554,11 +554,11 @@ struct PathwayBuilder {
             if let oNode = fields["otherwise"], let o = reader.boolean(oNode, "`otherwise`") { branch.otherwise = o }
             branch.label = fields["label"].flatMap { reader.text($0, "the branch's label") }
             if branch.otherwise, branch.when != nil || branch.probability != nil {
-                reader.error("CP303", "an `otherwise` branch is taken when no other branch is; it cannot also have `when` or `probability`",
+                reader.error(.cp303, "an `otherwise` branch is taken when no other branch is; it cannot also have `when` or `probability`",
                              at: item.location)
             }
             if !branch.otherwise, fields["when"] == nil, fields["probability"] == nil {
-                reader.error("CP012", "the branch to '\(to)' does not say when it is taken", at: item.location,
+                reader.error(.cp012, "the branch to '\(to)' does not say when it is taken", at: item.location,
                              help: "add `when:` with a condition, `probability:`, or `otherwise: true`")
             }
             result.append(branch)

@@ -151,7 +151,7 @@ struct ConditionTypeChecker {
                 help = "a condition must be yes/no: a yes/no attribute, a comparison, or 'x in [...]'"
             }
             report(.error(
-                "CP325", "\(what) is \(describe(kind, expression)), which is not yes/no, so it cannot decide a branch",
+                .cp325, "\(what) is \(describe(kind, expression)), which is not yes/no, so it cannot decide a branch",
                 at: at(expression), suggestion: suggestion, help: help))
         }
     }
@@ -165,7 +165,7 @@ struct ConditionTypeChecker {
                 if values.contains(where: { $0.name == name }) {
                     if attributes[name] != nil {
                         report(.warning(
-                            "CP329",
+                            .cp329,
                             "'\(name)' is both a value of '\(context.id)' and the name of an attribute; here it is read as the value",
                             at: at(expression), suggestion: "\"\(name)\"",
                             help: "quote it to make that plain: \(context.id) == \"\(name)\""))
@@ -249,7 +249,7 @@ struct ConditionTypeChecker {
         let leftKind = kind(of: left, context: nil)
         if items.isEmpty {
             report(.warning(
-                "CP328",
+                .cp328,
                 "the list after '\(negated ? "not in" : "in")' is empty, so this part is \(negated ? "always" : "never") true",
                 at: at(left), help: "list the values to match, e.g. [high, very-high]"))
             return
@@ -319,7 +319,7 @@ struct ConditionTypeChecker {
         let suggestion = closestMatch(to: value, in: values)
         let written = bare ? "'\(value)'" : "\"\(value)\""
         report(.error(
-            "CP323", "\(written) is not one of the values of '\(attribute.id)' (\(list(values)))"
+            .cp323, "\(written) is not one of the values of '\(attribute.id)' (\(list(values)))"
                 + (suggestion.map { " — did you mean '\($0)'?" } ?? ""),
             at: at(expression),
             notes: declaredNote(attribute, "'\(attribute.id)' is declared here with values \(list(values))"),
@@ -335,7 +335,7 @@ struct ConditionTypeChecker {
             if side.attribute == nil, let unit = side.unit, attributes[unit] != nil,
                case .number(let value, _, _) = side.expression {
                 report(.error(
-                    "CP324",
+                    .cp324,
                     "'\(unit)' right after \(format3(value)) reads as a unit, but '\(unit)' is an attribute; "
                         + "is 'and' or 'or' missing?",
                     at: at(side.expression),
@@ -350,7 +350,7 @@ struct ConditionTypeChecker {
             if let attribute = attributeSide.attribute, attribute.unit == nil, literalSide.attribute == nil,
                let unit = literalSide.unit {
                 report(.warning(
-                    "CP326",
+                    .cp326,
                     "the condition gives '\(attribute.id)' in \(unit), but '\(attribute.id)' has no unit declared, so the unit cannot be checked",
                     at: at(literalSide.expression),
                     notes: declaredNote(attribute, "'\(attribute.id)' is declared here"),
@@ -366,7 +366,7 @@ struct ConditionTypeChecker {
             message = "'\(attribute.id)' is in \(expected), but the condition gives a value in \(literalUnit)"
         }
         report(.error(
-            "CP324", message, at: at(literal.expression),
+            .cp324, message, at: at(literal.expression),
             notes: attribute.map { declaredNote($0, "'\($0.id)' is declared here with unit \(expected)") } ?? [],
             help: "write the number in \(expected), as the attribute is declared; carepath converts only between "
                 + "time units (min, hours, days, weeks) and between months and years"))
@@ -409,7 +409,7 @@ struct ConditionTypeChecker {
             ? "'\(attribute.id)' is a whole number"
             : "'\(attribute.id)' is always \(range)"
         report(.warning(
-            "CP327",
+            .cp327,
             "\(why), so '\(attribute.id) \(op.rawValue) \(format3(v))\(attribute.unit.map { " \($0)" } ?? "")' is \(never ? "never" : "always") true",
             at: at(expression),
             notes: declaredNote(attribute, "'\(attribute.id)' is declared here"),
@@ -436,7 +436,7 @@ struct ConditionTypeChecker {
                 : "declare '\(name)' under 'attributes:', or use one of \(list(attributeIDs))"
         }
         report(.error(
-            "CP320",
+            .cp320,
             "the condition reads '\(name)', which is not a declared attribute"
                 + (suggestion.map { " — did you mean '\($0)'?" } ?? ""),
             at: at(expression), suggestion: suggestion, help: help))
@@ -448,7 +448,7 @@ struct ConditionTypeChecker {
             ? "the condition looks for \(describe(left.kind, left.expression)) in a list holding \(describe(right.kind, right.expression))"
             : "the condition compares \(describe(left.kind, left.expression)) with \(describe(right.kind, right.expression))"
         let culprit = isLiteralOrValue(right.kind) || !isLiteralOrValue(left.kind) ? right.expression : left.expression
-        report(.error("CP321", message, at: at(culprit), suggestion: suggestion, help: help))
+        report(.error(.cp321, message, at: at(culprit), suggestion: suggestion, help: help))
     }
 
     private mutating func reportOrdering(_ op: ComparisonOperator, _ left: Operand, _ right: Operand) {
@@ -463,14 +463,14 @@ struct ConditionTypeChecker {
             help = "only numbers can be less or greater than each other"
         }
         report(.error(
-            "CP322",
+            .cp322,
             "'\(op.rawValue)' needs numbers, but \(describe(subject.kind, subject.expression)) is not a number",
             at: at(subject.expression), help: help))
     }
 
     private mutating func reportConstant(_ expression: Expression) {
         report(.warning(
-            "CP327", "this comparison reads no attribute, so it is the same for every patient",
+            .cp327, "this comparison reads no attribute, so it is the same for every patient",
             at: at(expression), help: "compare an attribute with a value, e.g. 'age >= 40'"))
     }
 

@@ -44,14 +44,14 @@ public enum ConditionParser {
         let scalars = Array(text.unicodeScalars)
         if scalars.count > limits.maxExpressionLength {
             return (nil, [.error(
-                "CP028",
+                .cp028,
                 "the condition is \(scalars.count) characters long; the most allowed is \(limits.maxExpressionLength)",
                 at: location,
                 help: "split the decision into several decisions, or capture the idea as its own attribute")])
         }
         if scalars.allSatisfy(\.properties.isWhitespace) {
             return (nil, [.error(
-                "CP020", "the condition is empty", at: location,
+                .cp020, "the condition is empty", at: location,
                 help: "write when the branch is taken, e.g. when: \"age >= 40 and smoker\", "
                     + "or use probability: or otherwise: true instead")])
         }
@@ -110,21 +110,21 @@ struct ConditionTokenParser {
             return expression
         case .closeParen:
             throw ConditionSyntaxError(
-                code: "CP025", message: "this ')' has no matching '('", offset: token.offset,
+                code: .cp025, message: "this ')' has no matching '('", offset: token.offset,
                 help: "remove it, or add the '(' it closes")
         case .closeBracket:
             throw ConditionSyntaxError(
-                code: "CP025", message: "this ']' has no matching '['", offset: token.offset,
+                code: .cp025, message: "this ']' has no matching '['", offset: token.offset,
                 help: "lists follow 'in': risk in [high, very-high]")
         case .identifier, .number, .text, .openParen, .keyword(.true), .keyword(.false):
             throw ConditionSyntaxError(
-                code: "CP026",
+                code: .cp026,
                 message: "expected 'and' or 'or' before \(Self.describe(token)); two conditions need a word to join them",
                 offset: token.offset,
                 help: "join them with 'and' (both must hold) or 'or' (either may hold)")
         default:
             throw ConditionSyntaxError(
-                code: "CP024", message: "\(Self.describe(token)) cannot appear here", offset: token.offset)
+                code: .cp024, message: "\(Self.describe(token)) cannot appear here", offset: token.offset)
         }
     }
 
@@ -155,7 +155,7 @@ struct ConditionTokenParser {
         let height = max(left.height, right.height) + 1
         if height > maxHeight {
             throw ConditionSyntaxError(
-                code: "CP029",
+                code: .cp029,
                 message: "the condition joins too many parts with 'and'/'or' (its tree is more than \(maxHeight) levels deep)",
                 offset: token.offset, help: "simplify it, or split the decision into several decisions")
         }
@@ -187,7 +187,7 @@ struct ConditionTokenParser {
         case .keyword(.not):
             guard case .keyword(.in) = peek(1).kind else {
                 throw ConditionSyntaxError(
-                    code: "CP026",
+                    code: .cp026,
                     message: "'not' after a value must be followed by 'in' (x not in [a, b]); "
                         + "to negate a condition put 'not' before it",
                     offset: token.offset, help: "write 'not smoker' rather than 'smoker not'")
@@ -204,13 +204,13 @@ struct ConditionTokenParser {
         switch after.kind {
         case .comparison, .keyword(.in):
             throw ConditionSyntaxError(
-                code: "CP027",
+                code: .cp027,
                 message: "comparisons cannot be chained: \(Self.describe(after)) follows a complete comparison",
                 offset: after.offset,
                 help: "join two comparisons with 'and': 'age >= 40 and age < 75' rather than '40 <= age < 75'")
         case .keyword(.not) where peek(1).kind == .keyword(.in):
             throw ConditionSyntaxError(
-                code: "CP027", message: "comparisons cannot be chained: 'not in' follows a complete comparison",
+                code: .cp027, message: "comparisons cannot be chained: 'not in' follows a complete comparison",
                 offset: after.offset, help: "join two conditions with 'and' or 'or'")
         default:
             return result
@@ -245,16 +245,16 @@ struct ConditionTokenParser {
             guard case .closeParen = current.kind else {
                 if case .end = current.kind {
                     throw ConditionSyntaxError(
-                        code: "CP025", message: "this '(' is never closed", offset: token.offset,
+                        code: .cp025, message: "this '(' is never closed", offset: token.offset,
                         help: "add ')' where the bracketed part ends")
                 }
                 if case .closeBracket = current.kind {
                     throw ConditionSyntaxError(
-                        code: "CP025", message: "']' closes a '(' ; brackets must match", offset: current.offset,
+                        code: .cp025, message: "']' closes a '(' ; brackets must match", offset: current.offset,
                         help: "close '(' with ')'")
                 }
                 throw ConditionSyntaxError(
-                    code: "CP026",
+                    code: .cp026,
                     message: "expected ')' or 'and'/'or' before \(Self.describe(current))",
                     offset: current.offset, help: "join conditions with 'and' or 'or'")
             }
@@ -262,9 +262,9 @@ struct ConditionTokenParser {
             return inner
         case .openBracket:
             throw ConditionSyntaxError(
-                code: "CP024", message: "a list can only follow 'in': risk in [high, very-high]", offset: token.offset)
+                code: .cp024, message: "a list can only follow 'in': risk in [high, very-high]", offset: token.offset)
         default:
-            throw ConditionSyntaxError(code: "CP024", message: Self.missingValue(at: token, after: op), offset: token.offset,
+            throw ConditionSyntaxError(code: .cp024, message: Self.missingValue(at: token, after: op), offset: token.offset,
                                        help: "a value is an attribute name, a number (with unit), quoted text, true or false")
         }
     }
@@ -273,7 +273,7 @@ struct ConditionTokenParser {
         let open = current
         guard case .openBracket = open.kind else {
             throw ConditionSyntaxError(
-                code: "CP024",
+                code: .cp024,
                 message: "expected a list in square brackets after '\(inToken.spelling)', found \(Self.describe(open))",
                 offset: open.offset, help: "write the values in square brackets: risk in [high, very-high]")
         }
@@ -287,13 +287,13 @@ struct ConditionTokenParser {
                 return items
             case .end:
                 throw ConditionSyntaxError(
-                    code: "CP025", message: "this '[' is never closed", offset: open.offset,
+                    code: .cp025, message: "this '[' is never closed", offset: open.offset,
                     help: "add ']' after the last value")
             case .identifier, .number, .text, .keyword(.true), .keyword(.false):
                 items.append(try parseValue().expression)
             default:
                 throw ConditionSyntaxError(
-                    code: "CP024",
+                    code: .cp024,
                     message: "\(Self.describe(token)) cannot be in a list; a list holds values: [high, \"very-high\", 3]",
                     offset: token.offset)
             }
@@ -302,11 +302,11 @@ struct ConditionTokenParser {
             case .closeBracket: continue
             case .end:
                 throw ConditionSyntaxError(
-                    code: "CP025", message: "this '[' is never closed", offset: open.offset,
+                    code: .cp025, message: "this '[' is never closed", offset: open.offset,
                     help: "add ']' after the last value")
             default:
                 throw ConditionSyntaxError(
-                    code: "CP024", message: "expected ',' or ']' before \(Self.describe(current))",
+                    code: .cp024, message: "expected ',' or ']' before \(Self.describe(current))",
                     offset: current.offset, help: "separate list values with commas: [high, very-high]")
             }
         }
@@ -316,7 +316,7 @@ struct ConditionTokenParser {
         depth += 1
         if depth > maxDepth {
             throw ConditionSyntaxError(
-                code: "CP029",
+                code: .cp029,
                 message: "the condition is nested more than \(maxDepth) levels deep (brackets and 'not')",
                 offset: token.offset, help: "simplify it, or split the decision into several decisions")
         }

@@ -25,7 +25,7 @@ enum ConditionKeyword: String, Hashable, Sendable, CaseIterable {
 
 /// A syntax problem found in a condition, before it is turned into a `Diagnostic`.
 struct ConditionSyntaxError: Error, Hashable, Sendable {
-    var code: String
+    var code: DiagnosticCode
     var message: String
     var offset: Int
     var suggestion: String?
@@ -90,7 +90,7 @@ enum ConditionTokenizer {
             }
             func misuse(_ written: String, _ meant: String, _ help: String) {
                 errors.append(ConditionSyntaxError(
-                    code: "CP023", message: "'\(written)' is not part of the condition language; write '\(meant)'",
+                    code: .cp023, message: "'\(written)' is not part of the condition language; write '\(meant)'",
                     offset: start, suggestion: meant, help: help))
                 i += written.unicodeScalars.count
             }
@@ -124,12 +124,12 @@ enum ConditionTokenizer {
             case "\u{2260}": misuse("\u{2260}", "!=", "type '!=' for 'is not'")
             case "\u{201C}", "\u{201D}", "\u{2018}", "\u{2019}":
                 errors.append(ConditionSyntaxError(
-                    code: "CP021", message: "\(describe(c)) is a typographic quote, which conditions do not use",
+                    code: .cp021, message: "\(describe(c)) is a typographic quote, which conditions do not use",
                     offset: start, help: "use straight quotes: \"high\" or 'high' (word processors often curl them)"))
                 i += 1
             default:
                 errors.append(ConditionSyntaxError(
-                    code: "CP021", message: "\(describe(c)) cannot be used in a condition", offset: start,
+                    code: .cp021, message: "\(describe(c)) cannot be used in a condition", offset: start,
                     help: "a condition uses attribute names, numbers with units, quoted text, "
                         + "'and', 'or', 'not', comparisons (== != < <= > >=), 'in [...]' and parentheses"))
                 i += 1
@@ -156,7 +156,7 @@ enum ConditionTokenizer {
         let numberText = String(digits)
         guard let value = Double(numberText), value.isFinite else {
             errors.append(ConditionSyntaxError(
-                code: "CP021", message: "the number \(numberText.prefix(20))... is too large to use", offset: start))
+                code: .cp021, message: "the number \(numberText.prefix(20))... is too large to use", offset: start))
             return i
         }
         let afterNumber = i
@@ -215,7 +215,7 @@ enum ConditionTokenizer {
             i += 1
         }
         errors.append(ConditionSyntaxError(
-            code: "CP022", message: "the text starting here is never closed with \(quote == "\"" ? "a double quote (\")" : "a single quote (')")",
+            code: .cp022, message: "the text starting here is never closed with \(quote == "\"" ? "a double quote (\")" : "a single quote (')")",
             offset: start, help: "end the text with the same quote it starts with: risk == \(quote)high\(quote)"))
         return n
     }

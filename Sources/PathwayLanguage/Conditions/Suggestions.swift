@@ -9,7 +9,7 @@
 ///
 /// Returns `nil` for an empty word, when nothing is close enough, or for words longer than
 /// 256 characters (the comparison is quadratic and nobody misspells an essay).
-public func closestMatch(to word: String, in candidates: [String]) -> String? {
+func closestMatch(to word: String, in candidates: [String]) -> String? {
     let query = Array(word.lowercased())
     guard !query.isEmpty, query.count <= 256 else { return nil }
     let threshold = max(2, query.count / 3)
@@ -28,7 +28,7 @@ public func closestMatch(to word: String, in candidates: [String]) -> String? {
 /// The number of single-character edits (insert, delete, substitute, or swap two neighbouring
 /// characters) that turn `a` into `b`: the optimal string alignment distance. Case-sensitive;
 /// compares user-perceived characters, so `é` counts as one character however it is encoded.
-public func editDistance(_ a: String, _ b: String) -> Int {
+func editDistance(_ a: String, _ b: String) -> Int {
     optimalStringAlignmentDistance(Array(a), Array(b))
 }
 

@@ -52,7 +52,7 @@ struct OverlayChange {
         guard let entries = reader.mapping(node, "a change", allowed: operations + extraKeys) else { return nil }
         let given = entries.filter { operations.contains($0.key) }
         guard given.count == 1, let opEntry = given.first, let operation = Operation(rawValue: opEntry.key) else {
-            reader.error("CP606", given.isEmpty
+            reader.error(.cp606, given.isEmpty
                          ? "a change needs one of `add`, `remove`, `replace` or `set`, with the path of what it changes"
                          : "a change can do only one thing, but this one has \(given.map { "`\($0.key)`" }.joined(separator: " and "))",
                          at: node.location, help: "write each operation as its own item of `changes:`, such as `- set: steps.lung-mdt.every`")
@@ -61,7 +61,7 @@ struct OverlayChange {
         guard let pathText = reader.text(opEntry.value, "the path of the change") else { return nil }
         let path = pathText.split(separator: ".", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
         if path.contains(where: \.isEmpty) {
-            reader.error("CP607", "'\(pathText)' is not a path; write the names from the top of the file separated by dots, such as `steps.ct-scan.duration`",
+            reader.error(.cp607, "'\(pathText)' is not a path; write the names from the top of the file separated by dots, such as `steps.ct-scan.duration`",
                          at: opEntry.value.contentLocation)
             return nil
         }
@@ -69,17 +69,17 @@ struct OverlayChange {
                                    pathLocation: opEntry.value.contentLocation, value: entries["value"], location: node.location)
         let needsValue = operation != .remove
         if needsValue, change.value == nil {
-            reader.error("CP611", "`\(operation.rawValue): \(pathText)` needs a `value:` saying what to \(operation == .add ? "add" : "put there")",
+            reader.error(.cp611, "`\(operation.rawValue): \(pathText)` needs a `value:` saying what to \(operation == .add ? "add" : "put there")",
                          at: node.location)
             return nil
         }
         if !needsValue, let valueNode = entries["value"] {
-            reader.error("CP611", "`remove` takes no `value`", at: valueNode.location)
+            reader.error(.cp611, "`remove` takes no `value`", at: valueNode.location)
         }
         for key in ["after", "before"] {
             guard let n = entries[key], let text = reader.text(n, "`\(key)`") else { continue }
             if operation != .add {
-                reader.error("CP615", "`\(key)` places a new entry, so it goes only with `add`", at: n.location)
+                reader.error(.cp615, "`\(key)` places a new entry, so it goes only with `add`", at: n.location)
                 continue
             }
             if key == "after" { change.after = (text, n.contentLocation) } else { change.before = (text, n.contentLocation) }

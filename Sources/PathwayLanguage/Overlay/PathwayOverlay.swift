@@ -94,7 +94,7 @@ struct PathwayOverlay {
                         if case .sequence(let more) = value.kind { items += more } else { items.append(value) }
                         entries[i].value.kind = .sequence(items)
                     } else {
-                        reader.error("CP610", "\(Self.describe(key, trail: trail)) is already in the standard, so it cannot be added",
+                        reader.error(.cp610, "\(Self.describe(key, trail: trail)) is already in the standard, so it cannot be added",
                                      at: change.pathLocation, notes: [DiagnosticNote("written here in the standard", at: entries[i].keyLocation)],
                                      help: "use `replace:` to put a new one in its place, or `set:` to change one field")
                         return
@@ -127,7 +127,7 @@ struct PathwayOverlay {
         case .sequence(var items):
             guard let i = Self.index(of: key, in: items) else {
                 if change.operation == .add {
-                    reader.error("CP610", "to add an item to a list, give the path of the list itself (\(trail.joined(separator: ".")))",
+                    reader.error(.cp610, "to add an item to a list, give the path of the list itself (\(trail.joined(separator: ".")))",
                                  at: change.pathLocation)
                 } else {
                     missing(key, among: items.compactMap(Self.label), trail: trail, change: change, container: node)
@@ -138,7 +138,7 @@ struct PathwayOverlay {
             case .remove: items.remove(at: i)
             case .replace, .set: if let value = change.value { items[i] = value }
             case .add:
-                reader.error("CP610", "to add an item to a list, give the path of the list itself (\(trail.joined(separator: ".")))",
+                reader.error(.cp610, "to add an item to a list, give the path of the list itself (\(trail.joined(separator: ".")))",
                              at: change.pathLocation)
                 return
             }
@@ -197,7 +197,7 @@ struct PathwayOverlay {
     private mutating func missing(_ key: String, among candidates: [String], trail: [String], change: OverlayChange, container: YAMLNode) {
         let hint = closestMatch(to: key, in: candidates)
         let what = Self.describe(key, trail: trail)
-        reader.error("CP608", "the standard has no \(what), so `\(change.operation.rawValue): \(change.pathText)` cannot be applied"
+        reader.error(.cp608, "the standard has no \(what), so `\(change.operation.rawValue): \(change.pathText)` cannot be applied"
                      + (hint.map { " — did you mean '\($0)'?" } ?? ""),
                      at: change.pathLocation, notes: [DiagnosticNote("the standard's entries are here", at: container.location)],
                      suggestion: hint.map { (change.path.prefix(trail.count) + [$0]).joined(separator: ".") })
@@ -205,13 +205,13 @@ struct PathwayOverlay {
 
     private mutating func missingSibling(_ key: String, at location: SourceLocation, among candidates: [String], trail: [String]) {
         let hint = closestMatch(to: key, in: candidates)
-        reader.error("CP609", "there is no \(Self.describe(key, trail: trail)) to place the new entry next to; it goes at the end"
+        reader.error(.cp609, "there is no \(Self.describe(key, trail: trail)) to place the new entry next to; it goes at the end"
                      + (hint.map { " — did you mean '\($0)'?" } ?? ""),
                      at: location, suggestion: hint)
     }
 
     private mutating func notAContainer(trail: [String], change: OverlayChange, node: YAMLNode) {
-        reader.error("CP616", "'\(trail.joined(separator: "."))' is a single value (\(node.description)), so there is nothing inside it for `\(change.pathText)` to reach",
+        reader.error(.cp616, "'\(trail.joined(separator: "."))' is a single value (\(node.description)), so there is nothing inside it for `\(change.pathText)` to reach",
                      at: change.pathLocation, notes: [DiagnosticNote("the value in the standard", at: node.location)],
                      help: "use `set: \(trail.joined(separator: "."))` to change the value itself")
     }

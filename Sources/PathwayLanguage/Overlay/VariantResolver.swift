@@ -35,12 +35,12 @@ struct VariantResolver {
     mutating func resolve(_ node: YAMLNode, file: String, chain: [String]) -> YAMLNode? {
         guard case .mapping(let entries) = node.kind else { return node }
         guard let extendsNode = entries["extends"] else {
-            diagnostics.append(.error("CP605", "`changes` are made to a standard pathway, but this file does not say which one it `extends`",
+            diagnostics.append(.error(.cp605, "`changes` are made to a standard pathway, but this file does not say which one it `extends`",
                                       at: entries.keyLocation("changes"), help: "add `extends:` with the path of the standard pathway file"))
             return nil
         }
         guard case .scalar(let relative, _) = extendsNode.kind, !extendsNode.isNull, !relative.isEmpty else {
-            diagnostics.append(.error("CP612", "`extends` should be the path of the standard pathway file, but it is \(extendsNode.description)",
+            diagnostics.append(.error(.cp612, "`extends` should be the path of the standard pathway file, but it is \(extendsNode.description)",
                                       at: extendsNode.location))
             return nil
         }
@@ -51,22 +51,22 @@ struct VariantResolver {
         let rootResolved = URL(fileURLWithPath: rootFolder).resolvingSymlinksInPath().path
         let rootPrefix = rootResolved.hasSuffix("/") ? rootResolved : rootResolved + "/"
         if !allowOutsideRoot, !(resolved == rootResolved || resolved.hasPrefix(rootPrefix)) {
-            diagnostics.append(.error("CP602", "the standard '\(relative)' is outside the pathway folder '\(rootFolder)'", at: at,
+            diagnostics.append(.error(.cp602, "the standard '\(relative)' is outside the pathway folder '\(rootFolder)'", at: at,
                                       help: "keep the standard and its variants in one folder, or allow it with --allow-outside-root"))
             return nil
         }
         if chain.contains(resolved) {
-            diagnostics.append(.error("CP603", "'\(relative)' extends a file that is already being read, so the chain of `extends` never ends",
+            diagnostics.append(.error(.cp603, "'\(relative)' extends a file that is already being read, so the chain of `extends` never ends",
                                       at: at, notes: chain.map { DiagnosticNote("extended from \($0)") }))
             return nil
         }
         if chain.count >= limits.maxIncludeDepth {
-            diagnostics.append(.error("CP604", "`extends` chains more than \(limits.maxIncludeDepth) files deep", at: at,
+            diagnostics.append(.error(.cp604, "`extends` chains more than \(limits.maxIncludeDepth) files deep", at: at,
                                       help: "raise the limit with --max-include-depth if this is intended"))
             return nil
         }
         if FileCheck.kind(of: target.path) == .symlinkLoop {
-            diagnostics.append(.error("CP601", "the standard pathway '\(relative)' is a symbolic link that leads back to itself (a symlink loop)",
+            diagnostics.append(.error(.cp601, "the standard pathway '\(relative)' is a symbolic link that leads back to itself (a symlink loop)",
                                       at: at, help: "point the link at the standard's file, or name the file itself"))
             return nil
         }
@@ -75,7 +75,7 @@ struct VariantResolver {
             let name = target.lastPathComponent
             let hint = closestMatch(to: name, in: siblings.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted())
             let suggestion = hint.map { (relative as NSString).deletingLastPathComponent.isEmpty ? $0 : ((relative as NSString).deletingLastPathComponent as NSString).appendingPathComponent($0) }
-            diagnostics.append(.error("CP601", "cannot find the standard pathway '\(relative)'" + (suggestion.map { " — did you mean '\($0)'?" } ?? ""),
+            diagnostics.append(.error(.cp601, "cannot find the standard pathway '\(relative)'" + (suggestion.map { " — did you mean '\($0)'?" } ?? ""),
                                       at: at, suggestion: suggestion, help: "the path is relative to this file's folder"))
             return nil
         }
@@ -98,7 +98,7 @@ struct VariantResolver {
         let (baseNode, yamlDiagnostics) = YAMLReader.read(base, limits: limits)
         diagnostics += yamlDiagnostics
         guard var standard = baseNode, case .mapping = standard.kind else {
-            diagnostics.append(.error("CP613", baseNode == nil
+            diagnostics.append(.error(.cp613, baseNode == nil
                                       ? "the standard '\(relative)' could not be read, so this variant cannot be built"
                                       : "the standard '\(relative)' is not a pathway file (it is \(baseNode?.description ?? "empty")), so this variant cannot be built",
                                       at: at, help: "`extends` names the standard pathway's YAML file"))

@@ -50,20 +50,20 @@ enum SourceReader {
         switch FileCheck.kind(of: path) {
         case .regular(let bytes): size = bytes
         case .missing:
-            return .failure(.error("CP001", "cannot find the file '\(path)'", at: nil,
+            return .failure(.error(.cp001, "cannot find the file '\(path)'", at: nil,
                                    help: "check the path; it is relative to the folder you ran carepath in"))
         case .symlinkLoop:
-            return .failure(.error("CP001", "'\(path)' is a symbolic link that leads back to itself (a symlink loop)", at: nil,
+            return .failure(.error(.cp001, "'\(path)' is a symbolic link that leads back to itself (a symlink loop)", at: nil,
                                    help: "point the link at the pathway file, or remove it"))
         case let other:
-            return .failure(.error("CP001", FileCheck.unreadableReason(path, kind: other) ?? "cannot read '\(path)'", at: nil))
+            return .failure(.error(.cp001, FileCheck.unreadableReason(path, kind: other) ?? "cannot read '\(path)'", at: nil))
         }
         if size > limits.maxFileBytes {
-            return .failure(.error("CP002", "the file is \(size) bytes, more than the limit of \(limits.maxFileBytes) bytes",
+            return .failure(.error(.cp002, "the file is \(size) bytes, more than the limit of \(limits.maxFileBytes) bytes",
                                    at: start, help: "split the pathway into subpathways, or raise the limit with --max-file-bytes"))
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            return .failure(.error("CP001", "cannot read the file '\(path)'", at: nil,
+            return .failure(.error(.cp001, "cannot read the file '\(path)'", at: nil,
                                    help: "check that you have permission to read it"))
         }
         return decode(data: data, file: path, limits: limits)
@@ -72,7 +72,7 @@ enum SourceReader {
     static func decode(data: Data, file: String, limits: LanguageLimits) -> Result<SourceText, Diagnostic> {
         let start = SourceLocation(file: file, line: 1, column: 1)
         if data.count > limits.maxFileBytes {
-            return .failure(.error("CP002", "the file is \(data.count) bytes, more than the limit of \(limits.maxFileBytes) bytes",
+            return .failure(.error(.cp002, "the file is \(data.count) bytes, more than the limit of \(limits.maxFileBytes) bytes",
                                    at: start, help: "split the pathway into subpathways, or raise the limit with --max-file-bytes"))
         }
         // UTF-16 (what some Windows editors save as "Unicode"): a byte-order mark, or ASCII text
@@ -82,23 +82,23 @@ enum SourceReader {
         let plain16 = head.count >= 4 && ((head[0] != 0 && head[1] == 0 && head[2] != 0 && head[3] == 0)
             || (head[0] == 0 && head[1] != 0 && head[2] == 0 && head[3] != 0))
         if bom16 || plain16 {
-            return .failure(.error("CP004", "the file is saved as UTF-16 text; carepath reads UTF-8",
+            return .failure(.error(.cp004, "the file is saved as UTF-16 text; carepath reads UTF-8",
                                    at: start, help: "save the file as UTF-8 (most editors offer this under 'Save with encoding'; in Notepad choose 'UTF-8')"))
         }
         if let nul = data.firstIndex(of: 0) {
             let offset = nul - data.startIndex
-            return .failure(.error("CP004", "this looks like a binary file (it contains a NUL byte at byte \(offset)), not a pathway written in YAML",
+            return .failure(.error(.cp004, "this looks like a binary file (it contains a NUL byte at byte \(offset)), not a pathway written in YAML",
                                    at: start, help: "a pathway file is plain text; check you named the right file"))
         }
         guard var text = String(data: data, encoding: .utf8) else {
             let (line, column) = firstInvalidUTF8(in: data)
-            return .failure(.error("CP004", "the file is not valid UTF-8 text",
+            return .failure(.error(.cp004, "the file is not valid UTF-8 text",
                                    at: SourceLocation(file: file, line: line, column: column),
                                    help: "save the file as UTF-8 (most editors offer this under 'Save with encoding')"))
         }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         if text.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
-            return .failure(.error("CP003", "the file is empty", at: start,
+            return .failure(.error(.cp003, "the file is empty", at: start,
                                    help: "a pathway needs at least `carepath: 1`, `id`, `title`, `start` and `steps`"))
         }
         return .success(SourceText(file: file, text: text))
@@ -112,7 +112,7 @@ enum SourceReader {
             if byte == 0x0A { line += 1; column = 1; atLineStart = true; continue }
             if atLineStart {
                 if byte == 0x09 {
-                    return .error("CP005", "this line is indented with a tab; YAML allows only spaces for indentation",
+                    return .error(.cp005, "this line is indented with a tab; YAML allows only spaces for indentation",
                                   at: SourceLocation(file: source.file, line: line, column: column),
                                   help: "replace the tab with spaces (most editors can convert tabs to spaces)")
                 }

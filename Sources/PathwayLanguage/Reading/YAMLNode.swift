@@ -64,10 +64,10 @@ enum YAMLReader {
         } catch let error as YamlError {
             return (nil, [diagnostic(for: error, source: source)])
         } catch {
-            return (nil, [.error("CP006", "the file is not valid YAML: \(error)", at: SourceLocation(file: source.file, line: 1, column: 1))])
+            return (nil, [.error(.cp006, "the file is not valid YAML: \(error)", at: SourceLocation(file: source.file, line: 1, column: 1))])
         }
         guard let root else {
-            return (nil, [.error("CP003", "the file is empty", at: SourceLocation(file: source.file, line: 1, column: 1))])
+            return (nil, [.error(.cp003, "the file is empty", at: SourceLocation(file: source.file, line: 1, column: 1))])
         }
         var converter = Converter(file: source.file, limits: limits)
         let node = converter.convert(root, depth: 0)
@@ -97,13 +97,13 @@ enum YAMLReader {
             visited += 1
             if visited > limits.maxNodes {
                 failed = true
-                diagnostics.append(.error("CP009", "the file expands to more than \(limits.maxNodes) values; repeated aliases (`*name`) can make a small file enormous",
+                diagnostics.append(.error(.cp009, "the file expands to more than \(limits.maxNodes) values; repeated aliases (`*name`) can make a small file enormous",
                                           at: here, help: "remove the repeated aliases, or raise the limit with --max-nodes"))
                 return YAMLNode(kind: .scalar("", quoted: false), location: here)
             }
             if depth > limits.maxDepth {
                 failed = true
-                diagnostics.append(.error("CP008", "the file is nested more than \(limits.maxDepth) levels deep",
+                diagnostics.append(.error(.cp008, "the file is nested more than \(limits.maxDepth) levels deep",
                                           at: here, help: "a pathway needs only a few levels; check the indentation, or raise the limit with --max-depth"))
                 return YAMLNode(kind: .scalar("", quoted: false), location: here)
             }
@@ -127,17 +127,17 @@ enum YAMLReader {
                 for (key, value) in mapping {
                     let keyLocation = location(key.mark)
                     guard case .scalar(let keyScalar) = key else {
-                        diagnostics.append(.error("CP013", "a key must be a plain name, not a list or a set of keys", at: keyLocation))
+                        diagnostics.append(.error(.cp013, "a key must be a plain name, not a list or a set of keys", at: keyLocation))
                         continue
                     }
                     let name = keyScalar.string
                     if name == "<<" {
-                        diagnostics.append(.error("CP006", "merge keys (`<<`) are not supported in pathway files",
+                        diagnostics.append(.error(.cp006, "merge keys (`<<`) are not supported in pathway files",
                                                   at: keyLocation, help: "write the keys out in full"))
                         continue
                     }
                     if let first = seen[name] {
-                        diagnostics.append(.error("CP007", "the key '\(name)' appears twice here; YAML would silently keep only one of them",
+                        diagnostics.append(.error(.cp007, "the key '\(name)' appears twice here; YAML would silently keep only one of them",
                                                   at: keyLocation, notes: [DiagnosticNote("first written here", at: first)],
                                                   help: "remove one of them, or rename it if you meant two different entries"))
                         continue
@@ -241,7 +241,7 @@ enum YAMLReader {
             }
             if let problem {
                 let column = String(decoding: bytes[lineStart..<i], as: UTF8.self).unicodeScalars.count + 1
-                return .error("CP013", "this file uses \(problem); keys in a pathway file must be plain names",
+                return .error(.cp013, "this file uses \(problem); keys in a pathway file must be plain names",
                               at: SourceLocation(file: source.file, line: line, column: column),
                               help: "write the key as a plain name such as `ct-scan:`")
             }
@@ -270,7 +270,7 @@ enum YAMLReader {
             }
             line += 1
         }
-        return .error("CP007", "the key '\(key)' appears twice in the same place; YAML would silently keep only one of them",
+        return .error(.cp007, "the key '\(key)' appears twice in the same place; YAML would silently keep only one of them",
                       at: second, notes: second == firstLocation ? [] : [DiagnosticNote("first written here", at: firstLocation)],
                       help: "remove one of them, or rename it if you meant two different entries")
     }
@@ -282,7 +282,7 @@ enum YAMLReader {
             let at = SourceLocation(file: file, line: mark.line, column: mark.column)
             if problem.contains("Maximum nesting level reached") {
                 // libyaml's own limit (1,000 levels), below which --max-depth applies.
-                return .error("CP008", "the file is nested more than 1,000 levels deep, the most the YAML reader accepts",
+                return .error(.cp008, "the file is nested more than 1,000 levels deep, the most the YAML reader accepts",
                               at: at, help: "a pathway needs only a few levels; check the indentation (--max-depth cannot raise this limit above 1,000)")
             }
             var notes: [DiagnosticNote] = []
@@ -296,16 +296,16 @@ enum YAMLReader {
             if problem.contains("did not find expected ',' or '}'") || problem.contains("did not find expected ',' or ']'") {
                 hint = "inside `{ … }` or `[ … ]` a comma ends the value; put a value that contains commas in quotes, such as `distribution: \"normal(mean: 71, sd: 9)\"`"
             }
-            return .error("CP006", "the file is not valid YAML: \(problem)", at: at, notes: notes, help: hint)
+            return .error(.cp006, "the file is not valid YAML: \(problem)", at: at, notes: notes, help: hint)
         case .composer(let context, let problem, let mark, _):
             let at = SourceLocation(file: file, line: mark.line, column: mark.column)
             var notes: [DiagnosticNote] = []
             if let context { notes.append(DiagnosticNote(context.text)) }
-            return .error("CP006", "the file is not valid YAML: \(problem)", at: at, notes: notes)
+            return .error(.cp006, "the file is not valid YAML: \(problem)", at: at, notes: notes)
         case .reader(let problem, _, _, _):
-            return .error("CP004", "the file could not be read as text: \(problem)", at: SourceLocation(file: file, line: 1, column: 1))
+            return .error(.cp004, "the file could not be read as text: \(problem)", at: SourceLocation(file: file, line: 1, column: 1))
         default:
-            return .error("CP006", "the file is not valid YAML: \(error)", at: SourceLocation(file: file, line: 1, column: 1))
+            return .error(.cp006, "the file is not valid YAML: \(error)", at: SourceLocation(file: file, line: 1, column: 1))
         }
     }
 

@@ -92,33 +92,29 @@ public struct DiagnosticFormatter: Sendable {
         var items: [String] = []
         for d in diagnostics {
             var fields: [(String, String)] = [
-                ("severity", jsonString(d.severity.rawValue)), ("code", jsonString(d.code)), ("message", jsonString(d.message)),
+                ("severity", JSONText.quoted(d.severity.rawValue)), ("code", JSONText.quoted(d.code)),
+                ("message", JSONText.quoted(d.message)),
             ]
             if let at = d.location {
-                fields += [("file", jsonString(at.file)), ("line", String(at.line)), ("column", String(at.column))]
+                fields += [("file", JSONText.quoted(at.file)), ("line", String(at.line)), ("column", String(at.column))]
             }
             if !d.notes.isEmpty {
                 let notes = d.notes.map { note -> String in
-                    var f = [("message", jsonString(note.message))]
+                    var f = [("message", JSONText.quoted(note.message))]
                     if let at = note.location, at != .unknown {
-                        f += [("file", jsonString(at.file)), ("line", String(at.line)), ("column", String(at.column))]
+                        f += [("file", JSONText.quoted(at.file)), ("line", String(at.line)), ("column", String(at.column))]
                     }
-                    return "{" + f.map { "\(jsonString($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
+                    return "{" + f.map { "\(JSONText.quoted($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
                 }
                 fields.append(("notes", "[" + notes.joined(separator: ", ") + "]"))
             }
-            if let s = d.suggestion { fields.append(("suggestion", jsonString(s))) }
-            if let h = d.help { fields.append(("help", jsonString(h))) }
-            items.append("    {" + fields.map { "\(jsonString($0.0)): \($0.1)" }.joined(separator: ", ") + "}")
+            if let s = d.suggestion { fields.append(("suggestion", JSONText.quoted(s))) }
+            if let h = d.help { fields.append(("help", JSONText.quoted(h))) }
+            items.append("    {" + fields.map { "\(JSONText.quoted($0.0)): \($0.1)" }.joined(separator: ", ") + "}")
         }
         let errors = diagnostics.filter { $0.severity == .error }.count
         let warnings = diagnostics.filter { $0.severity == .warning }.count
         let list = items.isEmpty ? "[]" : "[\n" + items.joined(separator: ",\n") + "\n  ]"
         return "{\n  \"files\": \(files),\n  \"errors\": \(errors),\n  \"warnings\": \(warnings),\n  \"diagnostics\": \(list)\n}\n"
     }
-}
-
-/// A JSON string literal with every character that needs it escaped.
-public func jsonString(_ s: String) -> String {
-    JSONText.quoted(s)
 }

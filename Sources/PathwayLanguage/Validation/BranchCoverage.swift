@@ -31,7 +31,7 @@ struct BranchCoverage {
                 if let probability = branch.probability {
                     if lotteryTakesAll || takesEveryone {
                         diagnostics.append(.warning(
-                            "CP217",
+                            .cp217,
                             "the branch of '\(step.id)' to '\(branch.to)' is never taken: the branches above it already take every patient",
                             at: branch.location, notes: Self.notes(for: takers.map(\.branch)),
                             help: "remove the branch, or change the branches above it so that some patients are left for it"))
@@ -49,7 +49,7 @@ struct BranchCoverage {
             if patients.possibly.isEmpty {
                 if !patients.hasConstantPart {
                     diagnostics.append(.warning(
-                        "CP218",
+                        .cp218,
                         "the condition \"\(condition.text)\" of the branch of '\(step.id)' to '\(branch.to)' is never true: no patient can meet all of it",
                         at: condition.location,
                         help: "check the numbers and the words 'and' / 'or' (perhaps 'or' was meant), and the attributes' min/max"))
@@ -61,7 +61,7 @@ struct BranchCoverage {
                     ? "the branches above it already take every patient"
                     : "every patient who meets \"\(condition.text)\" also meets \(names.joined(separator: " or ")) above it, and the first branch that matches is the one taken"
                 diagnostics.append(.warning(
-                    "CP217", "the branch of '\(step.id)' to '\(branch.to)' is never taken: \(why)",
+                    .cp217, "the branch of '\(step.id)' to '\(branch.to)' is never taken: \(why)",
                     at: branch.location, notes: Self.notes(for: earlier.map(\.branch)),
                     help: "branches are tried from the top: put the narrower condition first, or change the conditions so that this branch is left some patients"))
             }

@@ -37,7 +37,7 @@ enum DataFlowCheck {
             guard let sends = step.handoff?.sends else { continue }
             for name in sends where !produced.contains(name) {
                 let (text, hint) = didYouMean(name, in: produced.sorted())
-                d.append(.error("CP404", "the handoff from '\(step.id)' sends '\(name)', but no step produces it\(text)",
+                d.append(.error(.cp404, "the handoff from '\(step.id)' sends '\(name)', but no step produces it\(text)",
                                 at: step.handoff?.fieldLocations["sends"] ?? step.location, suggestion: hint))
             }
         }
@@ -135,13 +135,13 @@ enum DataFlowCheck {
             for item in step.requires {
                 guard let k = itemIDs[item.name], !inSet[j].contains(k) else { continue }
                 if produces[j].contains(k) {
-                    d.append(.error("CP401", "step '\(step.id)' both requires and produces '\(item.name)'; it needs it before it starts",
+                    d.append(.error(.cp401, "step '\(step.id)' both requires and produces '\(item.name)'; it needs it before it starts",
                                     at: item.location, help: "remove it from `requires`, or produce it in an earlier step"))
                     continue
                 }
                 if !produced.contains(item.name) {
                     let (text, hint) = didYouMean(item.name, in: produced.sorted())
-                    d.append(.error("CP401", "step '\(step.id)' requires '\(item.name)', but no step in the pathway produces it\(text)",
+                    d.append(.error(.cp401, "step '\(step.id)' requires '\(item.name)', but no step in the pathway produces it\(text)",
                                     at: item.location, suggestion: hint,
                                     help: hint == nil ? "add '\(item.name)' to `produces` of the step that creates it" : nil))
                     continue
@@ -181,7 +181,7 @@ enum DataFlowCheck {
                     let toOrg = orgs[b.id].flatMap { p.organisation($0)?.name } ?? orgs[b.id] ?? "?"
                     let target = p.steps[j]
                     let who = current == j ? "" : " on the way to '\(target.id)'"
-                    return .error("CP402", "step '\(target.id)' requires '\(item.name)', but it is lost at the handoff from '\(a.id)' (\(fromOrg)) to '\(b.id)' (\(toOrg))\(who): the handoff's `sends` list leaves it out",
+                    return .error(.cp402, "step '\(target.id)' requires '\(item.name)', but it is lost at the handoff from '\(a.id)' (\(fromOrg)) to '\(b.id)' (\(toOrg))\(who): the handoff's `sends` list leaves it out",
                                   at: item.location,
                                   notes: [DiagnosticNote("the handoff is here; it sends \((a.handoff?.sends ?? []).isEmpty ? "nothing" : (a.handoff?.sends ?? []).joined(separator: ", "))",
                                                          at: a.handoff?.fieldLocations["sends"] ?? a.handoff?.location ?? a.location)],
@@ -203,7 +203,7 @@ enum DataFlowCheck {
         // thousand-step route made validate's output quadratic.
         let shown = names.count <= 8 ? names.joined(separator: " → ")
             : (names.prefix(3) + ["… \(names.count - 6) more steps …"] + names.suffix(3)).joined(separator: " → ")
-        return .error("CP401", "step '\(p.steps[j].id)' requires '\(item.name)', but some patients reach it without it: on the route \(shown) no step produces it",
+        return .error(.cp401, "step '\(p.steps[j].id)' requires '\(item.name)', but some patients reach it without it: on the route \(shown) no step produces it",
                       at: item.location,
                       notes: [DiagnosticNote("the route starts here", at: p.steps[route.last ?? j].location)],
                       help: "produce '\(item.name)' on that route too, or make the requirement apply only where it is produced")

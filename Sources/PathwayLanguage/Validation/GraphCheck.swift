@@ -11,7 +11,7 @@ enum GraphCheck {
         let reachable = p.reachableSteps
 
         for step in p.steps where !reachable.contains(step.id) {
-            d.append(.warning("CP201", "no patient can reach step '\(step.id)': no step leads to it from the start ('\(p.start)')",
+            d.append(.warning(.cp201, "no patient can reach step '\(step.id)': no step leads to it from the start ('\(p.start)')",
                               at: step.location, help: "link it with `next` or a branch from an earlier step, or remove it"))
         }
 
@@ -28,7 +28,7 @@ enum GraphCheck {
             stack.append(contentsOf: reverse[id] ?? [])
         }
         if !p.steps.contains(where: { $0.kind == .end }) {
-            d.append(.error("CP202", "the pathway has no end step, so no journey can finish",
+            d.append(.error(.cp202, "the pathway has no end step, so no journey can finish",
                             at: p.location, help: "add a step with `kind: end` and an `outcome`"))
         } else {
             d += trappingLoops(p, reachable: reachable, canFinish: canFinish)
@@ -41,15 +41,15 @@ enum GraphCheck {
             d += parallelCheck(step, in: p, index: index, walkingPaths: undecided.contains(i))
         }
         d += blocks.diagnostics
-        if let fallback = blocks.fallback, !d.contains(where: { $0.code == "CP205" }) { d.append(fallback) }
+        if let fallback = blocks.fallback, !d.contains(where: { $0.code == DiagnosticCode.cp205.rawValue }) { d.append(fallback) }
         for step in p.steps where step.kind == .decision && step.branches.isEmpty {
-            d.append(.error("CP202", "decision '\(step.id)' has no branches, so patients cannot go on from it", at: step.location))
+            d.append(.error(.cp202, "decision '\(step.id)' has no branches, so patients cannot go on from it", at: step.location))
         }
 
         let handingOver = Set(p.transitions.filter(\.crossesOrganisations).map(\.from))
         for step in p.steps where step.handoff != nil {
             if !handingOver.contains(step.id) {
-                d.append(.warning("CP208", "step '\(step.id)' has a handoff, but the patient never moves to another organisation from it",
+                d.append(.warning(.cp208, "step '\(step.id)' has a handoff, but the patient never moves to another organisation from it",
                                   at: step.handoff?.location ?? step.location, help: "remove the handoff, or check the next step's organisation"))
             }
         }
@@ -58,7 +58,7 @@ enum GraphCheck {
             let forward = reachableFrom(target.from, in: p, index: index)
             let stops = target.to.filter { index[$0] != nil }
             if !stops.isEmpty, !stops.contains(where: { forward.contains($0) }) {
-                d.append(.error("CP210", "target '\(target.id)' can never be met or missed: no patient goes from '\(target.from)' to \(stops.map { "'\($0)'" }.joined(separator: " or "))",
+                d.append(.error(.cp210, "target '\(target.id)' can never be met or missed: no patient goes from '\(target.from)' to \(stops.map { "'\($0)'" }.joined(separator: " or "))",
                                 at: target.fieldLocations["to"] ?? target.location))
             }
         }
@@ -83,7 +83,7 @@ enum GraphCheck {
         return loops(among: trapped).map { names in
             let first = trapped.first { $0.id == names[0] } ?? trapped[0]
             let route = names.count == 1 ? "'\(names[0])' leads back to itself" : "the steps \(names.map { "'\($0)'" }.joined(separator: ", ")) lead only to each other"
-            return .error("CP203", "patients who reach '\(first.id)' can never finish: \(route), with no way out to an end step",
+            return .error(.cp203, "patients who reach '\(first.id)' can never finish: \(route), with no way out to an end step",
                           at: first.location, help: "give one of these steps a branch or `next` that leads on towards an end step")
         }
     }
@@ -103,7 +103,7 @@ enum GraphCheck {
         return loops(among: timeless).map { names in
             let first = timeless.first { $0.id == names[0] } ?? timeless[0]
             let route = names.count == 1 ? "'\(names[0])' leads back to itself" : "the loop \((names + [names[0]]).map { "'\($0)'" }.joined(separator: " → "))"
-            return .error("CP219", "\(route) takes no time: none of its steps has a duration, a result time or a handoff delay, so a patient going round it stays at the same moment and may go round for ever",
+            return .error(.cp219, "\(route) takes no time: none of its steps has a duration, a result time or a handoff delay, so a patient going round it stays at the same moment and may go round for ever",
                           at: first.location, help: "give a step in the loop the time it takes (`duration:`), or lead the loop back through a step that takes time")
         }
     }
@@ -175,7 +175,7 @@ enum GraphCheck {
         guard let join = step.join, index[join] != nil else { return [] }
         var d: [Diagnostic] = []
         if step.paths.count < 2 {
-            d.append(.warning("CP209", "parallel step '\(step.id)' has \(step.paths.count) path; parallel steps are for two or more things happening at once",
+            d.append(.warning(.cp209, "parallel step '\(step.id)' has \(step.paths.count) path; parallel steps are for two or more things happening at once",
                               at: step.location(of: "paths")))
         }
         guard walkingPaths else { return d }
@@ -192,10 +192,10 @@ enum GraphCheck {
                 stack.append(contentsOf: s.successors)
             }
             if !reachesJoin {
-                d.append(.error("CP205", "the path of '\(step.id)' that starts at '\(path)' never reaches the join '\(join)', so patients would wait there for ever",
+                d.append(.error(.cp205, "the path of '\(step.id)' that starts at '\(path)' never reaches the join '\(join)', so patients would wait there for ever",
                                 at: step.location(of: "paths"), help: "end the path with `next: \(join)`"))
             } else if let endsAt {
-                d.append(.error("CP205", "the path of '\(step.id)' that starts at '\(path)' can finish at '\(endsAt)' before reaching the join '\(join)'",
+                d.append(.error(.cp205, "the path of '\(step.id)' that starts at '\(path)' can finish at '\(endsAt)' before reaching the join '\(join)'",
                                 at: step.location(of: "paths"), help: "every route of a parallel path must lead to its join"))
             }
         }

@@ -58,7 +58,7 @@ enum ParallelBlockCheck {
             // A path that never reaches its join (CP205) clashes too; otherwise the blocks could
             // not be told apart (too many involved), and the pathway must still be refused.
             let from = graph.steps[clash.from].id, to = graph.steps[clash.to].id
-            result.fallback = .error("CP214", "patients can arrive at '\(to)' both inside and outside a parallel block ('\(from)' → '\(to)'), so some would wait at a join for ever",
+            result.fallback = .error(.cp214, "patients can arrive at '\(to)' both inside and outside a parallel block ('\(from)' → '\(to)'), so some would wait at a join for ever",
                             at: graph.location(from: clash.from, to: clash.to),
                             help: "let patients enter the steps of a parallel path only through its parallel step, and leave only through its join")
         }
@@ -124,10 +124,10 @@ struct PathEnds {
             for s in graph.successors[v] where s != j {
                 let path = graph.steps[s].id
                 if !toJoin[s] {
-                    d.append(.error("CP205", "the path of '\(step.id)' that starts at '\(path)' never reaches the join '\(join)', so patients would wait there for ever",
+                    d.append(.error(.cp205, "the path of '\(step.id)' that starts at '\(path)' never reaches the join '\(join)', so patients would wait there for ever",
                                     at: step.location(of: "paths"), help: "end the path with `next: \(join)`"))
                 } else if let end = endAt[s] {
-                    d.append(.error("CP205", "the path of '\(step.id)' that starts at '\(path)' can finish at '\(graph.steps[end].id)' before reaching the join '\(join)'",
+                    d.append(.error(.cp205, "the path of '\(step.id)' that starts at '\(path)' can finish at '\(graph.steps[end].id)' before reaching the join '\(join)'",
                                     at: step.location(of: "paths"), help: "every route of a parallel path must lead to its join"))
                 }
             }
@@ -366,7 +366,7 @@ struct BlockAnalysis {
 
         if start == join {
             d.append(.error(
-                "CP216", "the pathway starts at '\(joinName)', which is where the parallel paths of '\(splitName)' meet, so patients would wait there for ever for paths that never started",
+                .cp216, "the pathway starts at '\(joinName)', which is where the parallel paths of '\(splitName)' meet, so patients would wait there for ever for paths that never started",
                 at: graph.steps[join].location, notes: splitNote,
                 help: "start the pathway at a step before '\(splitName)'"))
         }
@@ -378,19 +378,19 @@ struct BlockAnalysis {
                 if v == join {
                     if reachedWithoutSplit(u) {
                         d.append(.error(
-                            "CP216", "patients sent \(route) reach '\(joinName)', where the parallel paths of '\(splitName)' meet, without having gone through '\(splitName)', so they would wait there for ever for paths that never started",
+                            .cp216, "patients sent \(route) reach '\(joinName)', where the parallel paths of '\(splitName)' meet, without having gone through '\(splitName)', so they would wait there for ever for paths that never started",
                             at: at, notes: splitNote,
                             help: "send them to '\(splitName)' instead, so that its paths start, or to a step after '\(joinName)'"))
                     } else {
                         d.append(.error(
-                            "CP213", "patients sent \(route) would wait at '\(joinName)' for ever: '\(joinName)' is where the \(pathCount) parallel paths of '\(splitName)' meet, and it waits for the patient to arrive from each of them, but this route comes from outside those paths",
+                            .cp213, "patients sent \(route) would wait at '\(joinName)' for ever: '\(joinName)' is where the \(pathCount) parallel paths of '\(splitName)' meet, and it waits for the patient to arrive from each of them, but this route comes from outside those paths",
                             at: at, notes: splitNote,
                             help: "send the patient back to a step after '\(joinName)'\(afterJoin), not to the step where the paths meet; if patients need '\(joinName)' itself again, let the paths of '\(splitName)' meet at a separate step just before it"))
                     }
                 } else if inBlock[v], leadsToJoin[v] {
                     let path = pathOf[v].map { "the path of '\(splitName)' that starts at '\(name($0))'" } ?? "a path of '\(splitName)'"
                     d.append(.error(
-                        "CP214", "patients sent \(route) jump into the middle of \(path): they would arrive at the join '\(joinName)' alone, without the other paths, and wait there for ever",
+                        .cp214, "patients sent \(route) jump into the middle of \(path): they would arrive at the join '\(joinName)' alone, without the other paths, and wait there for ever",
                         at: at, notes: splitNote,
                         help: "send them to '\(splitName)' so that all its paths start, or to a step that is not part of a path; to repeat part of a path, loop back from inside that same path"))
                 }
@@ -416,7 +416,7 @@ struct BlockAnalysis {
                     ? "goes back to '\(splitName)', which starts all \(pathCount) paths again while '\(joinName)' is still waiting for this one"
                     : "goes to '\(name(v))', which is not part of the paths of '\(splitName)', so this copy of the patient never arrives at '\(joinName)' and the patient waits there for ever"
                 d.append(.error(
-                    "CP215", "\(path) leaves the parallel block by \(route): it \(why)",
+                    .cp215, "\(path) leaves the parallel block by \(route): it \(why)",
                     at: graph.location(from: u, to: v), notes: splitNote,
                     help: v == split
                         ? "to repeat part of the path, loop back to a step inside it (such as \(pathOf[u].map { "'\(name($0))'" } ?? "its first step")); every path should end with `next: \(joinName)`"

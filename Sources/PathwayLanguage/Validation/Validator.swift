@@ -34,7 +34,7 @@ enum ReferenceCheck {
 
         func unknownStep(_ name: String, _ role: String, at location: SourceLocation) {
             let (text, hint) = didYouMean(name, in: stepIDs)
-            d.append(.error("CP101", "\(role) '\(name)', which is not a step\(text)", at: location, suggestion: hint,
+            d.append(.error(.cp101, "\(role) '\(name)', which is not a step\(text)", at: location, suggestion: hint,
                             help: hint == nil ? "the steps are: \(stepIDs.prefix(12).joined(separator: ", "))\(stepIDs.count > 12 ? ", …" : "")" : nil))
         }
 
@@ -42,18 +42,18 @@ enum ReferenceCheck {
             unknownStep(p.start, "the pathway starts at", at: p.fieldLocations["start"] ?? p.location)
         }
         if p.organisations.isEmpty {
-            d.append(.error("CP012", "the pathway names no organisations", at: p.location,
+            d.append(.error(.cp012, "the pathway names no organisations", at: p.location,
                             help: "add an `organisations:` section, for example `gp: { name: GP practice, type: primary-care }`"))
         }
         for resource in p.resources where !resource.organisation.isEmpty && !orgIDs.contains(resource.organisation) {
             let (text, hint) = didYouMean(resource.organisation, in: orgIDs)
-            d.append(.error("CP103", "resource '\(resource.id)' belongs to '\(resource.organisation)', which is not an organisation\(text)",
+            d.append(.error(.cp103, "resource '\(resource.id)' belongs to '\(resource.organisation)', which is not an organisation\(text)",
                             at: resource.fieldLocations["organisation"] ?? resource.location, suggestion: hint))
         }
         for resource in p.resources {
             if case .priority(let attribute) = resource.queue, !attributeIDs.contains(attribute) {
                 let (text, hint) = didYouMean(attribute, in: attributeIDs)
-                d.append(.error("CP108", "resource '\(resource.id)' orders its queue by '\(attribute)', which is not a patient attribute\(text)",
+                d.append(.error(.cp108, "resource '\(resource.id)' orders its queue by '\(attribute)', which is not a patient attribute\(text)",
                                 at: resource.fieldLocations["priority"] ?? resource.location, suggestion: hint))
             }
         }
@@ -67,20 +67,20 @@ enum ReferenceCheck {
             if let join = step.join, !stepSet.contains(join) { unknownStep(join, "\(name) joins its paths at", at: step.location(of: "join")) }
             if let org = step.organisation, !orgIDs.contains(org) {
                 let (text, hint) = didYouMean(org, in: orgIDs)
-                d.append(.error("CP103", "\(name) happens at '\(org)', which is not an organisation\(text)",
+                d.append(.error(.cp103, "\(name) happens at '\(org)', which is not an organisation\(text)",
                                 at: step.location(of: "organisation"), suggestion: hint))
             }
             if let resourceID = step.resource {
                 if let resource = p.resource(resourceID) {
                     if let org = step.organisation, org != resource.organisation, orgIDs.contains(org) {
-                        d.append(.error("CP305", "\(name) happens at '\(org)' but uses '\(resourceID)', which belongs to '\(resource.organisation)'",
+                        d.append(.error(.cp305, "\(name) happens at '\(org)' but uses '\(resourceID)', which belongs to '\(resource.organisation)'",
                                         at: step.location(of: "resource"),
                                         notes: [DiagnosticNote("'\(resourceID)' is declared here", at: resource.location)],
                                         help: "move the step to '\(resource.organisation)', or use a resource of '\(org)'"))
                     }
                 } else {
                     let (text, hint) = didYouMean(resourceID, in: resourceIDs)
-                    d.append(.error("CP104", "\(name) uses '\(resourceID)', which is not a resource\(text)",
+                    d.append(.error(.cp104, "\(name) uses '\(resourceID)', which is not a resource\(text)",
                                     at: step.location(of: "resource"), suggestion: hint))
                 }
             }
@@ -92,7 +92,7 @@ enum ReferenceCheck {
             for (key, ids) in [("from", [target.from]), ("to", target.to)] {
                 for id in ids where !stepSet.contains(id) {
                     let (text, hint) = didYouMean(id, in: stepIDs)
-                    d.append(.error("CP106", "target '\(target.id)' \(key == "from" ? "starts its clock at" : "stops its clock at") '\(id)', which is not a step\(text)",
+                    d.append(.error(.cp106, "target '\(target.id)' \(key == "from" ? "starts its clock at" : "stops its clock at") '\(id)', which is not a step\(text)",
                                     at: target.fieldLocations[key] ?? target.location, suggestion: hint))
                 }
             }
