@@ -79,8 +79,7 @@ extension Pathway {
         var stack = [first]
         while let id = stack.popLast() {
             guard let i = index[id], seen.insert(id).inserted else { continue }
-            stack.append(contentsOf: steps[i].successors)
-            if steps[i].kind == .parallel, let join = steps[i].join { stack.append(join) }
+            stack.append(contentsOf: steps[i].onward)
         }
         return seen
     }

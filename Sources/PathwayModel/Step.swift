@@ -94,6 +94,15 @@ public struct Step: Hashable, Sendable, Codable {
         }
     }
 
+    /// Where a walk over the pathway goes on from this step: its successors and, for a parallel
+    /// step, its join too (the one graph walk every module uses: reachability, loops, journey
+    /// order, matching). Data-flow and path checks that must pass through each parallel path
+    /// walk `successors` instead.
+    public var onward: [String] {
+        guard kind == .parallel, let join, !successors.contains(join) else { return successors }
+        return successors + [join]
+    }
+
     /// The title if given, else the id: what to call the step in a message.
     public var displayName: String { title ?? id }
 

@@ -36,7 +36,7 @@ struct DiffFacts: Sendable {
             let id = queue[head]; head += 1
             guard let i = index[id] else { continue }
             let step = p.steps[i]
-            for n in step.successors + (step.join.map { [$0] } ?? []) where order[n] == nil && index[n] != nil {
+            for n in step.onward where order[n] == nil && index[n] != nil {
                 order[n] = queue.count
                 queue.append(n)
             }
@@ -44,9 +44,7 @@ struct DiffFacts: Sendable {
         visitOrder = order
         var near = Array(repeating: [Int](), count: p.steps.count)
         for (i, s) in p.steps.enumerated() {
-            var outs = s.successors
-            if let j = s.join { outs.append(j) }
-            for n in outs { if let k = index[n] { near[i].append(k); near[k].append(i) } }
+            for n in s.onward { if let k = index[n] { near[i].append(k); near[k].append(i) } }
         }
         neighbours = near
         labels = p.steps.map { $0.title ?? $0.outcome ?? "" }

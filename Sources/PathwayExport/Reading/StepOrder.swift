@@ -36,9 +36,5 @@ public enum StepOrder {
     }
 
     /// Where a patient can go from a step, including a parallel step's join.
-    static func outgoing(of step: Step) -> [String] {
-        var outs = step.successors
-        if step.kind == .parallel, let join = step.join, !outs.contains(join) { outs.append(join) }
-        return outs
-    }
+    static func outgoing(of step: Step) -> [String] { step.onward }
 }

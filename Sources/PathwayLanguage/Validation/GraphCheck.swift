@@ -55,7 +55,7 @@ enum GraphCheck {
         }
 
         for target in p.targets where index[target.from] != nil {
-            let forward = reachableFrom(target.from, in: p, index: index)
+            let forward = p.reachableSteps(from: target.from)
             let stops = target.to.filter { index[$0] != nil }
             if !stops.isEmpty, !stops.contains(where: { forward.contains($0) }) {
                 d.append(.error(.cp210, "target '\(target.id)' can never be met or missed: no patient goes from '\(target.from)' to \(stops.map { "'\($0)'" }.joined(separator: " or "))",
@@ -63,17 +63,6 @@ enum GraphCheck {
             }
         }
         return d
-    }
-
-    static func reachableFrom(_ start: String, in p: Pathway, index: [String: Int]) -> Set<String> {
-        var seen: Set<String> = []
-        var stack = [start]
-        while let id = stack.popLast() {
-            guard let i = index[id], seen.insert(id).inserted else { continue }
-            stack.append(contentsOf: p.steps[i].successors)
-            if let join = p.steps[i].join, p.steps[i].kind == .parallel { stack.append(join) }
-        }
-        return seen
     }
 
     /// Loops that patients can enter but never leave, found as strongly connected groups of
@@ -115,11 +104,7 @@ enum GraphCheck {
         guard !steps.isEmpty else { return [] }
         let ids = steps.map(\.id)
         let local = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        let edges: [[Int]] = steps.map { step in
-            var out = step.successors
-            if step.kind == .parallel, let join = step.join { out.append(join) }
-            return out.compactMap { local[$0] }
-        }
+        let edges: [[Int]] = steps.map { step in step.onward.compactMap { local[$0] } }
         var indexOf = [Int](repeating: -1, count: ids.count), low = [Int](repeating: 0, count: ids.count)
         var onStack = [Bool](repeating: false, count: ids.count)
         var stack: [Int] = [], counter = 0
