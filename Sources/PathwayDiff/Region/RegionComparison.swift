@@ -76,7 +76,7 @@ public struct RegionComparison: Sendable {
         self.standard = PathwaySummary(standard)
         // The standard's facts are worked out once; the variants are compared in parallel.
         let facts = DiffFacts(standard)
-        let diffs = DiffSlots(count: variants.count)
+        let diffs = ResultSlots<PathwayDiff>(count: variants.count)
         DispatchQueue.concurrentPerform(iterations: variants.count) { k in
             diffs.set(k, PathwayDiff(standard: facts, variant: DiffFacts(variants[k].pathway), weights: weights))
         }
@@ -175,25 +175,5 @@ public struct RegionComparison: Sendable {
             for r in rows.indices { rows[r].cells.append(cells[r]) }
         }
         return rows
-    }
-}
-
-/// Diffs filled in from several threads, each slot written once.
-private final class DiffSlots: @unchecked Sendable {
-    private var slots: [PathwayDiff?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ k: Int, _ diff: PathwayDiff) {
-        lock.lock()
-        slots[k] = diff
-        lock.unlock()
-    }
-
-    var all: [PathwayDiff?] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots
     }
 }
