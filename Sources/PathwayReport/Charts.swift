@@ -1,3 +1,4 @@
+import PathwayExport
 import Foundation
 
 /// Small SVG charts drawn in Swift, so the page needs no chart library. Each chart carries a

@@ -1,3 +1,4 @@
+import PathwayExport
 import Foundation
 
 /// Puts a Graphviz drawing into the page: runs `dot -Tsvg`, keeps only the `<svg>` element

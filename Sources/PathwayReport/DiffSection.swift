@@ -1,4 +1,5 @@
 import PathwayDiff
+import PathwayExport
 import PathwayModel
 import PathwaySimulation
 

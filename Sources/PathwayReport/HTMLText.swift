@@ -1,3 +1,4 @@
+import PathwayExport
 import PathwayModel
 
 /// HTML escaping and small builders for the report. Every string that comes from a pathway file

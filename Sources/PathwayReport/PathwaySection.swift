@@ -1,4 +1,5 @@
 import Foundation
+import PathwayExport
 import PathwayModel
 
 /// The pathway view: the diagram with organisations as swimlanes, then the steps, targets,

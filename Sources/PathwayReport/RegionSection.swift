@@ -1,4 +1,5 @@
 import PathwayDiff
+import PathwayExport
 import PathwayModel
 
 /// The region view: each trust's conformance score (sortable), and the matrix of steps × trusts

@@ -1,3 +1,4 @@
+import PathwayExport
 /// SHA-256 (FIPS 180-4), only to compute the hash the page's Content-Security-Policy allows its
 /// one inline script by: Foundation on Linux has no digest functions, and the policy must match
 /// the script byte for byte.

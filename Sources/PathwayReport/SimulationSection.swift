@@ -1,3 +1,4 @@
+import PathwayExport
 import PathwayModel
 import PathwaySimulation
 
