@@ -116,14 +116,50 @@ public struct Simulator: Sendable {
                                                progress: (@Sendable (Double) -> Void)? = nil) -> SimulationReport {
         let length = resolvedLength(options)
         let replications = max(1, options.replications)
-        let expected = expectedArrivals(length, options) * Double(replications)
+        let tallies = runReplications(0..<replications, options, eventSink: &eventSink, progress: progress)
+        return SimulationReport(pathway: pathway, model: model, options: options, length: length, tallies: tallies)
+    }
+
+    /// The report of the run `options` describes, from its replications' tallies in replication
+    /// order (from `runReplications`, or read back from part files): the same report, to the
+    /// byte when formatted, as `run(options)` gives when `tallies` are all of its replications.
+    public func report(_ options: SimulationOptions, tallies: [ReplicationTally]) -> SimulationReport {
+        SimulationReport(pathway: pathway, model: model, options: options, length: resolvedLength(options), tallies: tallies)
+    }
+
+    /// Runs only replications `range` (counting from 1, both ends included) of the run that
+    /// `options` describes, and returns their tallies in replication order.
+    ///
+    /// Replication *k* draws from the streams derived from `options.seed` and *k* alone, so its
+    /// tally is the same as in the whole run (`run(_:)`) whatever other replications are run
+    /// with it and whatever `options.jobs` is: tallies of ranges that cover 1...N, put together
+    /// in order, are exactly the whole run's (`report(_:tallies:)` gives its report).
+    /// Indices outside 1...`options.replications` are left out.
+    public func runReplications(_ range: ClosedRange<Int>, _ options: SimulationOptions,
+                                progress: (@Sendable (Double) -> Void)? = nil) -> [ReplicationTally] {
+        let all = 1...max(1, options.replications)
+        guard range.overlaps(all) else { return [] }
+        let clamped = range.clamped(to: all)
+        var none: NoEventSink? = nil
+        return runReplications((clamped.lowerBound - 1)..<clamped.upperBound, options, eventSink: &none, progress: progress)
+    }
+
+    /// Runs the replications with 0-based `indices`, sending the first index's events to
+    /// `eventSink` when given; tallies come back in index order.
+    private func runReplications<Sink: SimulationEventSink>(_ indices: Range<Int>, _ options: SimulationOptions,
+                                                            eventSink: inout Sink?,
+                                                            progress: (@Sendable (Double) -> Void)?) -> [ReplicationTally] {
+        let length = resolvedLength(options)
+        let first = indices.lowerBound
+        let count = indices.count
+        let expected = expectedArrivals(length, options) * Double(count)
         let counter = ProgressCounter(total: expected, report: progress)
-        let results = TallyStore(count: replications)
-        let jobs = Self.threads(options)
+        let results = TallyStore(count: count)
+        let jobs = max(1, min(options.jobs, count))
         let maxPatients = MemoryBudget.patientsAtOnce(limitBytes: options.memoryLimitBytes, threads: jobs, model: model)
         var firstDone = false
         if var sink = eventSink {
-            var replication = makeReplication(0, length, options, sink: sink, counter: counter, maxPatients: maxPatients)
+            var replication = makeReplication(first, length, options, sink: sink, counter: counter, maxPatients: maxPatients)
             results.set(0, replication.run())
             sink = replication.sink
             eventSink = sink
@@ -131,14 +167,14 @@ public struct Simulator: Sendable {
         }
         let skipFirst = firstDone
         let work: @Sendable (Int) -> Void = { worker in
-            var index = worker
-            while index < replications {
-                if !(skipFirst && index == 0) {
-                    var replication = makeReplication(index, length, options, sink: NoEventSink(), counter: counter,
+            var slot = worker
+            while slot < count {
+                if !(skipFirst && slot == 0) {
+                    var replication = makeReplication(first + slot, length, options, sink: NoEventSink(), counter: counter,
                                                       maxPatients: maxPatients)
-                    results.set(index, replication.run())
+                    results.set(slot, replication.run())
                 }
-                index += jobs
+                slot += jobs
             }
         }
         if jobs == 1 {
@@ -147,8 +183,7 @@ public struct Simulator: Sendable {
             DispatchQueue.concurrentPerform(iterations: jobs, execute: work)
         }
         progress?(1)
-        return SimulationReport(pathway: pathway, model: model, options: options, length: length,
-                                tallies: results.all())
+        return results.all()
     }
 
     private func makeReplication<Sink: SimulationEventSink>(_ index: Int, _ length: RunLength, _ options: SimulationOptions,

@@ -15,6 +15,7 @@ struct Carepath: ParsableCommand {
             FormatCommand.self,
             SchemaCommand.self,
             SimulateCommand.self,
+            MergeCommand.self,
             DiffCommand.self,
             CompareCommand.self,
             ExportCommand.self,

@@ -15,6 +15,8 @@ struct DiffCommand: ParsableCommand {
         (added, removed, renamed, moved-organisation, reordered, rewired, retimed, branch-changed, resource-changed, \
         data-lost, data-added, target-changed, detail-changed), a clinical weight and both source locations. See Docs/diff.md.
         Exit status, as diff(1): 0 when equivalent, 1 when different, 2 or more on error.
+        With --impact and -o PART (and --replication-range A..B) it writes a part file of the impact run \
+        instead; 'carepath merge' prints the whole diff from the parts (exit 0 when the part is written). See Docs/scale.md.
         """
     )
 
@@ -24,8 +26,8 @@ struct DiffCommand: ParsableCommand {
     @Argument(help: "The variant pathway file (a full file or an overlay with `extends`).", completion: .file(extensions: ["yaml", "yml"]))
     var variant: String
 
-    @Option(help: "Output format: text, json or markdown.")
-    var format: DiffFormat = .text
+    @Option(help: "Output format: text, json or markdown (default: text).")
+    var format: DiffFormat?
 
     @Option(help: "A YAML or JSON file overriding the clinical weights (sections classes, kinds, steps).",
             completion: .file(extensions: ["yaml", "yml", "json"]))
@@ -38,6 +40,8 @@ struct DiffCommand: ParsableCommand {
     var impact = false
 
     @OptionGroup(title: "Simulation (with --impact)") var runOptions: RunOptions
+
+    @OptionGroup(title: "Slices of an impact run, for carepath merge") var part: PartOptions
 
     @Flag(help: "Exit 1 when a change of clinical weight 3 or more has no reason and evidence, even if nothing else would.")
     var requireJustification = false
@@ -52,6 +56,12 @@ struct DiffCommand: ParsableCommand {
     func validate() throws {
         if impact, let replications = runOptions.replications, replications < 2 {
             throw ValidationError("--impact needs at least 2 replications for confidence intervals")
+        }
+        if part.writesPart || part.replicationRange != nil {
+            guard impact else { throw ValidationError("-o and --replication-range write a part of an impact run: add --impact") }
+            try part.validate(replications: runOptions.replications ?? 20)
+            if format != nil { throw ValidationError("-o writes a part file, not a diff: give --format to 'carepath merge' instead") }
+            if requireJustification { throw ValidationError("--require-justification cannot be combined with -o: the diff is printed by 'carepath merge'") }
         }
     }
 
@@ -74,6 +84,7 @@ struct DiffCommand: ParsableCommand {
                 printError("error: --impact needs at least 2 replications for confidence intervals")
                 throw ExitCode(comparisonTrouble)
             }
+            if part.writesPart { return try writePart(a, b, options, weights: clinicalWeights) }
             do {
                 report = try ImpactAnalysis.run(standard: a, variant: b, options: options)
             } catch let error as SimulationError {
@@ -81,8 +92,18 @@ struct DiffCommand: ParsableCommand {
                 throw ExitCode(comparisonTrouble)
             }
         }
+        Self.printDiff(diff, impact: report, format: format ?? .text, colour: color.enabled)
+        if requireJustification, !diff.unjustified.isEmpty {
+            printError("error: \(diff.unjustified.count) unjustified change\(diff.unjustified.count == 1 ? "" : "s") (clinical weight 3 or more, no reason and evidence)")
+        }
+        if !diff.isEquivalent { throw ExitCode(1) }
+    }
+
+    /// Prints the diff (with the impact report) in `format`, then the impact run's warnings on
+    /// standard error: what `diff` prints, and what `merge` prints for an impact run's parts.
+    static func printDiff(_ diff: PathwayDiff, impact report: ImpactReport?, format: DiffFormat, colour: Bool) {
         switch format {
-        case .text: print(DiffRenderer.text(diff, impact: report, colour: color.enabled), terminator: "")
+        case .text: print(DiffRenderer.text(diff, impact: report, colour: colour), terminator: "")
         case .json: print(DiffRenderer.json(diff, impact: report), terminator: "")
         case .markdown: print(DiffRenderer.markdown(diff, impact: report), terminator: "")
         }
@@ -90,10 +111,65 @@ struct DiffCommand: ParsableCommand {
             checkStandardOutput() // stdout before the messages on stderr (exit 74 if it failed)
             printSimulationError(SimulationError(warnings), files: 2)
         }
-        if requireJustification, !diff.unjustified.isEmpty {
-            printError("error: \(diff.unjustified.count) unjustified change\(diff.unjustified.count == 1 ? "" : "s") (clinical weight 3 or more, no reason and evidence)")
+    }
+
+    /// Runs the `--replication-range` slice of the impact run (all of it without one) and
+    /// writes it as a part file: both pathways, both sides' tallies and the run's identity,
+    /// with the clinical weights (the diff printed by `merge` depends on them).
+    private func writePart(_ a: Pathway, _ b: Pathway, _ options: SimulationOptions, weights: ClinicalWeights) throws {
+        let range = try part.range(replications: options.replications)
+        let clock = ContinuousClock()
+        let started = clock.now
+        let tallies: (standard: [ReplicationTally], variant: [ReplicationTally])
+        let shared: SimulationOptions
+        do {
+            shared = ImpactAnalysis.sharedOptions(standard: try Simulator(pathway: a), options)
+            tallies = try ImpactAnalysis.runReplications(range, standard: a, variant: b, options: options)
+        } catch let error as SimulationError {
+            printSimulationError(error, files: 2)
+            throw ExitCode(comparisonTrouble)
         }
-        if !diff.isEquivalent { throw ExitCode(1) }
+        let identity: RunIdentity
+        do {
+            identity = RunIdentity(command: .impact, carepathVersion: carepathVersion,
+                                   pathwayHashes: [try RunPart.pathwayHash(a), try RunPart.pathwayHash(b)],
+                                   seed: shared.seed, replications: shared.replications,
+                                   length: shared.length ?? .days(365), warmupDays: shared.warmupDays,
+                                   drainLimitDays: shared.drainLimitDays,
+                                   settings: [ImpactPart.weightsKey: try ImpactPart.encode(weights)])
+        } catch {
+            printError("error: cannot encode the pathways for the part file: \(error)")
+            throw ExitCode(comparisonTrouble)
+        }
+        let runPart = RunPart(identity: identity, first: range.lowerBound, last: range.upperBound, pathways: [a, b],
+                              tallies: [tallies.standard, tallies.variant])
+        try part.write(runPart, inputs: [standard, variant], overwriteInput: false)
+        if timing { printError("replications \(range.lowerBound)..\(range.upperBound) of both pathways simulated in \(milliseconds(clock.now - started)) ms") }
+    }
+}
+
+/// How an impact part keeps the clinical weights (they change the diff that `merge` prints).
+enum ImpactPart {
+    /// The key of the weights in `RunIdentity.settings`.
+    static let weightsKey = "clinicalWeights"
+
+    /// The weights as JSON text with sorted keys: `{"classes":{…},"kinds":{…},"steps":{…}}`.
+    static func encode(_ weights: ClinicalWeights) throws -> String {
+        let table: [String: [String: Double]] = [
+            "classes": Dictionary(uniqueKeysWithValues: weights.classes.map { ($0.key.rawValue, $0.value) }),
+            "kinds": Dictionary(uniqueKeysWithValues: weights.kinds.map { ($0.key.rawValue, $0.value) }),
+            "steps": weights.steps,
+        ]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(table), as: UTF8.self)
+    }
+
+    /// The weights back from `encode`'s text, or `nil` when it is not such a table.
+    static func decode(_ text: String) -> ClinicalWeights? {
+        guard let table = try? JSONDecoder().decode([String: [String: Double]].self, from: Data(text.utf8)) else { return nil }
+        let (weights, problems) = ClinicalWeights.overriding(table)
+        return problems.isEmpty ? weights : nil
     }
 }
 

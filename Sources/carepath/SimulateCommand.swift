@@ -15,6 +15,8 @@ struct SimulateCommand: ParsableCommand {
         same file, seed and options print the same bytes whatever --jobs is. Figures are means \
         across replications with 95% confidence intervals. See Docs/simulation.md.
         A run that would not fit in --max-memory stops with the reason (CP530, CP531); exit status 1.
+        With -o PART (and --replication-range A..B) it writes a part file instead of the report; \
+        'carepath merge' prints the whole run's report from the parts. See Docs/scale.md.
         """
     )
 
@@ -23,8 +25,8 @@ struct SimulateCommand: ParsableCommand {
 
     @OptionGroup(title: "Run") var runOptions: RunOptions
 
-    @Option(help: "Output: table, json or csv.")
-    var format: Format = .table
+    @Option(help: "Output: table, json or csv (default: table).")
+    var format: Format?
 
     @Option(help: "Write replication 1's events to FILE (.csv, .xes or .jsonocel).")
     var eventLog: String?
@@ -34,6 +36,8 @@ struct SimulateCommand: ParsableCommand {
 
     @Flag(help: "Treat the run's warnings as errors: patients still in the pathway at the end (CP540), a run too short for its journeys (CP541); exit 1.")
     var strict = false
+
+    @OptionGroup(title: "Slices of a run, for carepath merge") var part: PartOptions
 
     @OptionGroup var limits: LimitOptions
 
@@ -45,6 +49,12 @@ struct SimulateCommand: ParsableCommand {
         if let eventLog, EventLogWriter.Format(fileName: eventLog) == nil {
             throw ValidationError("--event-log must end in .csv, .xes or .jsonocel")
         }
+        try part.validate(replications: runOptions.replications ?? 10)
+        if part.writesPart {
+            if format != nil { throw ValidationError("-o writes a part file, not a report: give --format to 'carepath merge' instead") }
+            if eventLog != nil { throw ValidationError("--event-log cannot be combined with -o: write replication 1's events with a whole run") }
+            if strict { throw ValidationError("--strict cannot be combined with -o: the run's warnings are known only when the parts are merged; give --strict to 'carepath merge'") }
+        }
     }
 
     func run() throws {
@@ -54,6 +64,7 @@ struct SimulateCommand: ParsableCommand {
         let simulator = try Simulator.forCommand(
             pathway, noArrivals: "\(file) says nothing about how patients arrive; add `arrivals:` (a rate, a weekly schedule or a cohort)")
         let options = runOptions.simulationOptions()
+        if part.writesPart { return try writePart(simulator, options, inputs: inputs) }
         try simulator.checkFits(options)
 
         let progress = ProgressBar.makeIfUseful(expectedPatients: expectedPatients(simulator, options))
@@ -98,7 +109,7 @@ struct SimulateCommand: ParsableCommand {
         try simulator.checkFinished(report)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
 
-        switch format {
+        switch format ?? .table {
         case .table: print(ReportFormatter.table(report), terminator: "")
         case .json: print(ReportFormatter.json(report), terminator: "")
         case .csv: print(ReportFormatter.csv(report), terminator: "")
@@ -116,6 +127,40 @@ struct SimulateCommand: ParsableCommand {
                        + "\(Int(rate)) patients/s; jobs \(options.jobs); cpu \(String(format: "%.3f", cpuSeconds())) s")
         }
         if strict && !report.warnings.isEmpty { throw ExitCode(ExitStatus.problems) }
+    }
+
+    /// Runs the `--replication-range` slice (all replications without it) and writes it as a
+    /// part file with the run's identity.
+    private func writePart(_ simulator: Simulator, _ options: SimulationOptions, inputs: [String]) throws {
+        let range = try part.range(replications: options.replications)
+        var slice = options
+        slice.replications = range.count // what this process keeps in memory
+        try simulator.checkFits(slice)
+        try safety.check(part.output, inputs: inputs)
+        let started = DispatchTime.now().uptimeNanoseconds
+        let tallies = simulator.runReplications(range, options)
+        try simulator.checkFinished(simulator.report(options, tallies: tallies))
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        let identity: RunIdentity
+        do {
+            identity = RunIdentity(command: .simulate, carepathVersion: carepathVersion,
+                                   pathwayHashes: [try RunPart.pathwayHash(simulator.pathway)], seed: options.seed,
+                                   replications: options.replications, length: simulator.resolvedLength(options),
+                                   warmupDays: options.warmupDays, drainLimitDays: options.drainLimitDays)
+        } catch {
+            printError("error: cannot encode the pathway for the part file: \(error)")
+            throw ExitCode(ExitStatus.problems)
+        }
+        let runPart = RunPart(identity: identity, first: range.lowerBound, last: range.upperBound,
+                              pathways: [simulator.pathway], tallies: [tallies])
+        try part.write(runPart, inputs: inputs, overwriteInput: safety.overwriteInput)
+        if timing {
+            let arrivals = tallies.reduce(0) { $0 + $1.arrivals }
+            let events = tallies.reduce(0) { $0 + $1.events }
+            let rate = seconds > 0 ? Double(arrivals) / seconds : 0
+            printError("timing: replications \(range.lowerBound)..\(range.upperBound): \(arrivals) patients, \(events) events in \(String(format: "%.3f", seconds)) s; "
+                       + "\(Int(rate)) patients/s; jobs \(min(options.jobs, range.count)); cpu \(String(format: "%.3f", cpuSeconds())) s")
+        }
     }
 
     private func expectedPatients(_ simulator: Simulator, _ options: SimulationOptions) -> Double {

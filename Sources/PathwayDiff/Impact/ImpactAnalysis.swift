@@ -76,14 +76,55 @@ public enum ImpactAnalysis {
     /// pathway cannot be simulated, or needs more than `options.memoryLimitBytes`.
     public static func run(standard: Pathway, variant: Pathway, options: SimulationOptions) throws -> ImpactReport {
         let a = try Simulator(pathway: standard), b = try Simulator(pathway: variant)
-        // Both sides must run for the same length, so the standard decides it when none is given.
-        var shared = options
-        if shared.length == nil { shared.length = a.resolvedLength(options) }
+        let shared = sharedOptions(standard: a, options)
         for simulator in [a, b] {
             if let problem = simulator.memoryProblem(shared) { throw problem }
         }
         let ra = a.run(shared), rb = b.run(shared)
         if let stopped = a.memoryError(in: ra) ?? b.memoryError(in: rb) { throw stopped }
+        return compare(standard: ra, variant: rb, standardPathway: standard, variantPathway: variant, options: options)
+    }
+
+    /// `options` with the run length both sides share: the standard decides it when none is given.
+    public static func sharedOptions(standard: Simulator, _ options: SimulationOptions) -> SimulationOptions {
+        var shared = options
+        if shared.length == nil { shared.length = standard.resolvedLength(options) }
+        return shared
+    }
+
+    /// Runs only replications `range` (counting from 1, both ends included) of the impact run
+    /// `options` describes, on both sides, with the same random streams as the whole run
+    /// (`Simulator.runReplications`). Throws `SimulationError` as `run` does; the memory check
+    /// counts only the replications of the slice.
+    public static func runReplications(_ range: ClosedRange<Int>, standard: Pathway, variant: Pathway,
+                                       options: SimulationOptions) throws -> (standard: [ReplicationTally], variant: [ReplicationTally]) {
+        let a = try Simulator(pathway: standard), b = try Simulator(pathway: variant)
+        let shared = sharedOptions(standard: a, options)
+        var slice = shared
+        slice.replications = range.count
+        for simulator in [a, b] {
+            if let problem = simulator.memoryProblem(slice) { throw problem }
+        }
+        let ta = a.runReplications(range, shared), tb = b.runReplications(range, shared)
+        if let stopped = a.memoryError(in: a.report(shared, tallies: ta)) ?? b.memoryError(in: b.report(shared, tallies: tb)) {
+            throw stopped
+        }
+        return (ta, tb)
+    }
+
+    /// The impact report of the run `options` describes, from both sides' tallies of every
+    /// replication in order (from `runReplications` slices put together): the same report as
+    /// `run` gives. Throws `SimulationError` when either pathway cannot be simulated.
+    public static func report(standard: Pathway, variant: Pathway, options: SimulationOptions,
+                              standardTallies: [ReplicationTally], variantTallies: [ReplicationTally]) throws -> ImpactReport {
+        let a = try Simulator(pathway: standard), b = try Simulator(pathway: variant)
+        let shared = sharedOptions(standard: a, options)
+        return compare(standard: a.report(shared, tallies: standardTallies), variant: b.report(shared, tallies: variantTallies),
+                       standardPathway: standard, variantPathway: variant, options: options)
+    }
+
+    private static func compare(standard ra: SimulationReport, variant rb: SimulationReport, standardPathway standard: Pathway,
+                                variantPathway variant: Pathway, options: SimulationOptions) -> ImpactReport {
         var targets: [TargetImpact] = []
         func perReplication(_ report: SimulationReport, _ id: String) -> [Double]? {
             guard let k = report.targets.firstIndex(where: { $0.id == id }) else { return nil }
@@ -101,7 +142,7 @@ public enum ImpactAnalysis {
         }
         let medians = { (r: SimulationReport) in r.tallies.map { $0.journeyHistogram.quantile(0.5) ?? .nan } }
         var days: Double?
-        if case .days(let d) = shared.length { days = d }
+        if case .days(let d) = ra.length { days = d }
         var report = ImpactReport(replications: ra.replications, seed: options.seed, days: days, warmupDays: options.warmupDays,
                                   targets: targets, medianJourneyMinutes: PairedComparison(standard: medians(ra), variant: medians(rb)))
         report.warnings = ra.warnings + rb.warnings
