@@ -34,7 +34,7 @@ public struct TimeSpan: Hashable, Sendable, Codable, Comparable, CustomStringCon
     public var description: String {
         let m = minutes
         func fmt(_ v: Double, _ singular: String, _ plural: String) -> String {
-            let text = v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(format3(v))
+            let text = v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(NumberText.format3(v))
             return "\(text) \(v == 1 ? singular : plural)"
         }
         if m == 0 { return "0 min" }
@@ -45,17 +45,4 @@ public struct TimeSpan: Hashable, Sendable, Codable, Comparable, CustomStringCon
         if m < 2880 { return fmt(m / 60, "hour", "hours") }
         return fmt(m / 1440, "day", "days")
     }
-}
-
-/// A number printed with at most three decimals and no trailing zeros (locale independent).
-public func format3(_ value: Double) -> String {
-    if value.isNaN { return "nan" }
-    if value.isInfinite { return value > 0 ? "inf" : "-inf" }
-    let scaled = (value * 1000).rounded() / 1000
-    if scaled == scaled.rounded(), abs(scaled) < 1e15 { return String(Int(scaled)) }
-    var text = String(scaled)
-    if text.contains("e") { return text }
-    while text.hasSuffix("0") { text.removeLast() }
-    if text.hasSuffix(".") { text.removeLast() }
-    return text
 }

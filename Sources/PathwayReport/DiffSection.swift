@@ -93,7 +93,7 @@ struct DiffSection {
             out += "<tr><td data-sort=\"\(HTMLText.escape(change.changeClass.rawValue))\">\(Self.tag(change.changeClass))</td>"
             out += "<th scope=\"row\">\(HTMLText.escape(change.name))<br><span class=\"muted\">\(change.subject.rawValue) <code>\(HTMLText.escape(change.id))</code></span></th>"
             out += "<td>\(HTMLText.escape(change.summary))</td>"
-            out += "<td class=\"num\" data-sort=\"\(format3(change.weight))\">\(HTMLText.number(change.weight, decimals: 2))</td>"
+            out += "<td class=\"num\" data-sort=\"\(NumberText.format3(change.weight))\">\(HTMLText.number(change.weight, decimals: 2))</td>"
             let places = [change.standardLocation.map { "standard " + $0.description }, change.variantLocation.map { "variant " + $0.description }]
                 .compactMap { $0 }
             out += "<td><span class=\"muted\">\(places.map(HTMLText.escape).joined(separator: "<br>"))</span></td>"

@@ -56,7 +56,7 @@ enum HTMLText {
         for _ in 0..<decimals { scale *= 10 }
         let rounded = (value * scale).rounded() / scale
         if rounded == rounded.rounded(), abs(rounded) < 1e15 { return String(Int(rounded)) }
-        return format3(rounded)
+        return NumberText.format3(rounded)
     }
 
     /// A share (0...1) as a percentage: `72.4%`.

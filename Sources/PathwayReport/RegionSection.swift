@@ -27,8 +27,8 @@ struct RegionSection {
             let added = d.changes.filter { $0.subject == .step && $0.changeClass == .added }.count
             let level = d.conformance.score >= 95 ? 0 : d.conformance.score >= 85 ? 1 : d.conformance.score >= 70 ? 2 : d.conformance.score >= 50 ? 3 : 4
             out += "<tr><th scope=\"row\">\(HTMLText.escape(trust.name))<br><span class=\"muted\">\(HTMLText.escape(d.variant.title))</span></th>"
-            out += "<td class=\"num heat h\(level)\" data-sort=\"\(format3(d.conformance.score))\"><strong>\(HTMLText.number(d.conformance.score))</strong></td>"
-            out += "<td class=\"num\">\(d.changes.count)</td><td class=\"num\" data-sort=\"\(format3(d.totalWeight))\">\(HTMLText.number(d.totalWeight, decimals: 2))</td>"
+            out += "<td class=\"num heat h\(level)\" data-sort=\"\(NumberText.format3(d.conformance.score))\"><strong>\(HTMLText.number(d.conformance.score))</strong></td>"
+            out += "<td class=\"num\">\(d.changes.count)</td><td class=\"num\" data-sort=\"\(NumberText.format3(d.totalWeight))\">\(HTMLText.number(d.totalWeight, decimals: 2))</td>"
             out += "<td class=\"num\">\(removed)</td><td class=\"num\">\(added)</td><td class=\"num\">\(trust.pathwayChanges.count)</td></tr>\n"
         }
         return out + "</tbody>\n</table>\n"
@@ -53,12 +53,12 @@ struct RegionSection {
                     out += "<td class=\"heat h0\" data-sort=\"0\">same</td>"
                 case .changed:
                     let level = maxWeight > 0 ? min(4, 1 + Int(3.999 * cell.weight / maxWeight)) : 1
-                    out += "<td class=\"heat h\(level)\" data-sort=\"\(format3(cell.weight))\">\(cell.classes.map { HTMLText.escape($0.title) }.joined(separator: ", "))"
+                    out += "<td class=\"heat h\(level)\" data-sort=\"\(NumberText.format3(cell.weight))\">\(cell.classes.map { HTMLText.escape($0.title) }.joined(separator: ", "))"
                         + "<br>weight \(HTMLText.number(cell.weight, decimals: 2))</td>"
                 case .missing:
-                    out += "<td class=\"heat hmiss\" data-sort=\"\(format3(1000 + cell.weight))\"><strong>MISSING</strong><br>weight \(HTMLText.number(cell.weight, decimals: 2))</td>"
+                    out += "<td class=\"heat hmiss\" data-sort=\"\(NumberText.format3(1000 + cell.weight))\"><strong>MISSING</strong><br>weight \(HTMLText.number(cell.weight, decimals: 2))</td>"
                 case .added:
-                    out += "<td class=\"heat hadd\" data-sort=\"\(format3(cell.weight))\"><strong>ADDED</strong><br>weight \(HTMLText.number(cell.weight, decimals: 2))</td>"
+                    out += "<td class=\"heat hadd\" data-sort=\"\(NumberText.format3(cell.weight))\"><strong>ADDED</strong><br>weight \(HTMLText.number(cell.weight, decimals: 2))</td>"
                 case .absent:
                     out += "<td class=\"heat habs\" data-sort=\"-1\">–</td>"
                 }

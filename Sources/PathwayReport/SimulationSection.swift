@@ -42,10 +42,10 @@ struct SimulationSection {
         let length: String
         switch report.length {
         case .patients(let n): length = "\(n) patients"
-        case .days(let d): length = "\(format3(d)) days of arrivals"
+        case .days(let d): length = "\(NumberText.format3(d)) days of arrivals"
         }
         var text = "\(report.replications) replication\(report.replications == 1 ? "" : "s") of \(length)"
-        if report.options.warmupDays > 0 { text += " after \(format3(report.options.warmupDays)) days of warm-up" }
+        if report.options.warmupDays > 0 { text += " after \(NumberText.format3(report.options.warmupDays)) days of warm-up" }
         return text + ", seed \(report.options.seed)"
     }
 
@@ -300,5 +300,5 @@ struct SimulationSection {
         return out + "</tbody>\n</table>\n"
     }
 
-    private func sortKey(_ v: Double) -> String { v.isFinite ? format3(v) : "-1" }
+    private func sortKey(_ v: Double) -> String { v.isFinite ? NumberText.format3(v) : "-1" }
 }

@@ -125,10 +125,10 @@ public enum ReportFormatter {
         let length: String
         switch report.length {
         case .patients(let n): length = "\(n) patients"
-        case .days(let d): length = "\(format3(d)) days of arrivals"
+        case .days(let d): length = "\(NumberText.format3(d)) days of arrivals"
         }
         var text = "\(report.replications) replication\(report.replications == 1 ? "" : "s") of \(length)"
-        if report.options.warmupDays > 0 { text += " after \(format3(report.options.warmupDays)) days warm-up" }
+        if report.options.warmupDays > 0 { text += " after \(NumberText.format3(report.options.warmupDays)) days warm-up" }
         return text + ", seed \(report.options.seed)"
     }
 

@@ -34,7 +34,7 @@ private func parse(_ text: String, limits: LanguageLimits = LanguageLimits()) ->
 private func render(_ e: Expression) -> String {
     switch e {
     case .attribute(let name, _): return name
-    case .number(let value, let unit, _): return format3(value) + (unit.map { " \($0)" } ?? "")
+    case .number(let value, let unit, _): return NumberText.format3(value) + (unit.map { " \($0)" } ?? "")
     case .text(let text, _): return "\"\(text)\""
     case .boolean(let value, _): return String(value)
     case .not(let operand, _): return "(not \(render(operand)))"

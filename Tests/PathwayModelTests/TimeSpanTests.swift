@@ -10,7 +10,7 @@ import PathwayModel
 }
 
 @Test func format3DropsTrailingZeros() {
-    #expect(format3(0.75) == "0.75")
-    #expect(format3(2) == "2")
-    #expect(format3(1.23456) == "1.235")
+    #expect(NumberText.format3(0.75) == "0.75")
+    #expect(NumberText.format3(2) == "2")
+    #expect(NumberText.format3(1.23456) == "1.235")
 }

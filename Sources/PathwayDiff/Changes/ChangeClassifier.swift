@@ -410,7 +410,7 @@ struct ChangeClassifier {
     private func describeRule(_ b: Branch) -> String {
         var parts: [String] = []
         if let w = b.when { parts.append("when \(w.text)") }
-        if let p = b.probability { parts.append("probability \(format3(p))") }
+        if let p = b.probability { parts.append("probability \(NumberText.format3(p))") }
         if b.otherwise { parts.append("otherwise") }
         return parts.joined(separator: ", ")
     }
@@ -428,8 +428,8 @@ struct ChangeClassifier {
 
     private func describe(_ arrivals: Arrivals) -> String {
         switch arrivals {
-        case .poisson(let perDay): "\(format3(perDay * 7)) per week"
-        case .weekly(let days): "weekly " + days.map(format3).joined(separator: "/") + " per day"
+        case .poisson(let perDay): "\(NumberText.format3(perDay * 7)) per week"
+        case .weekly(let days): "weekly " + days.map(NumberText.format3).joined(separator: "/") + " per day"
         case .cohort(let n): "cohort of \(n)"
         }
     }
@@ -437,12 +437,12 @@ struct ChangeClassifier {
     private func describe(_ attr: Attribute) -> String {
         switch attr.type {
         case .integer(let d, _, _), .number(let d, _, _): "\(attr.type.name) \(describeNumber(d))"
-        case .boolean(let p): "boolean, probability \(format3(p))"
-        case .category(let values): "category " + values.map { "\($0.name) \(format3($0.probability))" }.joined(separator: ", ")
+        case .boolean(let p): "boolean, probability \(NumberText.format3(p))"
+        case .category(let values): "category " + values.map { "\($0.name) \(NumberText.format3($0.probability))" }.joined(separator: ", ")
         }
     }
 
-    private func percent(_ p: Double) -> String { format3(p * 100) + "%" }
+    private func percent(_ p: Double) -> String { NumberText.format3(p * 100) + "%" }
 }
 
 /// A time distribution as a person writes it: `2 days`, `triangular(min: 1 day, mode: 2 days, max: 5 days)`.
@@ -455,21 +455,21 @@ func describeTime(_ d: Distribution) -> String {
     case .exponential(let m): return "exponential(mean: \(t(m)))"
     case .normal(let m, let sd): return "normal(mean: \(t(m)), sd: \(t(sd)))"
     case .lognormal(let m, let sd): return "lognormal(mean: \(t(m)), sd: \(t(sd)))"
-    case .gamma(let k, let theta): return "gamma(shape: \(format3(k)), scale: \(t(theta)))"
-    case .empirical(let points): return "empirical(" + points.map { "\(t($0.value)): \(format3($0.weight))" }.joined(separator: ", ") + ")"
+    case .gamma(let k, let theta): return "gamma(shape: \(NumberText.format3(k)), scale: \(t(theta)))"
+    case .empirical(let points): return "empirical(" + points.map { "\(t($0.value)): \(NumberText.format3($0.weight))" }.joined(separator: ", ") + ")"
     }
 }
 
 /// A numeric attribute's distribution, in plain numbers.
 func describeNumber(_ d: Distribution) -> String {
     switch d {
-    case .fixed(let v): return format3(v)
-    case .uniform(let lo, let hi): return "uniform(min: \(format3(lo)), max: \(format3(hi)))"
-    case .triangular(let lo, let mode, let hi): return "triangular(min: \(format3(lo)), mode: \(format3(mode)), max: \(format3(hi)))"
-    case .exponential(let m): return "exponential(mean: \(format3(m)))"
-    case .normal(let m, let sd): return "normal(mean: \(format3(m)), sd: \(format3(sd)))"
-    case .lognormal(let m, let sd): return "lognormal(mean: \(format3(m)), sd: \(format3(sd)))"
-    case .gamma(let k, let theta): return "gamma(shape: \(format3(k)), scale: \(format3(theta)))"
-    case .empirical(let points): return "empirical(" + points.map { "\(format3($0.value)): \(format3($0.weight))" }.joined(separator: ", ") + ")"
+    case .fixed(let v): return NumberText.format3(v)
+    case .uniform(let lo, let hi): return "uniform(min: \(NumberText.format3(lo)), max: \(NumberText.format3(hi)))"
+    case .triangular(let lo, let mode, let hi): return "triangular(min: \(NumberText.format3(lo)), mode: \(NumberText.format3(mode)), max: \(NumberText.format3(hi)))"
+    case .exponential(let m): return "exponential(mean: \(NumberText.format3(m)))"
+    case .normal(let m, let sd): return "normal(mean: \(NumberText.format3(m)), sd: \(NumberText.format3(sd)))"
+    case .lognormal(let m, let sd): return "lognormal(mean: \(NumberText.format3(m)), sd: \(NumberText.format3(sd)))"
+    case .gamma(let k, let theta): return "gamma(shape: \(NumberText.format3(k)), scale: \(NumberText.format3(theta)))"
+    case .empirical(let points): return "empirical(" + points.map { "\(NumberText.format3($0.value)): \(NumberText.format3($0.weight))" }.joined(separator: ", ") + ")"
     }
 }

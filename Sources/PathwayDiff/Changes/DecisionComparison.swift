@@ -196,7 +196,7 @@ enum DecisionComparison {
 
     private static func describe(_ value: Value?) -> String {
         switch value {
-        case .number(let x)?: x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : format3(x)
+        case .number(let x)?: x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : NumberText.format3(x)
         case .boolean(let b)?: b ? "true" : "false"
         case .category(let name)?: name
         case nil: "-"
@@ -206,6 +206,6 @@ enum DecisionComparison {
     private static func describe(_ routes: [String: Double]) -> String {
         guard !routes.isEmpty else { return "nowhere" }
         if routes.count == 1, let only = routes.first, abs(only.value - 1) < 1e-9 { return only.key }
-        return routes.sorted { $0.key < $1.key }.map { "\($0.key) \(format3($0.value * 100))%" }.joined(separator: ", ")
+        return routes.sorted { $0.key < $1.key }.map { "\($0.key) \(NumberText.format3($0.value * 100))%" }.joined(separator: ", ")
     }
 }

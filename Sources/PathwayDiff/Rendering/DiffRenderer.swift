@@ -21,7 +21,7 @@ public enum DiffRenderer {
             for change in group {
                 let cls = change.changeClass.rawValue.padding(toLength: classWidth, withPad: " ", startingAt: 0)
                 out += "    " + style.paint(cls, for: change.changeClass) + "  " + TerminalText.safe(change.summary)
-                out += "  " + style.dim("[weight \(format3(change.weight))]") + "\n"
+                out += "  " + style.dim("[weight \(NumberText.format3(change.weight))]") + "\n"
                 let locations = [change.standardLocation.map { "standard \($0)" }, change.variantLocation.map { "variant \($0)" }]
                     .compactMap { $0 }.joined(separator: "  ")
                 if !locations.isEmpty { out += "    " + String(repeating: " ", count: classWidth) + "  " + style.dim(TerminalText.safe(locations)) + "\n" }
@@ -50,7 +50,7 @@ public enum DiffRenderer {
         out += "| | Subject | Class | Change | Weight | Standard | Variant | Reason and evidence |\n|---|---|---|---|---:|---|---|---|\n"
         for change in diff.changes {
             let subject = subjectName(change)
-            out += "| \(change.changeClass.mark) | \(escape(subject)) | \(change.changeClass.rawValue) | \(escape(change.summary)) | \(format3(change.weight)) | "
+            out += "| \(change.changeClass.mark) | \(escape(subject)) | \(change.changeClass.rawValue) | \(escape(change.summary)) | \(NumberText.format3(change.weight)) | "
             out += "\(change.standardLocation.map { "`\($0)`" } ?? "") | \(change.variantLocation.map { "`\($0)`" } ?? "") | "
             out += (change.unjustified ? "**unjustified**" : escape(justificationText(change) ?? "")) + " |\n"
         }
@@ -68,9 +68,9 @@ public enum DiffRenderer {
     /// `12 changes, clinical weight 31.5; conformance 84.2/100; 3 unjustified`.
     public static func summaryLine(_ diff: PathwayDiff) -> String {
         let n = diff.changes.count
-        var line = "\(n) change\(n == 1 ? "" : "s"), clinical weight \(format3(diff.totalWeight)); conformance \(format3(diff.conformance.score))/100"
+        var line = "\(n) change\(n == 1 ? "" : "s"), clinical weight \(NumberText.format3(diff.totalWeight)); conformance \(NumberText.format3(diff.conformance.score))/100"
         let unjustified = diff.unjustified.count
-        if unjustified > 0 { line += "; \(unjustified) unjustified (weight \(format3(Justification.threshold)) or more, no reason and evidence)" }
+        if unjustified > 0 { line += "; \(unjustified) unjustified (weight \(NumberText.format3(Justification.threshold)) or more, no reason and evidence)" }
         return line
     }
 

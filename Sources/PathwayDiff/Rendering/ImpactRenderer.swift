@@ -5,8 +5,8 @@ import PathwayModel
 enum ImpactRenderer {
     static func heading(_ r: ImpactReport) -> String {
         var text = "Impact (common random numbers: \(r.replications) paired replications, seed \(r.seed)"
-        if let d = r.days { text += ", \(format3(d)) days" }
-        if r.warmupDays > 0 { text += " after \(format3(r.warmupDays)) days' warm-up" }
+        if let d = r.days { text += ", \(NumberText.format3(d)) days" }
+        if r.warmupDays > 0 { text += " after \(NumberText.format3(r.warmupDays)) days' warm-up" }
         return text + ")"
     }
 

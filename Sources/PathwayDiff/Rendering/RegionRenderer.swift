@@ -51,8 +51,8 @@ public enum RegionRenderer {
         out += "\nconformance (0-100, weighted by clinical weight)\n"
         for (k, t) in region.trusts.enumerated() {
             let others = t.pathwayChanges.count
-            out += "  " + pad(names[k], widths.max() ?? 10) + "  " + style.bold(pad(format3(t.diff.conformance.score), 5))
-            out += "  \(t.diff.changes.count) changes, weight \(format3(t.diff.totalWeight))"
+            out += "  " + pad(names[k], widths.max() ?? 10) + "  " + style.bold(pad(NumberText.format3(t.diff.conformance.score), 5))
+            out += "  \(t.diff.changes.count) changes, weight \(NumberText.format3(t.diff.totalWeight))"
             if others > 0 { out += " (\(others) to targets, resources or the whole pathway)" }
             let unjustified = t.diff.unjustified.count
             if unjustified > 0 { out += "; " + style.red("\(unjustified) unjustified") }
@@ -97,7 +97,7 @@ public enum RegionRenderer {
         for row in region.rows {
             lines.append(([row.id, row.name, row.added ? "yes" : "no"] + row.cells.map(fullCell)).map(csvField).joined(separator: ","))
         }
-        lines.append((["conformance", "", ""] + region.trusts.map { format3($0.diff.conformance.score) }).map(csvField).joined(separator: ","))
+        lines.append((["conformance", "", ""] + region.trusts.map { NumberText.format3($0.diff.conformance.score) }).map(csvField).joined(separator: ","))
         lines.append((["unjustified", "", ""] + region.trusts.map { String($0.diff.unjustified.count) }).map(csvField).joined(separator: ","))
         return lines.joined(separator: "\n") + "\n"
     }
@@ -108,7 +108,7 @@ public enum RegionRenderer {
         out += "Standard: `\(region.standard.file)`\n\n"
         out += "## Conformance\n\n| Trust | Variant | Score (0-100) | Changes | Clinical weight | Unjustified |\n|---|---|---:|---:|---:|---:|\n"
         for t in region.trusts {
-            out += "| \(DiffRenderer.escape(t.name)) | \(DiffRenderer.escape(t.diff.variant.title)) | \(format3(t.diff.conformance.score)) | \(t.diff.changes.count) | \(format3(t.diff.totalWeight)) | \(t.diff.unjustified.count) |\n"
+            out += "| \(DiffRenderer.escape(t.name)) | \(DiffRenderer.escape(t.diff.variant.title)) | \(NumberText.format3(t.diff.conformance.score)) | \(t.diff.changes.count) | \(NumberText.format3(t.diff.totalWeight)) | \(t.diff.unjustified.count) |\n"
         }
         out += "\n## Steps\n\n| Step | " + region.trusts.map { DiffRenderer.escape($0.name) }.joined(separator: " | ") + " |\n"
         out += "|---|" + region.trusts.map { _ in "---|" }.joined() + "\n"

@@ -92,7 +92,7 @@ public struct BPMNExporter: Sendable {
         }
         for target in pathway.targets {
             lines.append("Target \(target.title ?? target.id): \(target.from) → \(target.to.joined(separator: " or ")) "
-                         + "within \(target.within) for \(format3(target.standard * 100))% of patients")
+                         + "within \(target.within) for \(NumberText.format3(target.standard * 100))% of patients")
         }
         return lines.joined(separator: "\n")
     }
@@ -148,8 +148,8 @@ public struct BPMNExporter: Sendable {
             }
             if field.min != nil || field.max != nil {
                 xml.open("camunda:validation")
-                if let min = field.min { xml.empty("camunda:constraint", [("name", "min"), ("config", format3(min))]) }
-                if let max = field.max { xml.empty("camunda:constraint", [("name", "max"), ("config", format3(max))]) }
+                if let min = field.min { xml.empty("camunda:constraint", [("name", "min"), ("config", NumberText.format3(min))]) }
+                if let max = field.max { xml.empty("camunda:constraint", [("name", "max"), ("config", NumberText.format3(max))]) }
                 xml.close("camunda:validation")
             }
             for value in field.values { xml.empty("camunda:value", [("id", value.id), ("name", value.name)]) }

@@ -92,7 +92,7 @@ public struct MermaidExporter: Sendable {
     private func shortRule(_ branch: Branch) -> String {
         if let when = branch.when { return ConditionText.render(when.expression, .words) }
         if branch.otherwise { return "otherwise" }
-        if let p = branch.probability { return "\(format3(p * 100))%" }
+        if let p = branch.probability { return "\(NumberText.format3(p * 100))%" }
         return ""
     }
 

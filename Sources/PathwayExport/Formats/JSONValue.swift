@@ -17,7 +17,7 @@ public indirect enum JSONValue: Hashable, Sendable {
 
     /// A number printed with at most three decimals and no trailing zeros.
     public static func decimal(_ value: Double) -> JSONValue {
-        let text = format3(value)
+        let text = NumberText.format3(value)
         // format3 prints "nan"/"inf" for values JSON cannot hold; such values never reach an export
         // from a validated pathway, but keep the output well-formed regardless.
         return .number(text.first.map { $0.isNumber || $0 == "-" } == true ? text : "0")

@@ -48,9 +48,9 @@ enum ConditionText {
         case .attribute(let name, _): text = identifier(name, d)
         case .number(let v, let unit, _):
             switch d {
-            case .words: text = format3(v) + (unit.map { " \($0)" } ?? "")
-            case .cql: text = format3(v) + (unit.map { " " + cqlString($0) } ?? "")
-            case .python: text = format3(v)
+            case .words: text = NumberText.format3(v) + (unit.map { " \($0)" } ?? "")
+            case .cql: text = NumberText.format3(v) + (unit.map { " " + cqlString($0) } ?? "")
+            case .python: text = NumberText.format3(v)
             case .fhirpath: text = fhirpathNumber(v)
             }
         case .text(let s, _):

@@ -51,7 +51,7 @@ package struct PathwayFacts {
         if let when = branch.when { parts.append("if " + ConditionText.render(when.expression, .words)) }
         if branch.otherwise { parts.append("otherwise") }
         if let p = branch.probability {
-            parts.append(parts.isEmpty ? "for \(format3(p * 100))% of patients" : "(probability \(format3(p)))")
+            parts.append(parts.isEmpty ? "for \(NumberText.format3(p * 100))% of patients" : "(probability \(NumberText.format3(p)))")
         }
         if parts.isEmpty { parts.append("always") }
         return parts.joined(separator: " ")
@@ -88,7 +88,7 @@ package struct PathwayFacts {
     package func targetWords(_ step: Step) -> String {
         var parts: [String] = []
         for target in pathway.targets {
-            let what = "\(target.title ?? target.id) (\(target.within), \(format3(target.standard * 100))%)"
+            let what = "\(target.title ?? target.id) (\(target.within), \(NumberText.format3(target.standard * 100))%)"
             if target.from == step.id { parts.append("starts \(what)") }
             if target.to.contains(step.id) { parts.append("stops \(what)") }
         }
@@ -129,7 +129,7 @@ extension PathwayFacts {
 /// FHIR and BPMN exports carry; these are separate so the build sheet can change on its own.
 extension PathwayFacts {
     /// A share as a percentage for the build sheet: `60 %`.
-    package static func percent(_ share: Double) -> String { "\(format3(share * 100)) %" }
+    package static func percent(_ share: Double) -> String { "\(NumberText.format3(share * 100)) %" }
 
     /// One branch's criteria under carepath's decision semantics: branches are tried in order;
     /// a `when` branch takes every patient its rule matches; `when` with `probability` means the
@@ -285,10 +285,10 @@ extension PathwayFacts {
     package static func windowWords(_ within: TimeSpan) -> String {
         let m = within.minutes
         if m > 0, m <= 4320, m.truncatingRemainder(dividingBy: 60) == 0 {
-            return "\(format3(m / 60)) \(m == 60 ? "hour" : "hours")"
+            return "\(NumberText.format3(m / 60)) \(m == 60 ? "hour" : "hours")"
         }
         // Waiting-time standards count days (the 28-day standard) up to about ten weeks.
-        if m > 1440, m <= 100_800, m.truncatingRemainder(dividingBy: 1440) == 0 { return "\(format3(m / 1440)) days" }
+        if m > 1440, m <= 100_800, m.truncatingRemainder(dividingBy: 1440) == 0 { return "\(NumberText.format3(m / 1440)) days" }
         return TimeText.exact(minutes: m)
     }
 

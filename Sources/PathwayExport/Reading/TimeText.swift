@@ -15,9 +15,9 @@ package enum TimeText {
         case .exponential(let m): return "exponential(mean: \(t(m)))"
         case .normal(let m, let s): return "normal(mean: \(t(m)), sd: \(t(s)))"
         case .lognormal(let m, let s): return "lognormal(mean: \(t(m)), sd: \(t(s)))"
-        case .gamma(let k, let theta): return "gamma(shape: \(format3(k)), scale: \(t(theta)))"
+        case .gamma(let k, let theta): return "gamma(shape: \(NumberText.format3(k)), scale: \(t(theta)))"
         case .empirical(let points):
-            return "empirical(" + points.map { "\(t($0.value)): \(format3($0.weight))" }.joined(separator: ", ") + ")"
+            return "empirical(" + points.map { "\(t($0.value)): \(NumberText.format3($0.weight))" }.joined(separator: ", ") + ")"
         }
     }
 
@@ -76,7 +76,7 @@ package enum TimeText {
         else if m < 2880 { u = (60, "hour", "hours") }
         else { u = (1440, "day", "days") }
         let v = m / u.minutes
-        return "\(format3(v)) \(v == 1 ? u.singular : u.plural)"
+        return "\(NumberText.format3(v)) \(v == 1 ? u.singular : u.plural)"
     }
 
     /// A short, rounded form for diagram labels: the fixed value (`20 min`), or `~` and the
@@ -117,12 +117,12 @@ package enum TimeText {
 
     /// A number rounded for reading: whole from 10 up, else two significant figures.
     private static func number(_ v: Double) -> String {
-        if v >= 9.95 { return format3(v.rounded()) }
-        if v >= 0.995 { return format3((v * 10).rounded() / 10) }
+        if v >= 9.95 { return NumberText.format3(v.rounded()) }
+        if v >= 0.995 { return NumberText.format3((v * 10).rounded() / 10) }
         if v <= 0 { return "0" }
         let digits = -Int(log10(v).rounded(.down))  // 0.17 → 1, 0.017 → 2
         let scale = pow(10, Double(digits + 1))
-        return format3((v * scale).rounded() / scale)
+        return NumberText.format3((v * scale).rounded() / scale)
     }
 
     /// An ISO 8601 duration (`P2D`, `PT20M`, `P1DT12H`), rounded to whole seconds.

@@ -245,7 +245,7 @@ struct PathwayBuilder {
             let min = fields["min"].flatMap { reader.number($0, "`min`") }
             let max = fields["max"].flatMap { reader.number($0, "`max`") }
             if let min, let max, min > max {
-                reader.error(.cp308, "attribute '\(entry.key)' has `min` \(format3(min)) above `max` \(format3(max))",
+                reader.error(.cp308, "attribute '\(entry.key)' has `min` \(NumberText.format3(min)) above `max` \(NumberText.format3(max))",
                              at: fields.keyLocation("min") ?? entry.keyLocation)
             }
             func misplaced(_ keys: [String], for type: String) -> [(String, SourceLocation)] {
@@ -297,7 +297,7 @@ struct PathwayBuilder {
                 }
                 let total = categories.reduce(0) { $0 + $1.probability }
                 if !categories.isEmpty, abs(total - 1) > 1e-6 {
-                    reader.error(.cp306, "the probabilities of the values of '\(entry.key)' add up to \(format3(total)), not 1",
+                    reader.error(.cp306, "the probabilities of the values of '\(entry.key)' add up to \(NumberText.format3(total)), not 1",
                                  at: vNode.location, help: "adjust them so that every patient falls in exactly one category")
                 }
                 type = .category(categories)

@@ -336,7 +336,7 @@ struct ConditionTypeChecker {
                case .number(let value, _, _) = side.expression {
                 report(.error(
                     .cp324,
-                    "'\(unit)' right after \(format3(value)) reads as a unit, but '\(unit)' is an attribute; "
+                    "'\(unit)' right after \(NumberText.format3(value)) reads as a unit, but '\(unit)' is an attribute; "
                         + "is 'and' or 'or' missing?",
                     at: at(side.expression),
                     help: "join two conditions with a word: 'age > 40 and smoker'"))
@@ -400,9 +400,9 @@ struct ConditionTypeChecker {
         guard never || always else { return }
         let range: String
         switch (low.isFinite, high.isFinite) {
-        case (true, true): range = "between \(format3(low)) and \(format3(high))"
-        case (true, false): range = "at least \(format3(low))"
-        case (false, true): range = "at most \(format3(high))"
+        case (true, true): range = "between \(NumberText.format3(low)) and \(NumberText.format3(high))"
+        case (true, false): range = "at least \(NumberText.format3(low))"
+        case (false, true): range = "at most \(NumberText.format3(high))"
         case (false, false): range = "a whole number"
         }
         let why = integer && (op == .equal || op == .notEqual) && v != v.rounded() && low <= v && v <= high
@@ -410,7 +410,7 @@ struct ConditionTypeChecker {
             : "'\(attribute.id)' is always \(range)"
         report(.warning(
             .cp327,
-            "\(why), so '\(attribute.id) \(op.rawValue) \(format3(v))\(attribute.unit.map { " \($0)" } ?? "")' is \(never ? "never" : "always") true",
+            "\(why), so '\(attribute.id) \(op.rawValue) \(NumberText.format3(v))\(attribute.unit.map { " \($0)" } ?? "")' is \(never ? "never" : "always") true",
             at: at(expression),
             notes: declaredNote(attribute, "'\(attribute.id)' is declared here"),
             help: never ? "the branch can never be taken this way; check the number or the attribute's min/max"
@@ -519,7 +519,7 @@ struct ConditionTypeChecker {
             return "'\(attribute.id)' (\(whole ? "a whole number" : "a number")\(unit.map { " in \($0)" } ?? ""))"
         case .number(let unit, nil):
             if case .number(let value, _, _) = expression {
-                return "the number \(format3(value))\(unit.map { " \($0)" } ?? "")"
+                return "the number \(NumberText.format3(value))\(unit.map { " \($0)" } ?? "")"
             }
             return "a number"
         case .boolean(let attribute?, _):
@@ -562,7 +562,7 @@ struct ConditionTypeChecker {
             var value = d.mean
             if let min { value = Swift.max(value, min) }
             if let max { value = Swift.min(value, max) }
-            return format3(value.rounded())
+            return NumberText.format3(value.rounded())
         default:
             return "1"
         }

@@ -243,7 +243,7 @@ struct PatientSetAlgebra: Sendable {
             switch values {
             case .numbers(let n):
                 guard let v = n.example else { return nil }
-                result.append((attribute, format3(v)))
+                result.append((attribute, NumberText.format3(v)))
             case .truth(let t):
                 guard let v = t.sorted(by: { !$0 && $1 }).last else { return nil }
                 result.append((attribute, v ? "yes" : "no"))

@@ -32,7 +32,7 @@ public enum InspectionReport {
         if !p.targets.isEmpty {
             out += "\nTargets:\n"
             for t in p.targets {
-                out += "  \(t.id): \(format3(t.standard * 100))% from \(t.from) to \(t.to.joined(separator: " or ")) within \(t.within)"
+                out += "  \(t.id): \(NumberText.format3(t.standard * 100))% from \(t.from) to \(t.to.joined(separator: " or ")) within \(t.within)"
                 if let title = t.title { out += " (\(title))" }
                 out += "\n"
             }
@@ -62,7 +62,7 @@ public enum InspectionReport {
         let times = JourneyTimes(p)
         out += "\nJourney times to each end (no queueing; condition branches taken as equally likely):\n"
         for e in times.endings {
-            out += "  \(e.step): \(format3(e.share * 100))% of patients; shortest \(e.shortest), expected \(e.expected)\n"
+            out += "  \(e.step): \(NumberText.format3(e.share * 100))% of patients; shortest \(e.shortest), expected \(e.expected)\n"
         }
         // Printed on a terminal: no escape sequence from the file may reach it.
         return TerminalText.safe(out)

@@ -26,7 +26,7 @@ public enum NumberTable {
             for entry in entries {
                 guard let value = reader.number(entry.value, "the weight of '\(entry.key)'") else { continue }
                 if value < 0 || !value.isFinite {
-                    reader.error(.cp617, "the weight of '\(entry.key)' is \(format3(value)); weights are 0 or more", at: entry.value.location)
+                    reader.error(.cp617, "the weight of '\(entry.key)' is \(NumberText.format3(value)); weights are 0 or more", at: entry.value.location)
                     continue
                 }
                 numbers[entry.key] = value

@@ -47,13 +47,13 @@ enum BranchCheck {
     /// A total near 1 written with enough digits to differ from 1 ("add up to 0.9999, not 1",
     /// never "add up to 1, not 1").
     static func unlikeOne(_ total: Double) -> String {
-        let short = format3(total)
+        let short = NumberText.format3(total)
         return Double(short) == 1 ? String(total) : short
     }
 
     /// A small remainder written with enough digits to differ from 0.
     static func unlikeZero(_ value: Double) -> String {
-        let short = format3(value)
+        let short = NumberText.format3(value)
         return Double(short) == 0 ? String(value) : short
     }
 }
