@@ -38,16 +38,7 @@ struct SimulationSection {
         return out + "</article>\n"
     }
 
-    private var runDescription: String {
-        let length: String
-        switch report.length {
-        case .patients(let n): length = "\(n) patients"
-        case .days(let d): length = "\(NumberText.format3(d)) days of arrivals"
-        }
-        var text = "\(report.replications) replication\(report.replications == 1 ? "" : "s") of \(length)"
-        if report.options.warmupDays > 0 { text += " after \(NumberText.format3(report.options.warmupDays)) days of warm-up" }
-        return text + ", seed \(report.options.seed)"
-    }
+    private var runDescription: String { report.runDescription }
 
     private func ci(_ e: Estimate, _ format: (Double) -> String) -> String {
         guard let h = e.halfWidth, h.isFinite else { return format(e.mean) }

@@ -121,16 +121,7 @@ public enum ReportFormatter {
         }
     }
 
-    static func runDescription(_ report: SimulationReport) -> String {
-        let length: String
-        switch report.length {
-        case .patients(let n): length = "\(n) patients"
-        case .days(let d): length = "\(NumberText.format3(d)) days of arrivals"
-        }
-        var text = "\(report.replications) replication\(report.replications == 1 ? "" : "s") of \(length)"
-        if report.options.warmupDays > 0 { text += " after \(NumberText.format3(report.options.warmupDays)) days warm-up" }
-        return text + ", seed \(report.options.seed)"
-    }
+    static func runDescription(_ report: SimulationReport) -> String { report.runDescription }
 
     private static func grid(_ rawRows: [[String]]) -> String {
         let rows = rawRows.map { $0.map(TerminalText.safe) }
@@ -467,4 +458,19 @@ struct JSONWriter {
     mutating func raw(_ value: String) { text += value }
 
     static func quoted(_ s: String) -> String { JSONText.quoted(s) }
+}
+
+extension SimulationReport {
+    /// What was run, in words: "10 replications of 365 days of arrivals after 30 days of
+    /// warm-up, seed 1". The one wording for the table, the HTML report and merged parts.
+    public var runDescription: String {
+        let length: String
+        switch self.length {
+        case .patients(let n): length = "\(n) patients"
+        case .days(let d): length = "\(NumberText.format3(d)) days of arrivals"
+        }
+        var text = "\(replications) replication\(replications == 1 ? "" : "s") of \(length)"
+        if options.warmupDays > 0 { text += " after \(NumberText.format3(options.warmupDays)) days of warm-up" }
+        return text + ", seed \(options.seed)"
+    }
 }

@@ -23,7 +23,7 @@ enum RunChecks {
             let name = resource?.name ?? r.id
             let hours = resource?.calendar.map { " (open \($0.text))" } ?? ""
             return .warning(
-                "CP542",
+                .cp542,
                 "'\(name)' was busy \(percent(r.utilisation.mean * 100)) of its opening hours\(hours): it cannot keep up with the patients sent to it, so its queue grows for as long as the run lasts and the waits and targets behind it depend on the run's length",
                 at: resource?.location ?? pathway.location,
                 help: "add capacity or opening hours to '\(name)', or lower the demand on it (the arrival rate, or how long each patient needs it)")
@@ -56,7 +56,7 @@ enum RunChecks {
         default:
             help = "their journeys are longer than the time left after arrivals stopped; they are counted as unfinished in the outcomes, and their running clocks as breaches when past the limit"
         }
-        return .warning("CP540", message, at: location, notes: notes, help: help)
+        return .warning(.cp540, message, at: location, notes: notes, help: help)
     }
 
     private static func describe(_ place: SimulationReport.UnfinishedResult, in pathway: Pathway) -> String {
@@ -97,7 +97,7 @@ enum RunChecks {
             reasons.append("the 95th-percentile journey (\(days(p95))) is longer than a third of the \(days(window)) observed")
         }
         let suggested = max(1, Int((p95 * 2 / 1440).rounded(.up)))
-        return .warning("CP541", "the run is short for its journeys: " + reasons.joined(separator: ", and "),
+        return .warning(.cp541, "the run is short for its journeys: " + reasons.joined(separator: ", and "),
                         at: pathway.fieldLocations["arrivals"] ?? pathway.location,
                         help: "queues start empty, so waits and utilisation are flattered: add a warm-up (--warmup \(suggested)) and run longer (--days or --patients)")
     }

@@ -34,7 +34,7 @@ public struct Simulator: Sendable {
         if tooMany || results > options.memoryLimitBytes / 2 {
             let size = tooMany ? "more than \(MemoryBudget.describe(bytes: Int.max))" : "about \(MemoryBudget.describe(bytes: results))"
             return SimulationError([.error(
-                "CP532",
+                .cp532,
                 "\(MemoryBudget.grouped(options.replications)) replications keep \(size) of results, more than half the memory limit of \(MemoryBudget.describe(bytes: options.memoryLimitBytes))",
                 at: pathway.location,
                 help: "10 to 100 replications give narrow confidence intervals; for more precision raise --patients or --days instead, or raise the limit with --max-memory")])
@@ -51,7 +51,7 @@ public struct Simulator: Sendable {
         let size = overflow ? "more than \(MemoryBudget.describe(bytes: Int.max))" : "about \(MemoryBudget.describe(bytes: needed))"
         let where_ = threads > 1 ? " (\(threads) replications at once)" : ""
         return SimulationError([.error(
-            "CP530",
+            .cp530,
             "a cohort of \(MemoryBudget.grouped(patients)) patients is in the pathway all at once and needs \(size)\(where_), more than the memory limit of \(MemoryBudget.describe(bytes: options.memoryLimitBytes))",
             at: pathway.fieldLocations["arrivals"] ?? pathway.location,
             help: "simulate fewer patients with --patients, run fewer replications at once with --jobs, or raise the limit with --max-memory")])
@@ -71,7 +71,7 @@ public struct Simulator: Sendable {
         guard !expected.isFinite || expected.rounded() > Double(Self.maxPatientsPerReplication) else { return nil }
         let perDay = perWeek / 7
         return SimulationError([.error(
-            "CP533",
+            .cp533,
             "the arrivals (about \(Self.describeCount(perDay)) patients a day) would admit about \(Self.describeCount(expected)) patients in each replication, more than the \(MemoryBudget.grouped(Self.maxPatientsPerReplication)) a run may simulate",
             at: pathway.fieldLocations["arrivals"] ?? pathway.location,
             help: "check the arrival rate and its unit (per day, per week, per year), or shorten the run with --days")])
@@ -98,7 +98,7 @@ public struct Simulator: Sendable {
             location = resource?.location ?? location
             help = "add capacity or opening hours to '\(name)', or lower the arrival rate; or " + help
         }
-        return SimulationError([.error("CP531", message, at: location, help: help)])
+        return SimulationError([.error(.cp531, message, at: location, help: help)])
     }
 
     /// Whether the pathway says how patients arrive.
@@ -154,7 +154,7 @@ public struct Simulator: Sendable {
         let count = indices.count
         let expected = expectedArrivals(length, options) * Double(count)
         let counter = ProgressCounter(total: expected, report: progress)
-        let results = TallyStore(count: count)
+        let results = ResultSlots<ReplicationTally>(count: count)
         let jobs = max(1, min(options.jobs, count))
         let maxPatients = MemoryBudget.patientsAtOnce(limitBytes: options.memoryLimitBytes, threads: jobs, model: model)
         var firstDone = false
@@ -183,7 +183,7 @@ public struct Simulator: Sendable {
             DispatchQueue.concurrentPerform(iterations: jobs, execute: work)
         }
         progress?(1)
-        return results.all()
+        return results.filled
     }
 
     private func makeReplication<Sink: SimulationEventSink>(_ index: Int, _ length: RunLength, _ options: SimulationOptions,
@@ -208,26 +208,6 @@ public struct Simulator: Sendable {
         case .patients(let n): return Double(n) + perDay * options.warmupDays
         case .days(let d): return perDay * (d + options.warmupDays)
         }
-    }
-}
-
-/// Replications' tallies, filled from several threads, read in replication order.
-private final class TallyStore: @unchecked Sendable {
-    private let lock = NSLock()
-    private var tallies: [ReplicationTally?]
-
-    init(count: Int) { tallies = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ tally: ReplicationTally) {
-        lock.lock()
-        tallies[index] = tally
-        lock.unlock()
-    }
-
-    func all() -> [ReplicationTally] {
-        lock.lock()
-        defer { lock.unlock() }
-        return tallies.compactMap { $0 }
     }
 }
 

@@ -190,7 +190,7 @@ func loadAllForComparison(_ paths: [String], limits: LimitOptions) throws -> [Pa
         }
     }
     let loader = limits.loader
-    let results = LoadResults(count: paths.count)
+    let results = ResultSlots<LoadResult>(count: paths.count)
     DispatchQueue.concurrentPerform(iterations: paths.count) { i in
         results.set(i, loader.load(file: paths[i]))
     }
@@ -199,7 +199,7 @@ func loadAllForComparison(_ paths: [String], limits: LimitOptions) throws -> [Pa
     for result in results.all {
         let errors = result?.diagnostics.filter { $0.severity == .error } ?? []
         guard let result, let pathway = result.pathway, errors.isEmpty else {
-            let formatter = DiagnosticFormatter(colour: isatty(STDERR_FILENO) != 0, sources: result?.sources ?? [:])
+            let formatter = DiagnosticFormatter(colour: ColourChoice.diagnostics, sources: result?.sources ?? [:])
             printError(formatter.format(errors, files: 1))
             failed = true
             continue
@@ -210,32 +210,12 @@ func loadAllForComparison(_ paths: [String], limits: LimitOptions) throws -> [Pa
     return pathways
 }
 
-/// Load results filled in from several threads, each slot written once.
-private final class LoadResults: @unchecked Sendable {
-    private var slots: [LoadResult?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ i: Int, _ result: LoadResult) {
-        lock.lock()
-        slots[i] = result
-        lock.unlock()
-    }
-
-    var all: [LoadResult?] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots
-    }
-}
-
 /// The clinical weights: the defaults, or a weights file laid over them (exits 2 on a bad file).
 func loadWeights(_ path: String?) throws -> ClinicalWeights {
     guard let path else { return .standard }
     let (table, diagnostics) = NumberTable.read(path: path, allowedSections: ClinicalWeights.fileSections)
     if diagnostics.hasErrors {
-        printError(DiagnosticFormatter(colour: isatty(STDERR_FILENO) != 0, sources: [:]).format(diagnostics, files: 1))
+        printError(DiagnosticFormatter(colour: ColourChoice.diagnostics, sources: [:]).format(diagnostics, files: 1))
         throw ExitCode(comparisonTrouble)
     }
     let (weights, problems) = ClinicalWeights.overriding(table)
