@@ -77,7 +77,8 @@ enum FuzzTargets {
         for variant in [pathway, changed] {
             let diff = PathwayDiff(standard: pathway, variant: variant)
             _ = DiffRenderer.text(diff)
-            _ = DiffRenderer.json(diff)
+            // A diff that JSON cannot hold (a NaN score) is a finding: stop here so the fuzzer keeps the input.
+            do { _ = try DiffRenderer.json(diff) } catch { fatalError("\(error)") }
             _ = DiffRenderer.markdown(diff)
         }
         _ = HTMLReport(entries: [HTMLReport.Entry(pathway: pathway, simulation: simulation)],

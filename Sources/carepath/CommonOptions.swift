@@ -65,9 +65,22 @@ enum ColourChoice: String, ExpressibleByArgument, CaseIterable {
     static var diagnostics: Bool { ColourChoice.auto.enabled(on: STDERR_FILENO) }
 }
 
+/// A JSON document from `make`, or an error message and exit 70 (an internal error: a figure
+/// that JSON cannot hold) instead of an empty or partial document.
+func jsonOutput(_ make: () throws -> String) throws -> String {
+    do {
+        return try make()
+    } catch {
+        printError("error: \(error)")
+        throw ExitCode(ExitStatus.software)
+    }
+}
+
 /// Exit codes shared by the commands (sysexits where one fits).
 enum ExitStatus {
     static let problems: Int32 = 1
+    /// carepath itself went wrong (EX_SOFTWARE).
+    static let software: Int32 = 70
     static let noInput: Int32 = 66
     /// An output file could not be written, or was refused (a folder, a symlink loop, an input).
     static let cannotWrite: Int32 = 73

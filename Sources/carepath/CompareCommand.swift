@@ -74,7 +74,7 @@ struct CompareCommand: ParsableCommand {
         if timing { printError("loaded \(pathways.count) files in \(milliseconds(loadedAt - started)) ms, compared in \(milliseconds(clock.now - loadedAt)) ms") }
         switch format {
         case .text: print(RegionRenderer.text(region, colour: color.enabled), terminator: "")
-        case .json: print(RegionRenderer.json(region), terminator: "")
+        case .json: print(try jsonOutput { try RegionRenderer.json(region) }, terminator: "")
         case .csv: print(RegionRenderer.csv(region), terminator: "")
         case .markdown: print(RegionRenderer.markdown(region), terminator: "")
         }

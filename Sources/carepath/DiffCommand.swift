@@ -92,7 +92,7 @@ struct DiffCommand: ParsableCommand {
                 throw ExitCode(comparisonTrouble)
             }
         }
-        Self.printDiff(diff, impact: report, format: format ?? .text, colour: color.enabled)
+        try Self.printDiff(diff, impact: report, format: format ?? .text, colour: color.enabled)
         if requireJustification, !diff.unjustified.isEmpty {
             printError("error: \(diff.unjustified.count) unjustified change\(diff.unjustified.count == 1 ? "" : "s") (clinical weight 3 or more, no reason and evidence)")
         }
@@ -101,10 +101,10 @@ struct DiffCommand: ParsableCommand {
 
     /// Prints the diff (with the impact report) in `format`, then the impact run's warnings on
     /// standard error: what `diff` prints, and what `merge` prints for an impact run's parts.
-    static func printDiff(_ diff: PathwayDiff, impact report: ImpactReport?, format: DiffFormat, colour: Bool) {
+    static func printDiff(_ diff: PathwayDiff, impact report: ImpactReport?, format: DiffFormat, colour: Bool) throws {
         switch format {
         case .text: print(DiffRenderer.text(diff, impact: report, colour: colour), terminator: "")
-        case .json: print(DiffRenderer.json(diff, impact: report), terminator: "")
+        case .json: print(try jsonOutput { try DiffRenderer.json(diff, impact: report) }, terminator: "")
         case .markdown: print(DiffRenderer.markdown(diff, impact: report), terminator: "")
         }
         if let warnings = report?.warnings, !warnings.isEmpty {

@@ -138,7 +138,7 @@ struct MergeCommand: ParsableCommand {
             printSimulationError(error, files: 2)
             throw ExitCode(comparisonTrouble)
         }
-        DiffCommand.printDiff(diff, impact: report, format: format, colour: color.enabled)
+        try DiffCommand.printDiff(diff, impact: report, format: format, colour: color.enabled)
         if !diff.isEquivalent { throw ExitCode(1) }
     }
 }

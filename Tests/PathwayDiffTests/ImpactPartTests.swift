@@ -32,7 +32,7 @@ import Testing
         #expect(report == whole)
         let diff = PathwayDiff(standard: a, variant: b)
         let mergedDiff = PathwayDiff(standard: merged.pathways[0], variant: merged.pathways[1])
-        #expect(DiffRenderer.json(mergedDiff, impact: report) == DiffRenderer.json(diff, impact: whole))
+        #expect(try DiffRenderer.json(mergedDiff, impact: report) == DiffRenderer.json(diff, impact: whole))
         #expect(DiffRenderer.text(mergedDiff, impact: report) == DiffRenderer.text(diff, impact: whole))
         #expect(DiffRenderer.markdown(mergedDiff, impact: report) == DiffRenderer.markdown(diff, impact: whole))
     }

@@ -30,7 +30,7 @@ import Testing
         #expect(report.medianJourneyMinutes.difference.mean > 0)
         let text = DiffRenderer.text(PathwayDiff(standard: a, variant: b), impact: report)
         #expect(text.contains("faster-diagnosis") && text.contains("pts ("))
-        let json = DiffRenderer.json(PathwayDiff(standard: a, variant: b), impact: report)
+        let json = try DiffRenderer.json(PathwayDiff(standard: a, variant: b), impact: report)
         #expect(json.contains("\"medianJourneyMinutes\""))
     }
 }

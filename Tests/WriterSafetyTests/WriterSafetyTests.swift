@@ -211,7 +211,7 @@ func check(_ ok: Bool, _ message: @autoclosure () -> String = "", sourceLocation
         check(diff.changes.contains { $0.changeClass == .added }, "\(name): the added step was not found")
         let impact = try ImpactAnalysis.run(standard: standard, variant: variant, options: Self.impactOptions)
 
-        let (strings, problem) = FormatChecks.jsonStrings(DiffRenderer.json(diff, impact: impact))
+        let (strings, problem) = FormatChecks.jsonStrings(try DiffRenderer.json(diff, impact: impact))
         check(problem == nil, "\(name): diff JSON: \(problem ?? "")")
         check(strings.contains(h + " (variant)") && strings.contains(h + " retitled"), "\(name): diff JSON lost the titles")
         check(strings.contains(h), "\(name): diff JSON lost the target's title")
@@ -225,7 +225,7 @@ func check(_ ok: Bool, _ message: @autoclosure () -> String = "", sourceLocation
         check(DiffRenderer.text(diff).contains(DiffRenderer.summaryLine(diff)))
 
         let region = RegionComparison(standard: standard, variants: [(name: h, pathway: variant), (name: "Trust B", pathway: standard)])
-        let (regionStrings, regionProblem) = FormatChecks.jsonStrings(RegionRenderer.json(region))
+        let (regionStrings, regionProblem) = FormatChecks.jsonStrings(try RegionRenderer.json(region))
         check(regionProblem == nil, "\(name): region JSON: \(regionProblem ?? "")")
         check(regionStrings.contains(h) && regionStrings.contains(h + " retitled"), "\(name): region JSON lost the names")
         let csv = RegionRenderer.csv(region)

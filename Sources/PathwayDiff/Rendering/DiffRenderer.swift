@@ -58,11 +58,13 @@ public enum DiffRenderer {
         return out
     }
 
-    /// The diff as JSON: both pathways, the step matches, every change and the score.
-    public static func json(_ diff: PathwayDiff, impact: ImpactReport? = nil) -> String {
+    /// The diff as JSON: both pathways, the step matches, every change and the score. Throws
+    /// `JSONOutputError` when a figure cannot be written as JSON (a number that is not finite),
+    /// instead of printing an empty object.
+    public static func json(_ diff: PathwayDiff, impact: ImpactReport? = nil) throws -> String {
         var document = DiffDocument(diff)
         document.impact = impact
-        return encode(document)
+        return try encode(document)
     }
 
     /// `12 changes, clinical weight 31.5; conformance 84.2/100; 3 unjustified`.
@@ -145,11 +147,15 @@ public enum DiffRenderer {
         return out
     }
 
-    static func encode<T: Encodable>(_ value: T) -> String {
+    static func encode<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(value), let text = String(data: data, encoding: .utf8) else { return "{}\n" }
-        return text + "\n"
+        do {
+            let data = try encoder.encode(value)
+            return String(decoding: data, as: UTF8.self) + "\n"
+        } catch {
+            throw JSONOutputError(reason: "\(error)")
+        }
     }
 }
 
@@ -195,4 +201,11 @@ struct TerminalStyle {
         default: yellow(text)
         }
     }
+}
+
+/// A result that could not be written as JSON (JSON has no NaN or infinity).
+public struct JSONOutputError: Error, CustomStringConvertible {
+    /// What the encoder reported.
+    public var reason: String
+    public var description: String { "the result cannot be written as JSON: \(reason)" }
 }

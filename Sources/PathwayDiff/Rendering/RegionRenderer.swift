@@ -127,8 +127,8 @@ public enum RegionRenderer {
     }
 
     /// Everything as JSON: the matrix, and for each trust its score and full change list.
-    public static func json(_ region: RegionComparison) -> String {
-        DiffRenderer.encode(RegionDocument(region))
+    public static func json(_ region: RegionComparison) throws -> String {
+        try DiffRenderer.encode(RegionDocument(region))
     }
 
     /// `csvField`, visible to tests.
