@@ -96,7 +96,7 @@ if [ "${1:-}" = "--update" ]; then
     cp "$OUT.figures" "$FIGURES"
     rm -f "$OUT.figures" "$OUT.figures.diff"
     if [ -f "$GOLDEN" ]; then
-        changed="$( (cd "$OUT" && sha256sum --quiet -c "$OLDPWD/$GOLDEN" 2>/dev/null) | sed 's/: FAILED.*//' | tr '\n' ' ')"
+        changed="$( (cd "$OUT" && sha256sum --quiet -c "$OLDPWD/$GOLDEN" 2>/dev/null || true) | sed 's/: FAILED.*//' | tr '\n' ' ')"
         [ -n "$changed" ] && echo "determinism.sh: outputs whose bytes changed: $changed"
     fi
     (cd "$OUT" && sha256sum -- * | LC_ALL=C sort -k2) > "$GOLDEN"

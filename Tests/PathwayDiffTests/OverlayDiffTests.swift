@@ -133,7 +133,7 @@ import Testing
         #expect(d.unjustified.isEmpty)
         #expect(d.changes.first?.evidence?.first?.title == "Local CT audit 2025")
         #expect(!DiffRenderer.text(d).contains("UNJUSTIFIED"))
-        #expect(try DiffRenderer.json(d).contains("\"unjustified\" : false"))
+        #expect(try DiffRenderer.json(d).contains("\"unjustified\": false"))
     }
 }
 

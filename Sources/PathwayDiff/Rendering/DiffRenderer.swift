@@ -147,12 +147,11 @@ public enum DiffRenderer {
         return out
     }
 
+    /// Written by carepath's one JSON writer (`JSONValue`), with sorted keys: the same bytes on
+    /// every platform.
     static func encode<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         do {
-            let data = try encoder.encode(value)
-            return String(decoding: data, as: UTF8.self) + "\n"
+            return try JSONValueEncoder().encode(value).serialized(escapingHTML: false)
         } catch {
             throw JSONOutputError(reason: "\(error)")
         }

@@ -1,8 +1,8 @@
-import PathwayModel
-
-/// A JSON document built in code and written with a fixed layout, so the same value always
-/// gives the same bytes (keys keep the order they were added in; FHIR readers expect
-/// `resourceType` first).
+/// A JSON document built in code and written with one fixed layout (two-space indentation, one
+/// member or item per line, `"key": value`, `{}`/`[]` when empty, a final newline), so the same
+/// value always gives the same bytes on every platform: carepath's one JSON writer (exports,
+/// simulation results, diffs, diagnostics). Keys keep the order they were added in (FHIR
+/// readers expect `resourceType` first); `sortingKeys()` orders them by their UTF-8 bytes.
 public indirect enum JSONValue: Hashable, Sendable {
     /// A string, escaped when written.
     case string(String)
@@ -14,6 +14,8 @@ public indirect enum JSONValue: Hashable, Sendable {
     case array([JSONValue])
     /// An object whose members keep their order.
     case object([JSONMember])
+    /// `null`.
+    case null
 
     /// A number printed with at most three decimals and no trailing zeros.
     public static func decimal(_ value: Double) -> JSONValue {
@@ -27,24 +29,38 @@ public indirect enum JSONValue: Hashable, Sendable {
     public static func integer(_ value: Int) -> JSONValue { .number(String(value)) }
 
     /// The document as text: two-space indentation, one member per line, a final newline.
-    public func serialized() -> String {
+    /// With `escapingHTML` (the exporters' policy), `<`, `>` and `&` in strings are escaped too.
+    public func serialized(escapingHTML: Bool = true) -> String {
         var out = ""
-        write(into: &out, indent: 0)
+        write(into: &out, indent: 0, escapingHTML: escapingHTML)
         out += "\n"
         return out
     }
 
-    private func write(into out: inout String, indent: Int) {
+    /// The same value with every object's members ordered by their keys' UTF-8 bytes (the same
+    /// order on every platform), at every depth.
+    public func sortingKeys() -> JSONValue {
         switch self {
-        case .string(let text): out += JSONValue.quote(text)
+        case .array(let items): return .array(items.map { $0.sortingKeys() })
+        case .object(let members):
+            return .object(members.map { JSONMember($0.key, $0.value.sortingKeys()) }
+                .sorted { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) })
+        default: return self
+        }
+    }
+
+    private func write(into out: inout String, indent: Int, escapingHTML: Bool) {
+        switch self {
+        case .string(let text): out += JSONText.quoted(text, escapingHTML: escapingHTML)
         case .number(let text): out += text
         case .bool(let flag): out += flag ? "true" : "false"
+        case .null: out += "null"
         case .array(let items):
             if items.isEmpty { out += "[]"; return }
             out += "[\n"
             for (i, item) in items.enumerated() {
                 out += String(repeating: "  ", count: indent + 1)
-                item.write(into: &out, indent: indent + 1)
+                item.write(into: &out, indent: indent + 1, escapingHTML: escapingHTML)
                 out += i == items.count - 1 ? "\n" : ",\n"
             }
             out += String(repeating: "  ", count: indent) + "]"
@@ -53,8 +69,8 @@ public indirect enum JSONValue: Hashable, Sendable {
             out += "{\n"
             for (i, member) in members.enumerated() {
                 out += String(repeating: "  ", count: indent + 1)
-                out += JSONValue.quote(member.key) + ": "
-                member.value.write(into: &out, indent: indent + 1)
+                out += JSONText.quoted(member.key, escapingHTML: escapingHTML) + ": "
+                member.value.write(into: &out, indent: indent + 1, escapingHTML: escapingHTML)
                 out += i == members.count - 1 ? "\n" : ",\n"
             }
             out += String(repeating: "  ", count: indent) + "}"
@@ -79,26 +95,4 @@ public struct JSONMember: Hashable, Sendable {
         self.key = key
         self.value = value
     }
-}
-
-/// Collects an object's members in order, leaving out absent and empty values (FHIR forbids
-/// empty strings, arrays and objects).
-struct JSONObjectBuilder {
-    private(set) var members: [JSONMember] = []
-
-    mutating func add(_ key: String, _ value: JSONValue?) {
-        guard let value else { return }
-        switch value {
-        case .string(let s) where s.isEmpty: return
-        case .array(let a) where a.isEmpty: return
-        case .object(let o) where o.isEmpty: return
-        default: members.append(JSONMember(key, value))
-        }
-    }
-
-    mutating func add(_ key: String, _ text: String?) {
-        add(key, text.map(JSONValue.string))
-    }
-
-    var value: JSONValue { .object(members) }
 }
