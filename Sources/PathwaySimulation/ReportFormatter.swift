@@ -407,11 +407,18 @@ public enum ReportFormatter {
 /// A CSV cell: see `CSVText.field`.
 func csvCell(_ text: String) -> String { CSVText.field(text) }
 
-/// A small JSON writer with a fixed key order and locale-independent numbers.
+/// Builds the simulation result as a `JSONValue` (carepath's one JSON writer and layout) in the
+/// order it is written: `open`, `key`, `element`, a value, `close`.
 struct JSONWriter {
-    private(set) var text = ""
-    private var indent = 0
-    private var needsComma: [Bool] = []
+    private struct Frame {
+        var isObject: Bool
+        var members: [JSONMember] = []
+        var items: [JSONValue] = []
+        var pendingKey: String?
+        var value: JSONValue { isObject ? .object(members) : .array(items) }
+    }
+    private var stack: [Frame] = []
+    private var root: JSONValue?
 
     /// A number rounded to 6 decimals, in its shortest form.
     static func format(_ value: Double) -> String {
@@ -421,42 +428,51 @@ struct JSONWriter {
         return String(r)
     }
 
-    mutating func open(_ bracket: String) {
-        text += bracket
-        indent += 1
-        needsComma.append(false)
+    /// The document written so far (complete once every `open` is closed), without a final newline.
+    var text: String {
+        guard let root else { return "" }
+        return String(root.serialized(escapingHTML: false).dropLast())
     }
+
+    private mutating func put(_ value: JSONValue) {
+        guard var top = stack.popLast() else {
+            root = value
+            return
+        }
+        if top.isObject {
+            top.members.append(JSONMember(top.pendingKey ?? "", value))
+            top.pendingKey = nil
+        } else {
+            top.items.append(value)
+        }
+        stack.append(top)
+    }
+
+    mutating func open(_ bracket: String) { stack.append(Frame(isObject: bracket == "{")) }
 
     mutating func close(_ bracket: String) {
-        indent -= 1
-        let hadItems = needsComma.popLast() ?? false
-        if hadItems { newline() }
-        text += bracket
-    }
-
-    private mutating func newline() {
-        text += "\n" + String(repeating: "  ", count: indent)
-    }
-
-    private mutating func separate() {
-        if needsComma.last == true { text += "," }
-        if !needsComma.isEmpty { needsComma[needsComma.count - 1] = true }
-        newline()
+        guard let frame = stack.popLast() else { return }
+        put(frame.value)
     }
 
     mutating func key(_ name: String) {
-        separate()
-        text += JSONWriter.quoted(name) + ": "
+        if !stack.isEmpty { stack[stack.count - 1].pendingKey = name }
     }
 
     /// Starts an array element.
-    mutating func element() { separate() }
-
-    mutating func string(_ value: String) { text += JSONWriter.quoted(value) }
-    mutating func number(_ value: Double) { text += JSONWriter.format(value) }
-    mutating func optional(_ value: Double?) { text += value.map(JSONWriter.format) ?? "null" }
-    mutating func raw(_ value: String) { text += value }
-
+    mutating func element() {}
+    mutating func string(_ value: String) { put(.string(value)) }
+    mutating func number(_ value: Double) { raw(JSONWriter.format(value)) }
+    mutating func optional(_ value: Double?) { raw(value.map(JSONWriter.format) ?? "null") }
+    /// Text that is already a JSON literal: a number, `true`, `false` or `null`.
+    mutating func raw(_ value: String) {
+        switch value {
+        case "null": put(.null)
+        case "true": put(.bool(true))
+        case "false": put(.bool(false))
+        default: put(.number(value))
+        }
+    }
     static func quoted(_ s: String) -> String { JSONText.quoted(s) }
 }
 

@@ -87,34 +87,33 @@ public struct DiagnosticFormatter: Sendable {
         return out
     }
 
-    /// `{"files": N, "diagnostics": [...]}` with stable key order, for machines.
+    /// `{"files": N, "errors": N, "warnings": N, "diagnostics": [...]}` with stable key order,
+    /// for machines, written by carepath's one JSON writer (`JSONValue`).
     public static func json(_ diagnostics: [Diagnostic], files: Int) -> String {
-        var items: [String] = []
-        for d in diagnostics {
-            var fields: [(String, String)] = [
-                ("severity", JSONText.quoted(d.severity.rawValue)), ("code", JSONText.quoted(d.code)),
-                ("message", JSONText.quoted(d.message)),
-            ]
-            if let at = d.location {
-                fields += [("file", JSONText.quoted(at.file)), ("line", String(at.line)), ("column", String(at.column))]
-            }
+        func place(_ at: SourceLocation) -> [JSONMember] {
+            [JSONMember("file", .string(at.file)), JSONMember("line", .number(String(at.line))),
+             JSONMember("column", .number(String(at.column)))]
+        }
+        let items: [JSONValue] = diagnostics.map { d in
+            var fields = [JSONMember("severity", .string(d.severity.rawValue)), JSONMember("code", .string(d.code)),
+                          JSONMember("message", .string(d.message))]
+            if let at = d.location { fields += place(at) }
             if !d.notes.isEmpty {
-                let notes = d.notes.map { note -> String in
-                    var f = [("message", JSONText.quoted(note.message))]
-                    if let at = note.location, at != .unknown {
-                        f += [("file", JSONText.quoted(at.file)), ("line", String(at.line)), ("column", String(at.column))]
-                    }
-                    return "{" + f.map { "\(JSONText.quoted($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
-                }
-                fields.append(("notes", "[" + notes.joined(separator: ", ") + "]"))
+                fields.append(JSONMember("notes", .array(d.notes.map { note in
+                    var f = [JSONMember("message", .string(note.message))]
+                    if let at = note.location, at != .unknown { f += place(at) }
+                    return .object(f)
+                })))
             }
-            if let s = d.suggestion { fields.append(("suggestion", JSONText.quoted(s))) }
-            if let h = d.help { fields.append(("help", JSONText.quoted(h))) }
-            items.append("    {" + fields.map { "\(JSONText.quoted($0.0)): \($0.1)" }.joined(separator: ", ") + "}")
+            if let s = d.suggestion { fields.append(JSONMember("suggestion", .string(s))) }
+            if let h = d.help { fields.append(JSONMember("help", .string(h))) }
+            return .object(fields)
         }
         let errors = diagnostics.filter { $0.severity == .error }.count
         let warnings = diagnostics.filter { $0.severity == .warning }.count
-        let list = items.isEmpty ? "[]" : "[\n" + items.joined(separator: ",\n") + "\n  ]"
-        return "{\n  \"files\": \(files),\n  \"errors\": \(errors),\n  \"warnings\": \(warnings),\n  \"diagnostics\": \(list)\n}\n"
+        return JSONValue.object([
+            JSONMember("files", .number(String(files))), JSONMember("errors", .number(String(errors))),
+            JSONMember("warnings", .number(String(warnings))), JSONMember("diagnostics", .array(items)),
+        ]).serialized(escapingHTML: false)
     }
 }
