@@ -25,7 +25,12 @@ import PathwayModel
     let value: SchemaValue = ["b": "a \"quote\", a \\ and a\ttab µ", "a": [1, 2.5, true, .null], "c": [:], "d": []]
     #expect(value.prettyPrinted == """
     {
-      "a": [1, 2.5, true, null],
+      "a": [
+        1,
+        2.5,
+        true,
+        null
+      ],
       "b": "a \\"quote\\", a \\\\ and a\\ttab µ",
       "c": {},
       "d": []

@@ -1,8 +1,6 @@
 import PathwayModel
-/// A JSON value, built in Swift and printed deterministically: objects with their keys sorted,
-/// two-space indentation, `"key": value`. Used for the language's JSON Schema, where the
-/// output must be byte-identical on every platform (Foundation's serialiser differs between
-/// Darwin and Linux in spacing and number formatting).
+/// A JSON value written with Swift literals (the language's JSON Schema is built from them),
+/// printed through `JSONValue` with its keys sorted: byte-identical on every platform.
 indirect enum SchemaValue: Hashable, Sendable,
     ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
     ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByFloatLiteral {
@@ -31,54 +29,21 @@ indirect enum SchemaValue: Hashable, Sendable,
         return nil
     }
 
-    /// Pretty-printed JSON text with sorted keys, without a trailing newline.
-    var prettyPrinted: String {
-        var out = ""
-        write(to: &out, indent: 0)
-        return out
-    }
+    /// Pretty-printed JSON text with sorted keys, without a trailing newline, written by
+    /// carepath's one JSON writer (`JSONValue`).
+    var prettyPrinted: String { String(jsonValue.sortingKeys().serialized(escapingHTML: false).dropLast()) }
 
-    private func write(to out: inout String, indent: Int) {
-        let pad = String(repeating: "  ", count: indent)
-        let inner = String(repeating: "  ", count: indent + 1)
+    /// The same value as a `JSONValue`.
+    var jsonValue: JSONValue {
         switch self {
-        case .object(let members):
-            if members.isEmpty { out += "{}"; return }
-            out += "{\n"
-            // Sort by UTF-8 bytes, so the order is the same whatever the platform's collation.
-            let keys = members.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-            for (i, key) in keys.enumerated() {
-                out += inner + Self.quote(key) + ": "
-                members[key]?.write(to: &out, indent: indent + 1)
-                out += i == keys.count - 1 ? "\n" : ",\n"
-            }
-            out += pad + "}"
-        case .array(let items):
-            if items.isEmpty { out += "[]"; return }
-            // Short lists of scalars stay on one line: enums and `required` read better that way.
-            let scalars = items.allSatisfy { if case .object = $0 { false } else if case .array = $0 { false } else { true } }
-            if scalars {
-                let parts = items.map(\.prettyPrinted)
-                let line = "[" + parts.joined(separator: ", ") + "]"
-                if line.count + indent * 2 <= 100 { out += line; return }
-            }
-            out += "[\n"
-            for (i, item) in items.enumerated() {
-                out += inner
-                item.write(to: &out, indent: indent + 1)
-                out += i == items.count - 1 ? "\n" : ",\n"
-            }
-            out += pad + "]"
-        case .string(let text):
-            out += Self.quote(text)
-        case .integer(let value):
-            out += String(value)
+        case .object(let members): return .object(members.map { JSONMember($0.key, $0.value.jsonValue) })
+        case .array(let items): return .array(items.map(\.jsonValue))
+        case .string(let text): return .string(text)
+        case .integer(let value): return .number(String(value))
         case .number(let value):
-            out += value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
-        case .boolean(let value):
-            out += value ? "true" : "false"
-        case .null:
-            out += "null"
+            return .number(value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value))
+        case .boolean(let value): return .bool(value)
+        case .null: return .null
         }
     }
 
