@@ -1,3 +1,4 @@
+import PathwayModel
 import PathwayExport
 /// The page around the report's sections: head with the style sheet and security policy, a
 /// table of contents, and the one small script that sorts tables.

@@ -125,7 +125,7 @@ public struct RunPart: Sendable, Equatable {
     /// (warnings quote it).
     public static func pathwayHash(_ pathway: Pathway) throws -> String {
         let data = try canonicalEncoder().encode(pathway)
-        return "sha256:" + RunPartDigest.sha256([UInt8](data)).map { String(format: "%02x", $0) }.joined()
+        return "sha256:" + SHA256.hexDigest([UInt8](data))
     }
 
     private static func canonicalEncoder() -> JSONEncoder {

@@ -1,7 +1,7 @@
-/// SHA-256 (FIPS 180-4) for the pathway hashes of part files (`RunPart.pathwayHash`): Foundation
-/// on Linux has no digest functions, and PathwaySimulation does not depend on the module whose
-/// copy serves the HTML report's Content-Security-Policy.
-enum RunPartDigest {
+/// SHA-256 (FIPS 180-4): Foundation on Linux has no digest functions. The one implementation,
+/// for the HTML report's Content-Security-Policy hashes and the identity of a simulation's part
+/// files (the pathway's content hash). Tested against Python's hashlib on multi-block inputs.
+public enum SHA256 {
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
         0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -14,7 +14,7 @@ enum RunPartDigest {
     ]
 
     /// The 32-byte digest of `bytes`.
-    static func sha256(_ bytes: [UInt8]) -> [UInt8] {
+    public static func digest(_ bytes: [UInt8]) -> [UInt8] {
         var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
         var message = bytes
         let bitLength = UInt64(bytes.count) * 8
@@ -46,5 +46,33 @@ enum RunPartDigest {
             h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d; h[4] &+= e; h[5] &+= f; h[6] &+= g; h[7] &+= hh
         }
         return h.flatMap { v in (0..<4).map { UInt8(truncatingIfNeeded: v >> (24 - UInt32($0) * 8)) } }
+    }
+
+    /// Base64 of the digest of `text`'s UTF-8 bytes, as CSP's `'sha256-…'` source wants it.
+    public static func base64Digest(_ text: String) -> String {
+        let table = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+        let bytes = digest(Array(text.utf8))
+        var out = ""
+        var i = 0
+        while i < bytes.count {
+            let b0 = bytes[i], b1 = i + 1 < bytes.count ? bytes[i + 1] : 0, b2 = i + 2 < bytes.count ? bytes[i + 2] : 0
+            out.append(table[Int(b0 >> 2)])
+            out.append(table[Int((b0 & 0x3) << 4 | b1 >> 4)])
+            out.append(i + 1 < bytes.count ? table[Int((b1 & 0xF) << 2 | b2 >> 6)] : "=")
+            out.append(i + 2 < bytes.count ? table[Int(b2 & 0x3F)] : "=")
+            i += 3
+        }
+        return out
+    }
+
+    /// Lower-case hexadecimal of the digest of `bytes` (64 characters).
+    public static func hexDigest(_ bytes: [UInt8]) -> String {
+        let hex = Array("0123456789abcdef")
+        var out = ""
+        for byte in digest(bytes) {
+            out.append(hex[Int(byte >> 4)])
+            out.append(hex[Int(byte & 0xF)])
+        }
+        return out
     }
 }
