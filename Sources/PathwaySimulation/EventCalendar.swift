@@ -141,6 +141,31 @@ struct DayQueue: ~Copyable {
         l[i] = event
     }
 
+    /// Adds an event scheduled just now. Its sequence number is higher than every pending event's
+    /// (the calendar numbers events in scheduling order, and renumbering keeps that order), so a
+    /// listed event comes before it exactly when its time is not later: the scan compares times
+    /// alone, one comparison a step rather than up to three, and stops where `push` would.
+    @inline(__always)
+    mutating func pushNewest(_ event: Event) {
+        if usingHeap || list.count >= DayQueue.listLimit { return push(event) }
+        list.append(event)
+        let l = list.base
+        let t = event.time
+        var i = list.count - 1
+        while i > 0 && l[i - 1].time <= t {
+            l[i] = l[i - 1]
+            i -= 1
+        }
+        l[i] = event
+    }
+
+    /// The earliest event, not removed (the queue must not be empty).
+    @inline(__always)
+    func peek() -> Event {
+        if usingHeap { return heap.first! }
+        return list[list.count - 1]
+    }
+
     @inline(__always)
     mutating func pop() -> Event? {
         if usingHeap {
@@ -195,11 +220,18 @@ struct EventCalendar: ~Copyable {
     private var overflow = EventHeap()
     private var currentDay = 0
     private var nextSequence: UInt32 = 0
+    /// The pending arrival, held apart from today's list: a pathway has one next arrival at a
+    /// time, so it needs no place in a sorted list (half the insertions of an M/M/c run), and
+    /// `next()` compares it with the list's earliest event by (time, sequence), the list's own
+    /// order, so events come out exactly as if it were listed. A second arrival scheduled while
+    /// one is held goes into the calendar as any event does.
+    private var arrival = Event(time: 0, sequence: 0, kind: .arrival, step: -1, patient: -1)
+    private var holdsArrival = false
 
     init() {}
 
-    var isEmpty: Bool { today.isEmpty && ringCount == 0 && overflow.isEmpty }
-    var count: Int { today.count + ringCount + overflow.count }
+    var isEmpty: Bool { !holdsArrival && today.isEmpty && ringCount == 0 && overflow.isEmpty }
+    var count: Int { (holdsArrival ? 1 : 0) + today.count + ringCount + overflow.count }
 
     /// 1 / `dayWidth`, a constant the compiler folds (a computed property, so no lazy global).
     private static var perDay: Double { 1 / 1440 }
@@ -223,14 +255,21 @@ struct EventCalendar: ~Copyable {
         if nextSequence == UInt32.max { renumber() }
         let event = Event(time: time, sequence: nextSequence, kind: kind, step: step, patient: patient)
         nextSequence &+= 1
-        place(event)
+        if kind == .arrival && !holdsArrival {
+            arrival = event
+            holdsArrival = true
+            return
+        }
+        place(event, newest: true)
     }
 
+    /// Files an event under its day. `newest`: it was scheduled just now, so its sequence number
+    /// is the highest pending (see `DayQueue.pushNewest`).
     @inline(__always)
-    private mutating func place(_ event: Event) {
+    private mutating func place(_ event: Event, newest: Bool = false) {
         let d = EventCalendar.day(event.time)
         if d <= currentDay {
-            today.push(event)
+            if newest { today.pushNewest(event) } else { today.push(event) }
         } else if d < currentDay + EventCalendar.ringSize {
             appendToBucket(d & (EventCalendar.ringSize - 1), event)
         } else {
@@ -261,13 +300,30 @@ struct EventCalendar: ~Copyable {
     @inline(__always)
     mutating func next() -> Event? {
         while today.isEmpty {
+            // A held arrival filed under a day not after the current one comes before every event
+            // in the buckets and the overflow heap (their days are later, and the day is monotone
+            // in time). Returning it here keeps the calendar from stepping past its day, which
+            // would send every event scheduled meanwhile into today's queue.
+            if holdsArrival && EventCalendar.day(arrival.time) <= currentDay { return takeArrival() }
             if ringCount == 0 {
-                guard let first = overflow.first else { return nil }
+                guard let first = overflow.first else { return takeArrival() }
+                // Nor jump past it to a far event: the overflow heap holds all the others.
+                if holdsArrival && EventHeap.before(arrival, first) { return takeArrival() }
                 currentDay = EventCalendar.day(first.time) - 1 // the loop below steps onto it
             }
             advanceOneDay()
         }
+        // Today's queue now holds the earliest of the other events (every event of the current
+        // day and earlier; later days' are all later), so one exact comparison picks the next.
+        if holdsArrival && EventHeap.before(arrival, today.peek()) { return takeArrival() }
         return today.pop()
+    }
+
+    @inline(__always)
+    private mutating func takeArrival() -> Event? {
+        guard holdsArrival else { return nil }
+        holdsArrival = false
+        return arrival
     }
 
     /// Moves to the next day: its bucket enters today's queue (and its chain the free list), and
@@ -298,6 +354,8 @@ struct EventCalendar: ~Copyable {
     /// counter is about to wrap (after four billion events in one replication).
     private mutating func renumber() {
         var all = today.removeAll() + overflow.removeAll()
+        if holdsArrival { all.append(arrival) } // filed with the rest below: the order is the same
+        holdsArrival = false
         for slot in 0..<EventCalendar.ringSize {
             var i = bucketHead[slot]
             while i >= 0 {

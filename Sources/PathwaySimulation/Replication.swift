@@ -42,6 +42,8 @@ struct Replication<Sink: SimulationEventSink>: ~Copyable {
     private let clockStarts: FlatBuffer<UInt64>
     private let clockStops: FlatBuffer<UInt64>
     private let targetWithin: FlatBuffer<Double>
+    /// The model's distributions, drawn from as `model.sampler` draws (see `FlatSampler`).
+    private let sampler: FlatSampler
 
     // Patients, by slot.
     private var freeSlots = FlatBuffer<Int32>(repeating: 0, count: 0)
@@ -127,6 +129,7 @@ struct Replication<Sink: SimulationEventSink>: ~Copyable {
         clockStarts = FlatBuffer(model.clockStarts)
         clockStops = FlatBuffer(model.clockStops)
         targetWithin = FlatBuffer(model.targetWithin)
+        sampler = FlatSampler(model.sampler)
         let steps = model.steps.count, orgs = model.organisationIds.count
         stepVisits = FlatBuffer(repeating: 0, count: steps)
         stepWaits = FlatBuffer(repeating: 0, count: steps)
@@ -253,9 +256,10 @@ struct Replication<Sink: SimulationEventSink>: ~Copyable {
     private mutating func nextArrival(after time: Double) -> Double? {
         guard maxArrivalRate > 0 else { return nil }
         var t = time
-        if homogeneous { return t + arrivalStream.standardExponential() / maxArrivalRate }
+        // The sampler's copy of the tables, not `standardExponential()`'s lazy global: the same draws.
+        if homogeneous { return t + arrivalStream.zigguratExponential(sampler.exponential) / maxArrivalRate }
         for _ in 0..<1_000_000 {
-            t += arrivalStream.standardExponential() / maxArrivalRate
+            t += arrivalStream.zigguratExponential(sampler.exponential) / maxArrivalRate
             let day = Int((t / 1440).rounded(.down)) % 7
             if arrivalStream.uniform() * maxArrivalRate < model.arrivalRatePerMinute[day] { return t }
         }
@@ -353,13 +357,13 @@ struct Replication<Sink: SimulationEventSink>: ~Copyable {
     private mutating func sampleAttribute(_ a: AttributeSampler) -> Double {
         switch a.kind {
         case .integer:
-            return min(a.maximum, max(a.minimum, model.sampler.sample(a.distribution, &arrivalStream).rounded()))
+            return min(a.maximum, max(a.minimum, sampler.sample(a.distribution, &arrivalStream).rounded()))
         case .number:
-            return min(a.maximum, max(a.minimum, model.sampler.sample(a.distribution, &arrivalStream)))
+            return min(a.maximum, max(a.minimum, sampler.sample(a.distribution, &arrivalStream)))
         case .boolean:
             return arrivalStream.uniform() < a.probability ? 1 : 0
         case .category:
-            return model.sampler.sample(a.distribution, &arrivalStream)
+            return sampler.sample(a.distribution, &arrivalStream)
         }
     }
 
@@ -469,7 +473,7 @@ struct Replication<Sink: SimulationEventSink>: ~Copyable {
         let target = steps.pointer(Int(to))
         let a = step.pointee.organisation, b = target.pointee.organisation
         guard a >= 0, b >= 0, a != b else { return true }
-        let delay = step.pointee.handoffDelay >= 0 ? model.sampler.duration(step.pointee.handoffDelay, &workStream) : 0
+        let delay = step.pointee.handoffDelay >= 0 ? sampler.duration(step.pointee.handoffDelay, &workStream) : 0
         if counted[Int(p)] {
             let pair = Int(a) * model.organisationIds.count + Int(b)
             handoffs[pair] += 1
@@ -564,10 +568,10 @@ struct Replication<Sink: SimulationEventSink>: ~Copyable {
         let pi = Int(p)
         if step.pointee.clockPoints & 2 != 0 { runClocks(pi, s, point: 1, at: now) }
         if step.pointee.isContact { noteContact(pi, step) }
-        let d = step.pointee.duration >= 0 ? model.sampler.duration(step.pointee.duration, &workStream) : 0
+        let d = step.pointee.duration >= 0 ? sampler.duration(step.pointee.duration, &workStream) : 0
         if step.pointee.resource < 0 && step.pointee.resultAfter >= 0 {
             // Nothing to release when the work ends: one event for work and result together.
-            let r = model.sampler.duration(step.pointee.resultAfter, &workStream)
+            let r = sampler.duration(step.pointee.resultAfter, &workStream)
             if step.pointee.clockPoints & 4 != 0 { runClocks(pi, s, point: 2, at: now + d) }
             if sink.isRecording { log(Int(p), s, step, .complete, at: now + d) }
             calendar.schedule(.resultReady, at: now + d + r, step: s, patient: p)
@@ -587,7 +591,7 @@ struct Replication<Sink: SimulationEventSink>: ~Copyable {
             serveQueue(r, force: false)
         }
         if step.pointee.resultAfter >= 0 {
-            let d = model.sampler.duration(step.pointee.resultAfter, &workStream)
+            let d = sampler.duration(step.pointee.resultAfter, &workStream)
             if d > 0 {
                 calendar.schedule(.resultReady, at: now + d, step: s, patient: p)
                 return

@@ -27,12 +27,7 @@ import Testing
             }
         }
         while let e = calendar.next() { popped.append((e.time, e.patient)) }
-        #expect(popped.count == expected.count)
-        for i in 1..<popped.count {
-            let a = popped[i - 1], b = popped[i]
-            #expect(a.time < b.time || (a.time == b.time && a.id < b.id), "out of order at \(i)")
-            if !(a.time < b.time || (a.time == b.time && a.id < b.id)) { break }
-        }
+        expectInOrder(popped, count: expected.count)
         let empty = calendar.isEmpty // (#expect cannot borrow a property of a non-copyable value)
         #expect(empty)
     }
@@ -64,5 +59,17 @@ import Testing
         while let b = heap.pop() { #expect(queue.pop()?.sequence == b.sequence) }
         let empty = queue.isEmpty
         #expect(empty)
+    }
+}
+
+/// Every scheduled event came out (`count` of them), in (time, sequence) order: the calendar's
+/// promise, checked the same way by every calendar test.
+func expectInOrder(_ popped: [(time: Double, id: Int32)], count: Int) {
+    #expect(popped.count == count)
+    for i in popped.indices.dropFirst() {
+        let a = popped[i - 1], b = popped[i]
+        let ordered = a.time < b.time || (a.time == b.time && a.id < b.id)
+        #expect(ordered, "out of order at \(i)")
+        if !ordered { break }
     }
 }
