@@ -90,20 +90,6 @@ public struct Diagnostic: Hashable, Sendable, Codable {
                                notes: [DiagnosticNote] = [], suggestion: String? = nil, help: String? = nil) -> Diagnostic {
         Diagnostic(.warning, code.rawValue, message, at: location, notes: notes, suggestion: suggestion, help: help)
     }
-
-    /// An error with a code written as text. Kept while some callers outside PathwayLanguage
-    /// still write `"CPnnn"`; prefer the `DiagnosticCode` overload.
-    public static func error(_ code: String, _ message: String, at location: SourceLocation?,
-                             notes: [DiagnosticNote] = [], suggestion: String? = nil, help: String? = nil) -> Diagnostic {
-        Diagnostic(.error, code, message, at: location, notes: notes, suggestion: suggestion, help: help)
-    }
-
-    /// A warning with a code written as text. Kept while some callers outside PathwayLanguage
-    /// still write `"CPnnn"`; prefer the `DiagnosticCode` overload.
-    public static func warning(_ code: String, _ message: String, at location: SourceLocation?,
-                               notes: [DiagnosticNote] = [], suggestion: String? = nil, help: String? = nil) -> Diagnostic {
-        Diagnostic(.warning, code, message, at: location, notes: notes, suggestion: suggestion, help: help)
-    }
 }
 
 extension Array where Element == Diagnostic {

@@ -149,7 +149,7 @@ private struct Builder {
     mutating func build() throws {
         output.title = root.title
         if root.targets.count > 64 {
-            diagnostics.append(.error("CP510", "the simulator follows at most 64 targets; this pathway has \(root.targets.count)",
+            diagnostics.append(.error(.cp510, "the simulator follows at most 64 targets; this pathway has \(root.targets.count)",
                                       at: root.location))
         }
         for (k, target) in root.targets.prefix(64).enumerated() {
@@ -228,7 +228,7 @@ private struct Builder {
                     output.resourcePriorityAttribute.append(Int32(i))
                     output.resourcePriorityIsCategory.append(attributeInfo[i].categories != nil)
                 } else {
-                    diagnostics.append(.error("CP511", "resource '\(resource.id)' is ordered by '\(attribute)', which is not an attribute",
+                    diagnostics.append(.error(.cp511, "resource '\(resource.id)' is ordered by '\(attribute)', which is not an attribute",
                                               at: resource.fieldLocations["priority"] ?? resource.location))
                     output.resourcePriorityAttribute.append(-1)
                     output.resourcePriorityIsCategory.append(false)
@@ -245,7 +245,7 @@ private struct Builder {
         depth += 1
         defer { depth -= 1 }
         if depth > 16 {
-            diagnostics.append(.error("CP512", "subpathways nest more than 16 deep (a subpathway may call itself)",
+            diagnostics.append(.error(.cp512, "subpathways nest more than 16 deep (a subpathway may call itself)",
                                       at: pathway.location))
             throw SimulationError(diagnostics)
         }
@@ -263,7 +263,7 @@ private struct Builder {
         func resolve(_ id: String?, from step: Step, key: String) -> Int32 {
             guard let id else { return -1 }
             if let i = local[id] { return i }
-            diagnostics.append(.error("CP513", "step '\(step.id)' leads to '\(id)', which is not a step",
+            diagnostics.append(.error(.cp513, "step '\(step.id)' leads to '\(id)', which is not a step",
                                       at: step.location(of: key)))
             return -1
         }
@@ -294,7 +294,7 @@ private struct Builder {
                             output.conditions.append(c)
                             b.condition = Int32(output.conditions.count - 1)
                         } catch let error as ConditionCompileError {
-                            diagnostics.append(.error("CP514", "condition '\(condition.text)' cannot be evaluated: \(error.message)",
+                            diagnostics.append(.error(.cp514, "condition '\(condition.text)' cannot be evaluated: \(error.message)",
                                                       at: condition.location))
                         }
                     }
@@ -302,7 +302,7 @@ private struct Builder {
                 }
                 compiled.outCount = Int32(step.branches.count)
                 if step.branches.isEmpty {
-                    diagnostics.append(.error("CP515", "decision '\(step.id)' has no branches", at: step.location))
+                    diagnostics.append(.error(.cp515, "decision '\(step.id)' has no branches", at: step.location))
                 }
             case .parallel:
                 compiled.behaviour = .parallel
@@ -317,7 +317,7 @@ private struct Builder {
                     joinExpected[join] = Int32(step.paths.count)
                 }
                 if step.paths.isEmpty {
-                    diagnostics.append(.error("CP516", "parallel step '\(step.id)' has no paths", at: step.location))
+                    diagnostics.append(.error(.cp516, "parallel step '\(step.id)' has no paths", at: step.location))
                 }
             case .end:
                 if isRoot {
@@ -340,7 +340,7 @@ private struct Builder {
                 compiled.behaviour = .pass
                 compiled.logged = false
                 guard let file = step.pathway, let sub = pathway.subpathways[file] else {
-                    diagnostics.append(.error("CP517", "subpathway '\(step.pathway ?? "")' of step '\(step.id)' was not loaded",
+                    diagnostics.append(.error(.cp517, "subpathway '\(step.pathway ?? "")' of step '\(step.id)' was not loaded",
                                               at: step.location(of: "pathway")))
                     break
                 }
@@ -354,7 +354,7 @@ private struct Builder {
                 compiled.behaviour = .work
                 if let r = step.resource {
                     if let ri = resourceIndex[r] { compiled.resource = ri } else {
-                        diagnostics.append(.error("CP518", "step '\(step.id)' uses resource '\(r)', which is not declared",
+                        diagnostics.append(.error(.cp518, "step '\(step.id)' uses resource '\(r)', which is not declared",
                                                   at: step.location(of: "resource")))
                     }
                 }
@@ -366,7 +366,7 @@ private struct Builder {
                     output.meetings.append((every.minutes, offset))
                 }
                 if compiled.next < 0 {
-                    diagnostics.append(.error("CP519", "step '\(step.id)' has no next step", at: step.location))
+                    diagnostics.append(.error(.cp519, "step '\(step.id)' has no next step", at: step.location))
                 }
             }
             // Keep join bookkeeping set by an earlier parallel step.
@@ -401,13 +401,13 @@ private struct Builder {
         if isRoot {
             for target in root.targets {
                 if local[target.from] == nil {
-                    diagnostics.append(.error("CP520", "target '\(target.id)' starts at '\(target.from)', which is not a step",
+                    diagnostics.append(.error(.cp520, "target '\(target.id)' starts at '\(target.from)', which is not a step",
                                               at: target.location))
                 }
             }
         }
         guard let entry = local[pathway.start] else {
-            diagnostics.append(.error("CP521", "the start step '\(pathway.start)' is not a step", at: pathway.fieldLocations["start"] ?? pathway.location))
+            diagnostics.append(.error(.cp521, "the start step '\(pathway.start)' is not a step", at: pathway.fieldLocations["start"] ?? pathway.location))
             throw SimulationError(diagnostics)
         }
         return entry

@@ -30,8 +30,8 @@ struct DiagnosticCodeTests {
 
     @Test func typedAndTextCodesMakeTheSameDiagnostic() {
         let at = SourceLocation(file: "lung.yaml", line: 3, column: 5)
-        #expect(Diagnostic.error(.cp104, "m", at: at) == Diagnostic.error("CP104", "m", at: at))
-        #expect(Diagnostic.warning(.cp201, "m", at: nil) == Diagnostic.warning("CP201", "m", at: nil))
+        #expect(Diagnostic.error(.cp104, "m", at: at) == Diagnostic(.error, "CP104", "m", at: at))
+        #expect(Diagnostic.warning(.cp201, "m", at: nil) == Diagnostic(.warning, "CP201", "m", at: nil))
         #expect(Diagnostic(.note, .cp540, "m", at: at, help: "h") == Diagnostic(.note, "CP540", "m", at: at, help: "h"))
         #expect(Diagnostic.error(.cp104, "m", at: at).code == "CP104")
     }
