@@ -24,3 +24,29 @@ public enum TerminalText {
         return out
     }
 }
+
+/// ANSI styling for terminal output, or plain text when disabled: the one place carepath writes
+/// colour escape codes (whether to colour is decided once, by the command line's `--color` and
+/// `NO_COLOR` rule).
+public struct TerminalStyle: Sendable {
+    /// Whether to write escape codes.
+    public var enabled: Bool
+
+    /// A style that colours when `enabled`.
+    public init(enabled: Bool) { self.enabled = enabled }
+
+    /// `text` in the SGR style `code` (`"1"` bold, `"31"` red, `"1;36"` bold cyan), then reset.
+    public func paint(_ text: String, _ code: String) -> String { enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+    /// Bold.
+    public func bold(_ t: String) -> String { paint(t, "1") }
+    /// Dim.
+    public func dim(_ t: String) -> String { paint(t, "2") }
+    /// Red.
+    public func red(_ t: String) -> String { paint(t, "31") }
+    /// Green.
+    public func green(_ t: String) -> String { paint(t, "32") }
+    /// Yellow.
+    public func yellow(_ t: String) -> String { paint(t, "33") }
+    /// Cyan.
+    public func cyan(_ t: String) -> String { paint(t, "36") }
+}

@@ -180,18 +180,8 @@ struct DiffDocument: Encodable {
     }
 }
 
-/// ANSI colours for terminal output, or plain text when disabled.
-struct TerminalStyle {
-    var enabled: Bool
-
-    private func wrap(_ code: String, _ text: String) -> String { enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
-    func bold(_ t: String) -> String { wrap("1", t) }
-    func dim(_ t: String) -> String { wrap("2", t) }
-    func red(_ t: String) -> String { wrap("31", t) }
-    func green(_ t: String) -> String { wrap("32", t) }
-    func yellow(_ t: String) -> String { wrap("33", t) }
-    func cyan(_ t: String) -> String { wrap("36", t) }
-
+extension TerminalStyle {
+    /// A change's text in its class's colour: additions green, removals red, renames dim.
     func paint(_ text: String, for cls: ChangeClass) -> String {
         switch cls {
         case .added, .dataAdded: green(text)

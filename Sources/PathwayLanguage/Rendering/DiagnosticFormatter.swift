@@ -18,7 +18,7 @@ public struct DiagnosticFormatter: Sendable {
         self.sources = sources
     }
 
-    private func paint(_ text: String, _ code: String) -> String { colour ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+    private func paint(_ text: String, _ code: String) -> String { TerminalStyle(enabled: colour).paint(text, code) }
 
     /// One diagnostic with its source line, caret, notes, suggestion and help.
     public func format(_ d: Diagnostic) -> String {
