@@ -97,16 +97,7 @@ struct MergeCommand: ParsableCommand {
             throw ExitCode(Self.refused)
         }
         let report = simulator.report(whole.identity.options, tallies: whole.tallies[0])
-        switch format {
-        case .table: print(ReportFormatter.table(report), terminator: "")
-        case .json: print(ReportFormatter.json(report), terminator: "")
-        case .csv: print(ReportFormatter.csv(report), terminator: "")
-        }
-        checkStandardOutput() // stdout before the messages on stderr (exit 74 if it failed)
-        if !report.warnings.isEmpty {
-            let shown = strict ? report.warnings.map { Diagnostic(.error, $0.code, $0.message, at: $0.location, notes: $0.notes, help: $0.help) } : report.warnings
-            printSimulationError(SimulationError(shown))
-        }
+        SimulateCommand.printReport(report, format: format, strict: strict)
         if strict && !report.warnings.isEmpty { throw ExitCode(ExitStatus.problems) }
     }
 

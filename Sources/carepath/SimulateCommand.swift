@@ -109,7 +109,21 @@ struct SimulateCommand: ParsableCommand {
         try simulator.checkFinished(report)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
 
-        switch format ?? .table {
+        Self.printReport(report, format: format ?? .table, strict: strict)
+        if let eventLog { printError("event log: \(logged) events of replication 1 written to \(eventLog)") }
+        if timing {
+            let arrivals = report.tallies.reduce(0) { $0 + $1.arrivals }
+            let rate = seconds > 0 ? Double(arrivals) / seconds : 0
+            printError("timing: \(arrivals) patients, \(report.events) events in \(String(format: "%.3f", seconds)) s; "
+                       + "\(Int(rate)) patients/s; jobs \(options.jobs); cpu \(String(format: "%.3f", cpuSeconds())) s")
+        }
+        if strict && !report.warnings.isEmpty { throw ExitCode(ExitStatus.problems) }
+    }
+
+    /// Prints a simulation result in `format` on standard output, then its warnings (as errors
+    /// with `strict`) on standard error: what `simulate` and `merge` both print.
+    static func printReport(_ report: SimulationReport, format: Format, strict: Bool) {
+        switch format {
         case .table: print(ReportFormatter.table(report), terminator: "")
         case .json: print(ReportFormatter.json(report), terminator: "")
         case .csv: print(ReportFormatter.csv(report), terminator: "")
@@ -119,14 +133,6 @@ struct SimulateCommand: ParsableCommand {
             let shown = strict ? report.warnings.map { Diagnostic(.error, $0.code, $0.message, at: $0.location, notes: $0.notes, help: $0.help) } : report.warnings
             printSimulationError(SimulationError(shown))
         }
-        if let eventLog { printError("event log: \(logged) events of replication 1 written to \(eventLog)") }
-        if timing {
-            let arrivals = report.tallies.reduce(0) { $0 + $1.arrivals }
-            let rate = seconds > 0 ? Double(arrivals) / seconds : 0
-            printError("timing: \(arrivals) patients, \(report.events) events in \(String(format: "%.3f", seconds)) s; "
-                       + "\(Int(rate)) patients/s; jobs \(options.jobs); cpu \(String(format: "%.3f", cpuSeconds())) s")
-        }
-        if strict && !report.warnings.isEmpty { throw ExitCode(ExitStatus.problems) }
     }
 
     /// Runs the `--replication-range` slice (all replications without it) and writes it as a
