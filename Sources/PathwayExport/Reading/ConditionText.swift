@@ -7,8 +7,6 @@ enum ConditionText {
     enum Dialect {
         /// Plain English for build sheets and descriptions: `age is at least 40 and smoker`.
         case words
-        /// Clinical Quality Language style, for FHIR `Expression` (`text/cql`).
-        case cql
         /// A Python expression over process variables, for BPMN gateways (SpiffWorkflow evaluates
         /// conditions as Python). Units are dropped: carepath has already checked that each
         /// number is in its attribute's declared unit.
@@ -49,14 +47,12 @@ enum ConditionText {
         case .number(let v, let unit, _):
             switch d {
             case .words: text = NumberText.format3(v) + (unit.map { " \($0)" } ?? "")
-            case .cql: text = NumberText.format3(v) + (unit.map { " " + cqlString($0) } ?? "")
             case .python: text = NumberText.format3(v)
             case .fhirpath: text = fhirpathNumber(v)
             }
         case .text(let s, _):
             switch d {
             case .words: text = s
-            case .cql: text = cqlString(s)
             case .python: text = pythonString(s)
             case .fhirpath: text = fhirpathString(s)
             }
@@ -73,9 +69,6 @@ enum ConditionText {
             switch d {
             case .words:
                 text = render(l, d, parent: 5) + (negated ? " is not one of " : " is one of ") + list.joined(separator: ", ")
-            case .cql:
-                let inner = render(l, d, parent: 5) + " in {" + list.joined(separator: ", ") + "}"
-                text = negated ? "not (" + inner + ")" : inner
             case .python:
                 text = render(l, d, parent: 5) + (negated ? " not in [" : " in [") + list.joined(separator: ", ") + "]"
             case .fhirpath:
@@ -97,7 +90,7 @@ enum ConditionText {
             case .greater: "is more than"
             case .greaterOrEqual: "is at least"
             }
-        case .cql, .fhirpath: op == .equal ? "=" : op.rawValue
+        case .fhirpath: op == .equal ? "=" : op.rawValue
         case .python: op.rawValue
         }
     }
@@ -107,19 +100,6 @@ enum ConditionText {
         case .words: return name
         case .python: return pythonIdentifier(name)
         case .fhirpath: return fhirpathVariable(name)
-        case .cql:
-            let simple = name.unicodeScalars.allSatisfy { $0.isASCIIAlphanumeric || $0 == "_" }
-                && !(name.unicodeScalars.first.map { $0.properties.numericType != nil } ?? true)
-            if simple { return name }
-            var out = "\""
-            for s in name.unicodeScalars {
-                switch s {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                default: out += s.value < 0x20 ? "" : String(s)
-                }
-            }
-            return out + "\""
         }
     }
 
@@ -216,27 +196,6 @@ enum ConditionText {
             }
         }
         return out + "\""
-    }
-
-    /// A CQL string literal (single quotes, backslash escapes).
-    static func cqlString(_ text: String) -> String {
-        var out = "'"
-        for s in text.unicodeScalars {
-            switch s {
-            case "\\": out += "\\\\"
-            case "'": out += "\\'"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if s.value < 0x20 || s.value == 0x7F {
-                    out += "\\u" + String(s.value, radix: 16).leftPadded(to: 4)
-                } else {
-                    out.unicodeScalars.append(s)
-                }
-            }
-        }
-        return out + "'"
     }
 }
 
