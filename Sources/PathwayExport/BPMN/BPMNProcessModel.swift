@@ -307,12 +307,17 @@ struct BPMNProcessModel {
 
     /// Message names must differ: engines such as SpiffWorkflow match messages by name.
     private mutating func uniqueMessageName(_ name: String) -> String {
+        Self.unique(name, among: &messageNames)
+    }
+
+    /// `name`, or `name (2)`, `name (3)`… : the first not yet in `taken`, which then holds it.
+    private static func unique(_ name: String, among taken: inout Set<String>) -> String {
         var candidate = name, n = 2
-        while messageNames.contains(candidate) {
+        while taken.contains(candidate) {
             candidate = "\(name) (\(n))"
             n += 1
         }
-        messageNames.insert(candidate)
+        taken.insert(candidate)
         return candidate
     }
 
@@ -438,13 +443,7 @@ struct BPMNProcessModel {
     }
 
     private mutating func uniqueRouteKey(_ key: String) -> String {
-        var candidate = key, n = 2
-        while routeKeys.contains(candidate) {
-            candidate = "\(key) (\(n))"
-            n += 1
-        }
-        routeKeys.insert(candidate)
-        return candidate
+        Self.unique(key, among: &routeKeys)
     }
 
     /// Joins each referral start event to the routes it leads to: straight on when there is one,
