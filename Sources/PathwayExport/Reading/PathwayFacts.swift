@@ -86,13 +86,17 @@ package struct PathwayFacts {
 
     /// The targets whose clock starts and stops at a step, in words.
     package func targetWords(_ step: Step) -> String {
-        var parts: [String] = []
-        for target in pathway.targets {
-            let what = "\(target.title ?? target.id) (\(target.within), \(NumberText.format3(target.standard * 100))%)"
-            if target.from == step.id { parts.append("starts \(what)") }
-            if target.to.contains(step.id) { parts.append("stops \(what)") }
+        clocks(at: step).map { clock in
+            let t = clock.target
+            return "\(clock.starts ? "starts" : "stops") \(t.title ?? t.id) (\(t.within), \(NumberText.format3(t.standard * 100))%)"
+        }.joined(separator: "; ")
+    }
+
+    /// Each target whose clock starts or stops at `step`, in target order (a start before a stop).
+    private func clocks(at step: Step) -> [(target: Target, starts: Bool)] {
+        pathway.targets.flatMap { target -> [(target: Target, starts: Bool)] in
+            (target.from == step.id ? [(target, true)] : []) + (target.to.contains(step.id) ? [(target, false)] : [])
         }
-        return parts.joined(separator: "; ")
     }
 
     /// Whether a transition from `a` to `b` crosses organisations.
@@ -303,13 +307,11 @@ extension PathwayFacts {
     /// The clocks a step starts or stops, with the moment at the step: `starts Surgery within
     /// 36 hours (36 hours, 90 %) when the patient arrives here`.
     package func stepClockWords(_ step: Step) -> String {
-        var parts: [String] = []
-        for target in pathway.targets {
-            let what = "\(target.title ?? target.id) (\(Self.windowWords(target.within)), \(Self.percent(target.standard)))"
-            if target.from == step.id { parts.append("starts \(what) \(momentHere(target.starts, step))") }
-            if target.to.contains(step.id) { parts.append("stops \(what) \(momentHere(target.stops, step))") }
-        }
-        return parts.joined(separator: "; ")
+        clocks(at: step).map { clock in
+            let t = clock.target
+            let what = "\(t.title ?? t.id) (\(Self.windowWords(t.within)), \(Self.percent(t.standard)))"
+            return clock.starts ? "starts \(what) \(momentHere(t.starts, step))" : "stops \(what) \(momentHere(t.stops, step))"
+        }.joined(separator: "; ")
     }
 
     private func momentHere(_ point: ClockPoint, _ step: Step) -> String {
