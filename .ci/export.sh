@@ -2,7 +2,7 @@
 # Independent referees for `carepath export` (issues 5 and 13). Called by .ci/run after `swift build`.
 #
 # Installs what the referees need (idempotent: skips what is already there), exports every
-# pathway under Pathways/ as FHIR, BPMN, DOT and Mermaid with the built carepath binary, and
+# pathway under Pathways/ as FHIR, BPMN, DOT, Mermaid and a CSV build sheet with the built carepath binary, and
 # checks each with stock tools (Tests/referees/export_referee.py):
 #   FHIR     parses as R4 (fhir.resources 6.4.0, in its own venv: it needs pydantic 1) and R4B
 #            (fhir.resources 8); closed bundle, CPG profile, FHIRPath conditions evaluated with
@@ -11,7 +11,8 @@
 #            stock SpiffWorkflow (Camunda parser, collaboration loader) runs 300 synthetic
 #            patients per file to the end, taking every gateway flow (freezegun moves its clock);
 #   DOT      Graphviz renders it with no warnings and the start leftmost;
-#   Mermaid  a structural check of the text.
+#   Mermaid  a structural check of the text;
+#   build sheet (CSV)  Python's csv reads it, fhirpathpy evaluates every branch condition.
 # Exits non-zero, saying what failed, on any failure (a missing tool is a failure).
 #
 # Environment: CAREPATH_BIN (default .build/debug/carepath), CAREPATH_VENV (default .venv),
@@ -88,6 +89,10 @@ while IFS= read -r -d '' file; do
             failures=$((failures + 1))
         fi
     done
+    if ! "$BIN" export buildsheet "$file" --format csv -o "$OUT/$name.csv"; then
+        echo "FAIL export   carepath export buildsheet $file --format csv"
+        failures=$((failures + 1))
+    fi
 done < <(find Pathways -type f \( -name '*.yaml' -o -name '*.yml' \) -print0 | sort -z)
 
 if [ "$count" -eq 0 ]; then
@@ -100,7 +105,7 @@ echo "export.sh: exported $count pathways to $OUT"
 # whose every string is hostile (<script>, ]]>, =cmd|..., quotes, newlines, unicode).
 for fixture in Tests/PathwayExportTests/Golden/fixture-*; do
     case "$fixture" in
-        *.fhir.json|*.bpmn|*.dot|*.mmd) cp "$fixture" "$OUT/" ;;
+        *.fhir.json|*.bpmn|*.dot|*.mmd|*.csv) cp "$fixture" "$OUT/" ;;
     esac
 done
 

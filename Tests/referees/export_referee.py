@@ -13,6 +13,8 @@ installed (nothing in an export is rewritten, no missing value is invented):
                collaboration loader) for synthetic patients to the end.
   *.dot        diagram_referee.py: Graphviz renders it with no warnings, the start leftmost.
   *.mmd        diagram_referee.py: a structural check of the Mermaid text.
+  *.csv        buildsheet_referee.py: Python's csv reads the build sheet, and fhirpathpy evaluates
+               every branch condition on sample values (one boolean each, not always the same).
 Prints one line per check and exits 1 if any failed. Environment: CAREPATH_BPMN_PATIENTS
 (patients per BPMN file, default 300).
 """
@@ -24,6 +26,7 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bpmn_referee  # noqa: E402
+import buildsheet_referee  # noqa: E402
 import diagram_referee  # noqa: E402
 import fhir_referee  # noqa: E402
 
@@ -62,6 +65,8 @@ def main(argv):
             checks.append(("dot", path, diagram_referee.check_dot))
         elif path.endswith(".mmd"):
             checks.append(("mermaid", path, diagram_referee.check_mermaid))
+        elif path.endswith(".csv"):
+            checks.append(("buildsheet", path, buildsheet_referee.check_buildsheet))
     if not checks:
         print(f"no exports found in {directory}")
         return 1
