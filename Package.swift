@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "PathwayDiff", targets: ["PathwayDiff"]),
         .library(name: "PathwayExport", targets: ["PathwayExport"]),
         .library(name: "PathwayReport", targets: ["PathwayReport"]),
+        .library(name: "PathwayData", targets: ["PathwayData"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
@@ -29,10 +30,13 @@ let package = Package(
         // FHIR R4, BPMN 2.0, DOT/Mermaid, build sheets: the pathway alone, written for other tools.
         .target(name: "PathwayExport", dependencies: ["PathwayModel"]),
         // The self-contained HTML report: a pathway with its diagram, simulation, diff and region.
-        .target(name: "PathwayReport", dependencies: ["PathwayModel", "PathwayExport", "PathwayDiff", "PathwaySimulation"]),
+        .target(name: "PathwayReport", dependencies: ["PathwayModel", "PathwayExport", "PathwayDiff", "PathwaySimulation", "PathwayData"]),
+        // Real data in: event-log readers (CSV, XES, OCEL 2.0), journeys joined by NHS number,
+        // conformance replay, calibration to an overlay.
+        .target(name: "PathwayData", dependencies: ["PathwayModel", "PathwayLanguage"]),
         // The command-line shell: argument parsing, file I/O, printing.
         .executableTarget(name: "carepath", dependencies: [
-            "PathwayModel", "PathwayLanguage", "PathwaySimulation", "PathwayDiff", "PathwayExport", "PathwayReport",
+            "PathwayModel", "PathwayLanguage", "PathwaySimulation", "PathwayDiff", "PathwayExport", "PathwayReport", "PathwayData",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Fuzzing harness: libFuzzer entry point with -DFUZZING (Fuzz/run.sh), else a corpus replayer.
@@ -43,6 +47,7 @@ let package = Package(
         .testTarget(name: "PathwaySimulationTests", dependencies: ["PathwaySimulation", "PathwayLanguage"]),
         .testTarget(name: "PathwayDiffTests", dependencies: ["PathwayDiff", "PathwayLanguage", "PathwaySimulation", "FormatChecks"], exclude: ["Golden"]),
         .testTarget(name: "PathwayExportTests", dependencies: ["PathwayExport", "PathwayReport", "PathwayLanguage", "PathwaySimulation", "PathwayDiff", "FormatChecks"], exclude: ["Golden", "ReportGolden"]),
+        .testTarget(name: "PathwayDataTests", dependencies: ["PathwayData", "PathwayLanguage", "PathwaySimulation", "FormatChecks"]),
         .testTarget(name: "WriterSafetyTests", dependencies: ["PathwayModel", "PathwayLanguage", "PathwaySimulation", "PathwayDiff", "PathwayExport", "PathwayReport", "FormatChecks"]),
         // Readers for each output format, written apart from the writers they check; tests only.
         .target(name: "FormatChecks", path: "Tests/FormatChecks"),

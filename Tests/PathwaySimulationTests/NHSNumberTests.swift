@@ -1,5 +1,5 @@
 import Testing
-@testable import PathwaySimulation
+import PathwayModel
 
 @Suite struct NHSNumberTests {
     @Test func syntheticNumbersAreInThe999RangeWithValidCheckDigits() {
