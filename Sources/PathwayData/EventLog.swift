@@ -15,6 +15,12 @@ public enum LogLifecycle: UInt8, Sendable, Hashable, CaseIterable {
     case start
     /// The work is done (XES `complete`, and an event with no lifecycle): a clock `on completion`.
     case complete
+    /// The patient did not attend the appointment (carepath `did-not-attend`, XES `ate_abort`):
+    /// not a visit; the patient is rebooked and the step's wait runs on.
+    case missed
+    /// The appointment was cancelled before it started (carepath `cancelled`, XES `withdraw`):
+    /// not a visit; the patient is rebooked.
+    case cancelled
 }
 
 /// Where an event came from, for messages: the file (an index into `EventLog.files`) and the

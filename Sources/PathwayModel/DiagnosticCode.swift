@@ -64,6 +64,8 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case cp032 = "CP032"
     /// Opening hours that cannot be read.
     case cp033 = "CP033"
+    /// A backlog, non-attendance, background demand or demand growth that cannot be used.
+    case cp034 = "CP034"
 
     /// Not a step: a reference names a step that does not exist.
     case cp101 = "CP101"

@@ -11,6 +11,7 @@ extension Pathway {
         p.attributes = p.attributes.map { var a = $0; a.location = .unknown; return a }
         p.dataItems = p.dataItems.map { var d = $0; d.location = .unknown; return d }
         p.targets = p.targets.map { var t = $0; t.location = .unknown; t.fieldLocations = [:]; return t }
+        p.backlog = p.backlog.map { var b = $0; b.location = .unknown; b.fieldLocations = [:]; return b }
         p.editLocations = [:]
         p.deviations = p.deviations.map { d in
             var d = d

@@ -28,6 +28,11 @@ public struct Pathway: Hashable, Sendable, Codable {
     public var dataItems: [DataItem]
     /// How patients arrive; `nil` when the file does not say (the simulator needs it).
     public var arrivals: Arrivals?
+    /// Yearly growth of the arrival rate, compounded continuously over the run (0.05: 5 % more
+    /// patients a year later); `nil` or 0 means a steady rate.
+    public var arrivalGrowth: Double?
+    /// Patients already waiting when the run starts.
+    public var backlog: [Backlog] = []
     /// The waiting-time standards, in file order.
     public var targets: [Target]
     /// The first step's id.

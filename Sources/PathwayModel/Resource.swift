@@ -12,6 +12,8 @@ public struct Resource: Hashable, Sendable, Codable {
     public var calendar: OpeningCalendar?
     /// Queue order: first come first served, or by a patient attribute.
     public var queue: QueueDiscipline
+    /// Work from outside the pathway that competes for it (`nil`: it serves only this pathway).
+    public var background: BackgroundDemand?
     /// Where its id is written in the file.
     public var location: SourceLocation
     /// Positions of its keys (`capacity`, `calendar`, ...), for pointing diagnostics.
@@ -19,8 +21,9 @@ public struct Resource: Hashable, Sendable, Codable {
 
     /// A resource of `organisation` serving `capacity` patients at once.
     public init(id: String, name: String? = nil, organisation: String, capacity: Int,
-                calendar: OpeningCalendar? = nil, queue: QueueDiscipline = .fifo,
+                calendar: OpeningCalendar? = nil, queue: QueueDiscipline = .fifo, background: BackgroundDemand? = nil,
                 location: SourceLocation = .unknown, fieldLocations: [String: SourceLocation] = [:]) {
+        self.background = background
         self.id = id
         self.name = name
         self.organisation = organisation
@@ -48,11 +51,14 @@ public struct OpeningCalendar: Hashable, Sendable, Codable, CustomStringConverti
     public var windows: [OpeningWindow]
     /// The text as written (`weekdays 08:00-18:00`).
     public var text: String
+    /// Closed all day on the bank holidays of England and Wales (`... except bank holidays`).
+    public var closedOnBankHolidays: Bool
 
     /// A calendar of these windows, as written in `text`.
-    public init(windows: [OpeningWindow], text: String) {
+    public init(windows: [OpeningWindow], text: String, closedOnBankHolidays: Bool = false) {
         self.windows = windows
         self.text = text
+        self.closedOnBankHolidays = closedOnBankHolidays
     }
 
     /// The text as written.

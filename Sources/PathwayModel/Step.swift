@@ -46,6 +46,9 @@ public struct Step: Hashable, Sendable, Codable {
     public var outcome: String?
     /// What happens when the patient moves on to a step in another organisation.
     public var handoff: Handoff?
+    /// Appointments missed or cancelled at this step, and when they are rebooked (`nil`: every
+    /// appointment goes ahead).
+    public var attendance: Attendance?
     /// Where its id is written in the file.
     public var location: SourceLocation
     /// Positions of this step's keys (`next`, `organisation`, ...), for pointing diagnostics.
@@ -58,8 +61,9 @@ public struct Step: Hashable, Sendable, Codable {
         resultAfter: Distribution? = nil, every: TimeSpan? = nil, requires: [DataItem] = [],
         produces: [DataItem] = [], next: String? = nil, branches: [Branch] = [], paths: [String] = [],
         join: String? = nil, pathway: String? = nil, outcome: String? = nil, handoff: Handoff? = nil,
-        location: SourceLocation = .unknown, fieldLocations: [String: SourceLocation] = [:]
+        attendance: Attendance? = nil, location: SourceLocation = .unknown, fieldLocations: [String: SourceLocation] = [:]
     ) {
+        self.attendance = attendance
         self.id = id
         self.kind = kind
         self.title = title

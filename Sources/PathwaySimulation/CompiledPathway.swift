@@ -1,3 +1,4 @@
+import Foundation
 import PathwayModel
 
 /// What a step does with a patient, reduced to the few behaviours the engine knows.
@@ -41,6 +42,8 @@ struct CompiledStep: Sendable {
     var isContact: Bool = false
     /// Whether the event log records this step (pass-through steps of subpathway calls do not).
     var logged: Bool = true
+    /// Appointments missed or cancelled: index in `CompiledPathway.attendance` (-1: none).
+    var attendance: Int16 = -1
 
 }
 
@@ -96,6 +99,16 @@ public struct CompiledPathway: Sendable {
     /// Arrivals as a rate per minute for each day of the week (Monday first), or a cohort.
     var arrivalRatePerMinute: [Double] = []
     var cohortSize: Int?
+    /// Demand growth as a continuous rate per minute: the arrival rate at minute t is the rate
+    /// at time 0 times exp(growth × t) (0: steady).
+    var arrivalGrowth = 0.0
+    /// Steps' missed and cancelled appointments: shares and the rebooking delay (-1: at once).
+    var attendance: ContiguousArray<(didNotAttend: Double, cancelled: Double, rebook: Int32)> = []
+    /// Per resource, other work competing for it: arrivals per minute (0: none) and its duration.
+    var resourceBackground: ContiguousArray<(perMinute: Double, duration: Int32)> = []
+    /// Patients waiting at time 0: the step, how many, how long they have waited (a distribution,
+    /// -1: no time) and the targets whose clocks started before the step (bit k: target k).
+    var backlog: [(step: Int32, patients: Int, waited: Int32, clocks: UInt64)] = []
 
     /// Names for reports, indexed like the arrays above.
     public internal(set) var title: String = ""
@@ -171,8 +184,12 @@ private struct Builder {
         case nil:
             output.cohortSize = nil
         }
+        if let g = root.arrivalGrowth, g != 0, g > -1 {
+            output.arrivalGrowth = Foundation.log1p(g) / (365 * 1440)
+        }
         let entry = try inline(root, prefix: "", returnTo: -1, returnHandoff: -1, inheritedOrganisation: nil)
         output.start = entry
+        compileBacklog()
         output.joinCount = joinSlots.count
         output.maxConditionDepth = max(1, output.conditions.map(\.maxDepth).max() ?? 1)
         if diagnostics.hasErrors { throw SimulationError(diagnostics) }
@@ -219,6 +236,11 @@ private struct Builder {
             output.resourceIds.append(resource.id)
             output.resourceCapacity.append(Int32(clamping: max(1, resource.capacity)))
             output.resourceHours.append(OpeningHours(resource.calendar))
+            if let b = resource.background, b.perDay > 0 {
+                output.resourceBackground.append((b.perDay / 1440, output.sampler.add(b.duration)))
+            } else {
+                output.resourceBackground.append((0, -1))
+            }
             switch resource.queue {
             case .fifo:
                 output.resourcePriorityAttribute.append(-1)
@@ -360,6 +382,11 @@ private struct Builder {
                 }
                 if let d = step.duration { compiled.duration = output.sampler.add(d) }
                 if let d = step.resultAfter { compiled.resultAfter = output.sampler.add(d) }
+                if let a = step.attendance, a.didNotAttend + a.cancelled > 0, a.didNotAttend + a.cancelled < 1,
+                   output.attendance.count < Int(Int16.max) {
+                    compiled.attendance = Int16(output.attendance.count)
+                    output.attendance.append((a.didNotAttend, a.cancelled, a.rebookedAfter.map { output.sampler.add($0) } ?? -1))
+                }
                 if let every = step.every, every.minutes > 0 {
                     let offset = compiled.resource >= 0 ? output.resourceHours[Int(compiled.resource)].firstOpening : 0
                     compiled.meeting = Int32(output.meetings.count)
@@ -414,6 +441,39 @@ private struct Builder {
     }
 
     private var joinExpected: [Int32: Int32] = [:]
+
+    /// The root pathway's backlog, with the clocks each entry's patients have running: every
+    /// target whose `from` step leads (by any route) to the backlog's step, other than that step.
+    private mutating func compileBacklog() {
+        guard !root.backlog.isEmpty else { return }
+        let index = root.stepIndex
+        for entry in root.backlog {
+            guard let s = index[entry.step] else {
+                diagnostics.append(.error(.cp513, "a backlog waits at '\(entry.step)', which is not a step", at: entry.location))
+                continue
+            }
+            var clocks: UInt64 = 0
+            for (k, target) in root.targets.prefix(64).enumerated() where target.from != entry.step {
+                if leadsTo(from: target.from, to: entry.step) { clocks |= UInt64(1) << UInt64(k) }
+            }
+            output.backlog.append((Int32(s), entry.patients, entry.waited.map { output.sampler.add($0) } ?? -1, clocks))
+        }
+    }
+
+    /// Whether a walk from step `from` can reach step `to` in the root pathway.
+    private func leadsTo(from: String, to: String) -> Bool {
+        var seen: Set<String> = [from]
+        var work = [from]
+        while let id = work.popLast() {
+            guard let step = root.step(id) else { continue }
+            for next in step.onward where !seen.contains(next) {
+                if next == to { return true }
+                seen.insert(next)
+                work.append(next)
+            }
+        }
+        return false
+    }
 
     private static func pointIndex(_ point: ClockPoint) -> Int {
         switch point {

@@ -16,6 +16,12 @@ enum EventKind: UInt8, Sendable {
     case windowCloses
     /// The warm-up ends: statistics start.
     case warmupEnds
+    /// A missed appointment's slot ends: the resource is released and the patient rebooked.
+    case missedDone
+    /// Other work for resource `step` arrives (background demand).
+    case backgroundArrival
+    /// Other work on resource `step` ends.
+    case backgroundDone
 }
 
 /// One scheduled event: when, a sequence number that breaks ties in scheduling order (so runs

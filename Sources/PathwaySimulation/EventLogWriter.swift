@@ -34,6 +34,10 @@ public struct EventLogWriter: SimulationEventSink {
     private var attributeCells: [Int: String] = [:]
     /// OCEL: every patient's attribute values, for the object list written at the end.
     private var attributeValues: [Double] = []
+    /// Backlog patients: since when each has waited (written as `waiting_since`).
+    private var waitingSince: [Int: Double] = [:]
+    /// Whether the pathway has a backlog, so the log carries `waiting_since`.
+    private var hasBacklog: Bool { !model.backlog.isEmpty }
     /// Events written so far.
     public var events: Int { eventCount }
 
@@ -57,6 +61,7 @@ public struct EventLogWriter: SimulationEventSink {
         case .csv:
             emit("case_id,activity,lifecycle,timestamp,organisation,resource,step_id")
             for id in model.attributeIds { emit("," + csvCell("case:" + id)) }
+            if hasBacklog { emit(",case:waiting_since") }
             emit("\n")
         case .xes:
             emit("""
@@ -79,6 +84,7 @@ public struct EventLogWriter: SimulationEventSink {
             for (k, id) in model.attributeIds.enumerated() {
                 emit(", {\"name\": \(JSONWriter.quoted(id)), \"type\": \"\(ocelType(k))\"}")
             }
+            if hasBacklog { emit(", {\"name\": \"waiting_since\", \"type\": \"time\"}") }
             emit("]},\n")
             emit("    {\"name\": \"organisation\", \"attributes\": [{\"name\": \"name\", \"type\": \"string\"}]}\n  ],\n")
             emit("  \"eventTypes\": [\n")
@@ -102,6 +108,15 @@ public struct EventLogWriter: SimulationEventSink {
             let nhs = NHSNumber.synthetic(replication: replication, patient: patient)
             trace.append(contentsOf: "<trace><string key=\"concept:name\" value=\"\(nhs)\"/><string key=\"nhs_number\" value=\"\(nhs)\"/>\n".utf8)
             traces[patient] = trace
+        }
+    }
+
+    /// Records since when a backlog patient has waited: CSV column `case:waiting_since`, an XES
+    /// trace attribute and an OCEL patient attribute, all `waiting_since`.
+    public mutating func patientWaiting(_ patient: Int, since minutes: Double) {
+        waitingSince[patient] = minutes
+        if format == .xes {
+            traces[patient, default: []].append(contentsOf: "<date key=\"waiting_since\" value=\"\(timestamp(minutes, zone: "+00:00"))\"/>\n".utf8)
         }
     }
 
@@ -174,10 +189,13 @@ public struct EventLogWriter: SimulationEventSink {
         case .schedule: phase = "schedule"
         case .start: phase = "start"
         case .complete: phase = "complete"
+        case .missed: phase = format == .xes ? "ate_abort" : "did-not-attend"
+        case .cancelled: phase = format == .xes ? "withdraw" : "cancelled"
         }
         switch format {
         case .csv:
-            emit("\(nhs),\(csvCell(activity)),\(phase),\(timestamp(minutes, zone: "Z")),\(csvCell(org)),\(csvCell(res)),\(csvCell(model.stepIds[step]))\(attributeCells[patient] ?? "")\n")
+            let waiting = hasBacklog ? "," + (waitingSince[patient].map { timestamp($0, zone: "Z") } ?? "") : ""
+            emit("\(nhs),\(csvCell(activity)),\(phase),\(timestamp(minutes, zone: "Z")),\(csvCell(org)),\(csvCell(res)),\(csvCell(model.stepIds[step]))\(attributeCells[patient] ?? "")\(waiting)\n")
         case .xes:
             var line = "<event><string key=\"concept:name\" value=\"\(XMLText.attribute(activity))\"/>"
             line += "<string key=\"lifecycle:transition\" value=\"\(phase)\"/>"
@@ -202,6 +220,7 @@ public struct EventLogWriter: SimulationEventSink {
     /// Closes a patient's trace (XES writes it now).
     public mutating func patientFinished(_ patient: Int, at minutes: Double) {
         if format == .csv { attributeCells[patient] = nil }
+        if format != .ocel { waitingSince[patient] = nil }
         guard format == .xes, let trace = traces.removeValue(forKey: patient) else { return }
         buffer.append(contentsOf: trace)
         emit("</trace>\n")
@@ -239,6 +258,9 @@ public struct EventLogWriter: SimulationEventSink {
                     }
                     emit(", {\"name\": \(JSONWriter.quoted(model.attributeIds[k])), \"time\": \"1970-01-01T00:00:00Z\", \"value\": \(json)}")
                 }
+                if let since = waitingSince[patient] {
+                    emit(", {\"name\": \"waiting_since\", \"time\": \"1970-01-01T00:00:00Z\", \"value\": \"\(timestamp(since, zone: "Z"))\"}")
+                }
                 emit("]}")
             }
             for (i, org) in model.organisationIds.enumerated() {
@@ -263,11 +285,16 @@ public struct EventLogWriter: SimulationEventSink {
 
     /// ISO 8601 with milliseconds, counting from Monday 2024-01-01 00:00 UTC.
     private func timestamp(_ minutes: Double, zone: String) -> String {
+        // Floor division throughout, so that a time before 2024 (a backlog's waiting_since) is
+        // written as the right earlier date and time.
         let totalMillis = Int((minutes * 60_000).rounded())
-        let millis = totalMillis % 1000
-        let totalSeconds = totalMillis / 1000
-        let second = totalSeconds % 60, minute = (totalSeconds / 60) % 60, hour = (totalSeconds / 3600) % 24
-        let (y, m, d) = EventLogWriter.civilDate(daysSince2024: totalSeconds / 86_400)
+        func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
+        let millis = totalMillis - floorDiv(totalMillis, 1000) * 1000
+        let totalSeconds = floorDiv(totalMillis, 1000)
+        let days = floorDiv(totalSeconds, 86_400)
+        let secondOfDay = totalSeconds - days * 86_400
+        let second = secondOfDay % 60, minute = (secondOfDay / 60) % 60, hour = secondOfDay / 3600
+        let (y, m, d) = EventLogWriter.civilDate(daysSince2024: days)
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
         let ms = millis < 10 ? "00\(millis)" : (millis < 100 ? "0\(millis)" : "\(millis)")
         return "\(y)-\(two(m))-\(two(d))T\(two(hour)):\(two(minute)):\(two(second)).\(ms)\(zone)"

@@ -7,6 +7,12 @@ public enum Lifecycle: UInt8, Sendable {
     case start
     /// The step is complete (for instant steps such as decisions, the only entry).
     case complete
+    /// The patient did not attend the appointment that was about to start (the slot is lost);
+    /// written `did-not-attend` (XES `ate_abort`). The patient is rebooked.
+    case missed
+    /// The appointment was cancelled just before it started (the slot goes to the next patient);
+    /// written `cancelled` (XES `withdraw`). The patient is rebooked.
+    case cancelled
 }
 
 /// Receives the events of one replication as they happen, to write an event log or to check
@@ -26,11 +32,16 @@ public protocol SimulationEventSink {
     /// The attributes just drawn for a patient who has just arrived, indexed like the compiled
     /// pathway's `attributeIds` (booleans 0 or 1, categories their index).
     mutating func patientAttributes(_ patient: Int, values: [Double])
+    /// A patient of the backlog, placed at time 0, has been waiting since `minutes` (negative:
+    /// before the run): the start of the target clocks that started before their step.
+    mutating func patientWaiting(_ patient: Int, since minutes: Double)
 }
 
 extension SimulationEventSink {
     /// Ignores the attributes.
     public mutating func patientAttributes(_ patient: Int, values: [Double]) {}
+    /// Ignores the backlog's waiting time.
+    public mutating func patientWaiting(_ patient: Int, since minutes: Double) {}
 }
 
 /// A sink that records nothing; the engine's calls to it compile away.

@@ -12,6 +12,8 @@ struct OpeningHours: Sendable {
     private(set) var alwaysOpen: Bool
     /// Open minutes in a whole week.
     private(set) var openPerWeek: Double
+    /// Closed all day on England and Wales bank holidays (`BankHolidays`).
+    private(set) var closedOnHolidays = false
 
     init(_ calendar: OpeningCalendar?) {
         guard let calendar else {
@@ -19,6 +21,7 @@ struct OpeningHours: Sendable {
             openPerWeek = OpeningHours.week
             return
         }
+        closedOnHolidays = calendar.closedOnBankHolidays
         var minutes = [Bool](repeating: false, count: 7 * 1440)
         for window in calendar.windows {
             let opens = max(0, min(1440, window.opens)), closes = max(0, min(1440, window.closes))
@@ -39,14 +42,43 @@ struct OpeningHours: Sendable {
         }
         intervals = list
         openPerWeek = list.reduce(0) { $0 + ($1.end - $1.start) }
-        alwaysOpen = openPerWeek >= OpeningHours.week
+        alwaysOpen = openPerWeek >= OpeningHours.week && !closedOnHolidays
     }
 
     /// Whether the resource may start work at `time`.
     @inline(__always)
     func isOpen(_ time: Double) -> Bool {
         if alwaysOpen { return true }
-        return intervals.withUnsafeBufferPointer { OpeningHours.isOpen(time, in: $0) }
+        let weekly = intervals.withUnsafeBufferPointer { OpeningHours.isOpen(time, in: $0) }
+        return weekly && !(closedOnHolidays && OpeningHours.isHoliday(time))
+    }
+
+    /// Whether `time` falls on a bank holiday (time 0 is Monday 1 January 2024, itself one).
+    @inline(__always)
+    static func isHoliday(_ time: Double) -> Bool {
+        BankHolidays.contains(day: Int((time / 1440).rounded(.down)))
+    }
+
+    /// Open minutes of the weekly `intervals` between `from` and `to` that fall on bank
+    /// holidays (to subtract when a calendar closes on them).
+    static func holidayOpenMinutes(from: Double, to: Double, in intervals: UnsafeBufferPointer<(start: Double, end: Double)>,
+                                   openPerWeek: Double) -> Double {
+        guard to > from else { return 0 }
+        let firstDay = Int((from / 1440).rounded(.down)), lastDay = Int((to / 1440).rounded(.down))
+        let days = BankHolidays.days
+        var low = 0, high = days.count
+        while low < high {
+            let mid = (low + high) / 2
+            if days[mid] < firstDay { low = mid + 1 } else { high = mid }
+        }
+        var total = 0.0
+        var k = low
+        while k < days.count, days[k] <= lastDay {
+            let a = max(from, Double(days[k]) * 1440), b = min(to, Double(days[k] + 1) * 1440)
+            if b > a { total += openBefore(b, in: intervals, openPerWeek: openPerWeek) - openBefore(a, in: intervals, openPerWeek: openPerWeek) }
+            k += 1
+        }
+        return total
     }
 
     /// Whether `time` falls in one of `intervals` (a week's, sorted), repeated weekly. Shared
@@ -64,6 +96,19 @@ struct OpeningHours: Sendable {
     /// The first moment at or after `time` when the resource is open (nil if it never opens).
     func nextOpening(after time: Double) -> Double? {
         if alwaysOpen { return time }
+        guard closedOnHolidays else { return weeklyOpening(after: time) }
+        var t = time
+        // Bank holidays come at most a few days in a row: a handful of steps finds the next open day.
+        for _ in 0..<64 {
+            guard let c = weeklyOpening(after: t) else { return nil }
+            if !OpeningHours.isHoliday(c) { return c }
+            t = ((c / 1440).rounded(.down) + 1) * 1440
+        }
+        return nil
+    }
+
+    private func weeklyOpening(after time: Double) -> Double? {
+        if openPerWeek >= OpeningHours.week { return time }
         guard let first = intervals.first else { return nil }
         let weekStart = (time / OpeningHours.week).rounded(.down) * OpeningHours.week
         let w = time - weekStart
@@ -80,6 +125,7 @@ struct OpeningHours: Sendable {
         return intervals.withUnsafeBufferPointer { i in
             OpeningHours.openBefore(to, in: i, openPerWeek: openPerWeek)
                 - OpeningHours.openBefore(from, in: i, openPerWeek: openPerWeek)
+                - (closedOnHolidays ? OpeningHours.holidayOpenMinutes(from: from, to: to, in: i, openPerWeek: openPerWeek) : 0)
         }
     }
 
@@ -111,6 +157,7 @@ struct OpeningHours: Sendable {
 /// The arithmetic is `OpeningHours`'s own static functions, so the answers are identical.
 struct ResourceHours: ~Copyable {
     private let alwaysOpen: FlatBuffer<Bool>
+    private let closedOnHolidays: FlatBuffer<Bool>
     private let openPerWeek: FlatBuffer<Double>
     private let firstInterval: FlatBuffer<Int>
     private let intervalCount: FlatBuffer<Int>
@@ -118,6 +165,7 @@ struct ResourceHours: ~Copyable {
 
     init(_ hours: [OpeningHours]) {
         alwaysOpen = FlatBuffer(hours.map(\.alwaysOpen))
+        closedOnHolidays = FlatBuffer(hours.map(\.closedOnHolidays))
         openPerWeek = FlatBuffer(hours.map(\.openPerWeek))
         var first: [Int] = [], counts: [Int] = [], all: [(start: Double, end: Double)] = []
         for h in hours {
@@ -138,7 +186,7 @@ struct ResourceHours: ~Copyable {
     /// Whether resource `r` may start work at `time` (as `OpeningHours.isOpen`).
     @inline(__always)
     func isOpen(_ r: Int, _ time: Double) -> Bool {
-        alwaysOpen[r] || OpeningHours.isOpen(time, in: intervals(r))
+        alwaysOpen[r] || (OpeningHours.isOpen(time, in: intervals(r)) && !(closedOnHolidays[r] && OpeningHours.isHoliday(time)))
     }
 
     /// Resource `r`'s open minutes between `from` and `to` (as `OpeningHours.openMinutes`).
@@ -148,5 +196,6 @@ struct ResourceHours: ~Copyable {
         if alwaysOpen[r] { return to - from }
         let i = intervals(r), perWeek = openPerWeek[r]
         return OpeningHours.openBefore(to, in: i, openPerWeek: perWeek) - OpeningHours.openBefore(from, in: i, openPerWeek: perWeek)
+            - (closedOnHolidays[r] ? OpeningHours.holidayOpenMinutes(from: from, to: to, in: i, openPerWeek: perWeek) : 0)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 /// One replication of a compiled pathway: the discrete-event loop and its state.
 ///
 /// Every piece of state is a flat array of numbers indexed by patient slot, step or resource;
@@ -27,6 +28,15 @@ struct Replication<Sink: SimulationEventSink>: ~Copyable {
     private var calendar = EventCalendar()
     private var arrivalStream: RandomStream
     private var workStream: RandomStream
+    /// Draws for the backlog's patients (their attributes and waits), apart from arrivals'.
+    private var backlogStream: RandomStream
+    /// Per resource, draws for its background demand (unused when it has none).
+    private var backgroundStreams: [RandomStream]
+    /// Patients of the backlog (counted, but not toward `--patients`).
+    private var backlogPatients = 0
+    private let hasBackground: Bool
+    /// The same arrival rate every day of the week (no thinning needed).
+    private let flatWeek: Bool
     private var now = 0.0
 
     // The compiled model's hot tables, copied into flat buffers: reading an element of one of
@@ -114,6 +124,11 @@ struct Replication<Sink: SimulationEventSink>: ~Copyable {
         self.sink = sink
         arrivalStream = RandomStream(seed: seed, replication: replication, purpose: 1)
         workStream = RandomStream(seed: seed, replication: replication, purpose: 2)
+        backlogStream = RandomStream(seed: seed, replication: replication, purpose: 3)
+        backgroundStreams = (0..<model.resourceIds.count).map {
+            RandomStream(seed: seed, replication: replication, purpose: 16 + UInt64($0))
+        }
+        hasBackground = model.resourceBackground.contains { $0.perMinute > 0 }
         attributeCount = model.attributeSamplers.count
         targetCount = model.targetIds.count
         joinCount = model.joinCount
@@ -146,7 +161,8 @@ struct Replication<Sink: SimulationEventSink>: ~Copyable {
         targetUnstopped = FlatBuffer(repeating: 0, count: targetCount)
         burden = FlatBuffer(repeating: 0, count: PatientBurden.tallySize(outcomes: model.outcomeNames.count))
         maxArrivalRate = model.arrivalRatePerMinute.max() ?? 0
-        homogeneous = Set(model.arrivalRatePerMinute).count <= 1
+        flatWeek = Set(model.arrivalRatePerMinute).count <= 1
+        homogeneous = flatWeek && model.arrivalGrowth == 0
         tally.resourceOpenMinutes = Array(repeating: 0, count: resources)
     }
 
@@ -166,6 +182,8 @@ struct Replication<Sink: SimulationEventSink>: ~Copyable {
             calendar.schedule(.windowCloses, at: warmup + days * 1440)
         }
         scheduleFirstArrival()
+        scheduleBackground()
+        placeBacklog()
         var events = 0
         var drainEnd = Double.infinity
         var pastHorizon: Event?
@@ -197,7 +215,18 @@ struct Replication<Sink: SimulationEventSink>: ~Copyable {
             case .windowCloses:
                 closeWindow()
                 arrivalsStopped = true
+            case .missedDone:
+                missedDone(event.patient, event.step)
+            case .backgroundArrival:
+                backgroundArrives(Int(event.step))
+            case .backgroundDone:
+                let r = Int(event.step)
+                noteChange(r)
+                busy[r] -= 1
+                serveQueue(r, force: false)
             }
+            // Other work goes on for ever: the run ends when this pathway's last patient has gone.
+            if hasBackground && arrivalsStopped && inPathway == 0 && (windowClosed || model.cohortSize != nil) { break }
             // The drain limit runs from the end of arrivals: the window's close, or a cohort's last
             // arrival (a cohort's window stays open while its journeys run; without this a journey
             // that never ends ran the replication for ever).
@@ -252,18 +281,95 @@ struct Replication<Sink: SimulationEventSink>: ~Copyable {
         if let t = nextArrival(after: 0) { calendar.schedule(.arrival, at: t) }
     }
 
-    /// The next Poisson arrival after `time` (thinning when the rate varies by weekday).
+    /// The next Poisson arrival after `time`: thinning when the rate varies by weekday, and with
+    /// demand growth the exact inverse of the growing process's cumulative rate.
     private mutating func nextArrival(after time: Double) -> Double? {
         guard maxArrivalRate > 0 else { return nil }
         var t = time
         // The sampler's copy of the tables, not `standardExponential()`'s lazy global: the same draws.
         if homogeneous { return t + arrivalStream.zigguratExponential(sampler.exponential) / maxArrivalRate }
+        let k = model.arrivalGrowth
         for _ in 0..<1_000_000 {
-            t += arrivalStream.zigguratExponential(sampler.exponential) / maxArrivalRate
+            let e = arrivalStream.zigguratExponential(sampler.exponential)
+            if k == 0 {
+                t += e / maxArrivalRate
+            } else {
+                // Rate maxRate·exp(k·t): the next time solves ∫ rate = e, exp(k·t') = exp(k·t) + k·e / maxRate.
+                let x = Foundation.exp(k * t) + k * e / maxArrivalRate
+                guard x > 0 else { return nil } // shrinking demand that has run out
+                t = Foundation.log(x) / k
+            }
+            if flatWeek { return t }
             let day = Int((t / 1440).rounded(.down)) % 7
             if arrivalStream.uniform() * maxArrivalRate < model.arrivalRatePerMinute[day] { return t }
         }
         return nil
+    }
+
+    /// Puts the backlog's patients in their steps at time 0, their clocks already running for
+    /// as long as they have waited.
+    private mutating func placeBacklog() {
+        for entry in model.backlog {
+            for _ in 0..<entry.patients {
+                if freeSlots.count == 0 && slotCount >= maxPatientsAtOnce {
+                    stopForMemory()
+                    return
+                }
+                let number = arrivals
+                arrivals += 1
+                backlogPatients += 1
+                swap(&arrivalStream, &backlogStream) // the backlog's attributes come from its own stream
+                let p = newPatient(number: number, counted: true)
+                swap(&arrivalStream, &backlogStream)
+                tally.patients += 1
+                let pi = Int(p)
+                let waited = entry.waited >= 0 ? max(0, sampler.duration(entry.waited, &backlogStream)) : 0
+                arrivalTime[pi] = now - waited
+                var clocks = entry.clocks
+                clocksStarted[pi] |= clocks
+                while clocks != 0 {
+                    let k = clocks.trailingZeroBitCount
+                    clocks &= clocks - 1
+                    clockStart[pi * targetCount + k] = now - waited
+                }
+                if sink.isRecording {
+                    sink.patientArrived(number, at: now)
+                    sink.patientWaiting(number, since: now - waited)
+                    let base = pi * attributeCount
+                    sink.patientAttributes(number, values: Array(attributes.values[base..<base + attributeCount]))
+                }
+                enter(p, entry.step)
+            }
+        }
+    }
+
+    /// Schedules each resource's first piece of other work.
+    private mutating func scheduleBackground() {
+        for r in 0..<model.resourceBackground.count where model.resourceBackground[r].perMinute > 0 {
+            let t = backgroundStreams[r].zigguratExponential(sampler.exponential) / model.resourceBackground[r].perMinute
+            calendar.schedule(.backgroundArrival, at: now + t, step: Int32(r))
+        }
+    }
+
+    /// Other work arrives at resource `r`: it starts if a server is free, else queues first come,
+    /// first served (after every patient of this pathway in a queue ordered by priority).
+    private mutating func backgroundArrives(_ r: Int) {
+        let b = model.resourceBackground[r]
+        let next = backgroundStreams[r].zigguratExponential(sampler.exponential) / b.perMinute
+        calendar.schedule(.backgroundArrival, at: now + next, step: Int32(r))
+        if busy[r] < resourceCapacity[r] && lines[r].isEmpty && hours.isOpen(r, now) {
+            startBackground(r)
+            return
+        }
+        noteChange(r)
+        lines[r].push(patient: -1, step: -1, entered: now, key: model.resourcePriorityAttribute[r] >= 0 ? -Double.infinity : 0)
+        scheduleOpeningIfClosed(r)
+    }
+
+    private mutating func startBackground(_ r: Int) {
+        seize(r)
+        let d = sampler.duration(model.resourceBackground[r].duration, &backgroundStreams[r])
+        calendar.schedule(.backgroundDone, at: now + d, step: Int32(r))
     }
 
     private mutating func arrive() {
@@ -281,7 +387,7 @@ struct Replication<Sink: SimulationEventSink>: ~Copyable {
         // Schedule the next arrival before this patient moves, so its sequence number is fixed.
         switch length {
         case .patients(let n):
-            if tally.patients >= n {
+            if tally.patients - backlogPatients >= n {
                 arrivalsStopped = true
                 if model.cohortSize == nil { closeWindow() }
             }
@@ -564,6 +670,7 @@ struct Replication<Sink: SimulationEventSink>: ~Copyable {
     }
 
     private mutating func startWork(_ p: Int32, _ s: Int32, _ step: UnsafePointer<CompiledStep>) {
+        if step.pointee.attendance >= 0 && !attends(p, s, step) { return }
         if sink.isRecording { log(Int(p), s, step, .start) }
         let pi = Int(p)
         if step.pointee.clockPoints & 2 != 0 { runClocks(pi, s, point: 1, at: now) }
@@ -578,6 +685,52 @@ struct Replication<Sink: SimulationEventSink>: ~Copyable {
             return
         }
         calendar.schedule(.workDone, at: now + d, step: s, patient: p)
+    }
+
+    /// Whether the patient comes to the appointment that is about to start. A cancelled one frees
+    /// the resource at once; a missed one holds it for the step's duration with nobody seen. Either
+    /// way the patient is rebooked: after the rebooking delay they queue for the step again.
+    private mutating func attends(_ p: Int32, _ s: Int32, _ step: UnsafePointer<CompiledStep>) -> Bool {
+        let a = model.attendance[Int(step.pointee.attendance)]
+        let u = workStream.uniform()
+        if u >= a.didNotAttend + a.cancelled { return true }
+        let r = Int(step.pointee.resource)
+        // The wait at the step runs on until the appointment that goes ahead: this attempt is not
+        // a visit of its own (the wait already counted stays; the next attempt counts again).
+        if counted[Int(p)] { stepWaits[Int(s)] -= 1 }
+        if sink.isRecording { log(Int(p), s, step, u < a.cancelled ? .cancelled : .missed) }
+        if u < a.cancelled {
+            if r >= 0 {
+                noteChange(r)
+                busy[r] -= 1
+            }
+            rebook(p, s, a.rebook)
+            if r >= 0 { serveQueue(r, force: false) }
+        } else {
+            let d = step.pointee.duration >= 0 ? sampler.duration(step.pointee.duration, &workStream) : 0
+            if counted[Int(p)] { stepWaitMinutes[Int(s)] += d }
+            calendar.schedule(.missedDone, at: now + d, step: s, patient: p)
+        }
+        return false
+    }
+
+    /// A missed appointment's slot is over: the resource serves the next patient; this one is rebooked.
+    private mutating func missedDone(_ p: Int32, _ s: Int32) {
+        let step = steps.pointer(Int(s))
+        let r = Int(step.pointee.resource)
+        rebook(p, s, model.attendance[Int(step.pointee.attendance)].rebook)
+        if r >= 0 {
+            noteChange(r)
+            busy[r] -= 1
+            serveQueue(r, force: false)
+        }
+    }
+
+    /// The patient queues for step `s` again after the rebooking delay (`rebook`, -1: at once).
+    private mutating func rebook(_ p: Int32, _ s: Int32, _ rebook: Int32) {
+        let delay = rebook >= 0 ? max(0, sampler.duration(rebook, &workStream)) : 0
+        if counted[Int(p)] { stepWaitMinutes[Int(s)] += delay }
+        calendar.schedule(.sitting, at: now + delay, step: s, patient: p)
     }
 
     private mutating func workDone(_ p: Int32, _ s: Int32) {
@@ -621,6 +774,10 @@ struct Replication<Sink: SimulationEventSink>: ~Copyable {
             return
         }
         while busy[r] < resourceCapacity[r], let next = lines[r].pop() {
+            if next.patient < 0 {
+                startBackground(r) // notes the queue change too
+                continue
+            }
             seize(r) // notes the queue change too
             if counted[Int(next.patient)] {
                 stepWaits[Int(next.step)] += 1
@@ -702,7 +859,7 @@ struct Replication<Sink: SimulationEventSink>: ~Copyable {
         for event in events {
             switch event.kind {
             case .enterStep: note(event.patient, event.step, .handoff)
-            case .sitting, .workDone, .resultReady: note(event.patient, event.step, .inStep)
+            case .sitting, .workDone, .resultReady, .missedDone: note(event.patient, event.step, .inStep)
             default: break
             }
         }

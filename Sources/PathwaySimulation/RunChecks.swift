@@ -78,9 +78,11 @@ enum RunChecks {
 
     /// Little's law (L = λW) checks that the observation window holds whole journeys: on a run
     /// too short for them, or without a warm-up, the queues start empty and the two sides part.
-    /// A cohort has no steady state to measure, so it is not checked.
+    /// A cohort has no steady state to measure, so it is not checked; nor is a run that starts
+    /// with a backlog, which is a transient by design (clearing it is the question asked).
     private static func shortRunWarning(_ report: SimulationReport, _ pathway: Pathway) -> Diagnostic? {
         if case .cohort? = pathway.arrivals { return nil }
+        if !pathway.backlog.isEmpty { return nil }
         guard report.tallies.allSatisfy({ $0.windowMinutes > 0 }), !report.tallies.isEmpty else { return nil }
         let window = report.tallies.map(\.windowMinutes).reduce(0, +) / Double(report.tallies.count)
         let l = report.meanInPathway.mean

@@ -247,7 +247,9 @@ public struct SimulationReport: Sendable {
         }
         self.burden = burden
         meanInPathway = estimate { ratio($0.inPathwayArea, $0.windowMinutes) }
-        arrivalsPerDay = estimate { ratio(Double($0.patients), $0.windowMinutes / 1440) }
+        // The backlog was placed at time 0, not arriving: it is not part of the arrival rate.
+        let backlog = Double(model.backlog.reduce(0) { $0 + $1.patients })
+        arrivalsPerDay = estimate { ratio(max(0, Double($0.patients) - backlog), $0.windowMinutes / 1440) }
         warnings = []
         warnings = RunChecks.warnings(for: self, pathway: pathway)
     }

@@ -67,7 +67,7 @@ public struct Simulator: Sendable {
     func arrivalsProblem(_ options: SimulationOptions) -> SimulationError? {
         guard model.cohortSize == nil, case .days(let days) = resolvedLength(options) else { return nil }
         let perWeek = model.arrivalRatePerMinute.reduce(0, +) * 1440
-        let expected = perWeek / 7 * (days + max(0, options.warmupDays))
+        let expected = grown(perWeek / 7, days: days + max(0, options.warmupDays))
         guard !expected.isFinite || expected.rounded() > Double(Self.maxPatientsPerReplication) else { return nil }
         let perDay = perWeek / 7
         return SimulationError([.error(
@@ -204,10 +204,18 @@ public struct Simulator: Sendable {
 
     private func expectedArrivals(_ length: RunLength, _ options: SimulationOptions) -> Double {
         let perDay = model.arrivalRatePerMinute.reduce(0, +) / 7 * 1440
+        let backlog = Double(model.backlog.reduce(0) { $0 + $1.patients })
         switch length {
-        case .patients(let n): return Double(n) + perDay * options.warmupDays
-        case .days(let d): return perDay * (d + options.warmupDays)
+        case .patients(let n): return Double(n) + backlog + grown(perDay, days: options.warmupDays)
+        case .days(let d): return backlog + grown(perDay, days: d + options.warmupDays)
         }
+    }
+
+    /// Arrivals expected over `days` from time 0 at `perDay`, with the pathway's demand growth.
+    func grown(_ perDay: Double, days: Double) -> Double {
+        let k = model.arrivalGrowth * 1440 // per day
+        guard k != 0 else { return perDay * days }
+        return perDay * Foundation.expm1(k * days) / k
     }
 }
 

@@ -106,6 +106,11 @@ struct ChangeClassifier {
         field(.retimed, "duration", "duration", s.duration, v.duration, describeTime)
         field(.retimed, "result after", "result_after", s.resultAfter, v.resultAfter, describeTime)
         field(.retimed, "every", "every", s.every, v.every, \.description)
+        field(.retimed, "missed appointments", "did_not_attend", s.attendance.map(\.didNotAttend).flatMap(nonZero),
+              v.attendance.map(\.didNotAttend).flatMap(nonZero), percentText)
+        field(.retimed, "cancelled appointments", "cancelled", s.attendance.map(\.cancelled).flatMap(nonZero),
+              v.attendance.map(\.cancelled).flatMap(nonZero), percentText)
+        field(.retimed, "rebooked after", "rebooked_after", s.attendance?.rebookedAfter, v.attendance?.rebookedAfter, describeTime)
         field(.detailChanged, "outcome", "outcome", s.outcome, v.outcome, text)
         field(.detailChanged, "subpathway", "pathway", s.pathway, v.pathway, text)
         // Wiring, compared in the standard's ids.
@@ -335,6 +340,11 @@ struct ChangeClassifier {
                 change("opening hours", r.calendar?.text ?? "always", q.calendar?.text ?? "always", "calendar")
             }
             change("queue", describe(r.queue), describe(q.queue), "priority")
+            if Self.closesOnHolidays(r.calendar) != Self.closesOnHolidays(q.calendar) {
+                change("bank holidays", Self.closesOnHolidays(r.calendar) ? "closed" : "open",
+                       Self.closesOnHolidays(q.calendar) ? "closed" : "open", "calendar")
+            }
+            change("other work", r.background.map(describeBackground) ?? "none", q.background.map(describeBackground) ?? "none", "background")
             if !sameOrganisation(r.organisation, q.organisation) { change("organisation", r.organisation, q.organisation, "organisation") }
         }
     }
@@ -358,6 +368,16 @@ struct ChangeClassifier {
         return items
     }
 
+    private static func closesOnHolidays(_ calendar: OpeningCalendar?) -> Bool { calendar?.closedOnBankHolidays ?? false }
+
+    private func describeBackground(_ b: BackgroundDemand) -> String {
+        "\(NumberText.format3(b.perDay)) a day, \(describeTime(b.duration)) each"
+    }
+
+    private func nonZero(_ x: Double) -> Double? { x == 0 ? nil : x }
+
+    private func percentText(_ x: Double) -> String { NumberText.format3(x * 100) + "%" }
+
     /// The minutes of the week (Monday 00:00 = 0) a calendar is open; no calendar is always open.
     private static func openMinutes(_ calendar: OpeningCalendar?) -> [Bool] {
         guard let calendar else { return [Bool](repeating: true, count: 7 * 1440) }
@@ -380,6 +400,10 @@ struct ChangeClassifier {
                                                 variantLocation: b.fieldLocations[key] ?? b.location)))
         }
         change("arrivals", a.arrivals.map(describe), b.arrivals.map(describe), "arrivals")
+        change("demand growth", a.arrivalGrowth.flatMap(nonZero).map { percentText($0) + " a year" },
+               b.arrivalGrowth.flatMap(nonZero).map { percentText($0) + " a year" }, "arrivals")
+        let backlogA = a.backlog.map(describe).joined(separator: "; "), backlogB = b.backlog.map(describe).joined(separator: "; ")
+        change("backlog", backlogA.isEmpty ? nil : backlogA, backlogB.isEmpty ? nil : backlogB, "backlog")
         if toStandard(b.start) != a.start { change("start", a.start, b.start, "start") }
         for attr in a.attributes {
             let other = b.attribute(attr.id)
@@ -392,6 +416,10 @@ struct ChangeClassifier {
     }
 
     // MARK: Describing values
+
+    private func describe(_ entry: Backlog) -> String {
+        "\(entry.patients) at \(entry.step)" + (entry.waited.map { ", waited \(describeTime($0))" } ?? "")
+    }
 
     private func describe(_ s: Step) -> String {
         var text = "\(s.kind.rawValue)"

@@ -16,8 +16,11 @@ struct PathwayBuilder {
     static let largestCapacity = 1_000_000
 
     static let topLevelKeys = ["carepath", "id", "title", "version", "status", "description", "sources",
-                               "organisations", "resources", "attributes", "data", "arrivals", "targets", "deviations",
+                               "organisations", "resources", "attributes", "data", "arrivals", "backlog", "targets", "deviations",
                                "start", "steps", "extends", "changes"]
+
+    /// Keys of appointments that may be missed or cancelled and rebooked.
+    static let attendanceKeys = ["did_not_attend", "cancelled", "rebooked_after"]
 
     /// Keys every step may have.
     static let commonStepKeys = ["kind", "title", "description", "organisation", "role", "code", "requires", "produces"]
@@ -25,9 +28,9 @@ struct PathwayBuilder {
     /// The further keys each kind of step may have.
     static let stepKeysByKind: [StepKind: [String]] = [
         .referral: ["resource", "duration", "next", "handoff"],
-        .assessment: ["resource", "duration", "next", "handoff"],
-        .test: ["resource", "duration", "result_after", "next", "handoff"],
-        .treatment: ["resource", "duration", "next", "handoff"],
+        .assessment: ["resource", "duration", "next", "handoff"] + attendanceKeys,
+        .test: ["resource", "duration", "result_after", "next", "handoff"] + attendanceKeys,
+        .treatment: ["resource", "duration", "next", "handoff"] + attendanceKeys,
         .meeting: ["resource", "duration", "every", "next", "handoff"],
         .wait: ["duration", "next", "handoff"],
         .decision: ["branches", "handoff"],
@@ -84,6 +87,8 @@ struct PathwayBuilder {
         let attributes = buildAttributes(top["attributes"])
         let dataItems = buildDataDeclarations(top["data"])
         let arrivals = top["arrivals"].flatMap { buildArrivals($0) }
+        let growth = top["arrivals"].flatMap { buildGrowth($0) }
+        let backlog = top["backlog"].map { buildBacklog($0) } ?? []
         let targets = buildTargets(top["targets"])
         let start = requiredText(top, "start", "the first step (`start`)", at: fileStart) ?? ""
         var steps: [Step] = []
@@ -103,6 +108,12 @@ struct PathwayBuilder {
             dataItems: dataItems, arrivals: arrivals, targets: targets, start: start, steps: steps,
             location: fileStart, fieldLocations: top.fieldLocations)
         pathway.deviations = buildDeviations(top["deviations"])
+        pathway.arrivalGrowth = growth
+        pathway.backlog = backlog
+        if growth != nil, case .cohort = arrivals, let node = top["arrivals"] {
+            reader.error(.cp034, "a cohort arrives all at once, so its demand cannot grow", at: node.location,
+                         help: "remove `growth`, or give a `rate` or `weekly` pattern that can grow")
+        }
         return pathway
     }
 
@@ -182,7 +193,7 @@ struct PathwayBuilder {
         var result: [Resource] = []
         for entry in entries {
             guard reader.identifier(entry.key, "a resource id", at: entry.keyLocation) else { continue }
-            let allowed = ["name", "organisation", "capacity", "calendar", "priority"]
+            let allowed = ["name", "organisation", "capacity", "calendar", "priority", "background"]
             guard let fields = reader.mapping(entry.value, "resource '\(entry.key)'", allowed: allowed) else { continue }
             let name = fields["name"].flatMap { reader.text($0, "the resource's name") }
             let organisation = fields["organisation"].flatMap { reader.text($0, "the resource's organisation") }
@@ -219,8 +230,9 @@ struct PathwayBuilder {
             if let pNode = fields["priority"], let attribute = reader.text(pNode, "the resource's priority attribute") {
                 queue = .priority(attribute: attribute)
             }
+            let background = fields["background"].flatMap { buildBackground($0, resource: entry.key) }
             result.append(Resource(id: entry.key, name: name, organisation: organisation ?? "", capacity: capacity,
-                                   calendar: calendar, queue: queue, location: entry.keyLocation,
+                                   calendar: calendar, queue: queue, background: background, location: entry.keyLocation,
                                    fieldLocations: fields.fieldLocations))
         }
         return result
@@ -329,8 +341,8 @@ struct PathwayBuilder {
     }
 
     private mutating func buildArrivals(_ node: YAMLNode) -> Arrivals? {
-        guard let fields = reader.mapping(node, "`arrivals`", allowed: ["rate", "weekly", "cohort"]) else { return nil }
-        let given = fields.map(\.key)
+        guard let fields = reader.mapping(node, "`arrivals`", allowed: ["rate", "weekly", "cohort", "growth"]) else { return nil }
+        let given = fields.map(\.key).filter { $0 != "growth" }
         if given.count != 1 {
             reader.error(.cp013, "`arrivals` takes exactly one of `rate`, `weekly` or `cohort`", at: node.location)
             return nil
@@ -461,6 +473,7 @@ struct PathwayBuilder {
         step.pathway = fields["pathway"].flatMap { reader.text($0, "the subpathway's file") }
         step.outcome = fields["outcome"].flatMap { reader.text($0, "the outcome") }
         step.handoff = fields["handoff"].flatMap { buildHandoff($0) }
+        step.attendance = buildAttendance(fields, stepID: id)
 
         let missing: [String]
         switch kind {

@@ -242,10 +242,29 @@ public enum ValueSyntax {
     ]
 
     /// `weekdays 08:00-18:00`, `mon,wed 09:00-13:00; sat 09:00-12:00`, `always`, `daily 00:00-24:00`.
+    /// `... except bank holidays` closes it on England and Wales bank holidays.
     public static func calendar(_ text: String) -> Result<OpeningCalendar, ValueSyntaxError> {
-        let t = text.trimmed
+        let written = text.trimmed
+        var t = written
+        var holidays = false
+        let suffix = "except bank holidays"
+        if t.lowercased().hasSuffix(suffix) {
+            holidays = true
+            t = String(t.dropLast(suffix.count)).trimmed
+            while let last = t.last, last == ";" || last == "," { t = String(t.dropLast()).trimmed }
+            if t.isEmpty { return .failure("'\(written)' says when it is closed but not when it is open; write the opening times first, such as `weekdays 08:00-18:00 except bank holidays`") }
+        } else if t.lowercased().contains("bank holiday") {
+            return .failure("'\(written)' mentions bank holidays but not as `except bank holidays` at the end; write it like `weekdays 08:00-18:00 except bank holidays`")
+        }
+        switch windows(t) {
+        case .success(let w): return .success(OpeningCalendar(windows: w, text: written, closedOnBankHolidays: holidays))
+        case .failure(let e): return .failure(e)
+        }
+    }
+
+    private static func windows(_ t: String) -> Result<[OpeningWindow], ValueSyntaxError> {
         if t.lowercased() == "always" || t.lowercased() == "24/7" {
-            return .success(OpeningCalendar(windows: [OpeningWindow(days: Weekday.allCases, opens: 0, closes: 1440)], text: t))
+            return .success([OpeningWindow(days: Weekday.allCases, opens: 0, closes: 1440)])
         }
         var windows: [OpeningWindow] = []
         for part in t.split(separator: ";").map({ $0.trimmed }) where !part.isEmpty {
@@ -290,7 +309,7 @@ public enum ValueSyntax {
             windows.append(OpeningWindow(days: unique, opens: opens, closes: closes))
         }
         guard !windows.isEmpty else { return .failure("an opening calendar needs at least one window, such as `weekdays 09:00-17:00`") }
-        return .success(OpeningCalendar(windows: windows, text: t))
+        return .success(windows)
     }
 
     /// `08:00` → 480 minutes after midnight; `24:00` is allowed as the end of the day.

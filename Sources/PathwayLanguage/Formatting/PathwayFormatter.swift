@@ -29,6 +29,9 @@ public enum PathwayFormatter {
                 fields.append(("capacity", String(r.capacity)))
                 if let c = r.calendar { fields.append(("calendar", scalar(c.text))) }
                 if case .priority(let attribute) = r.queue { fields.append(("priority", scalar(attribute))) }
+                if let b = r.background {
+                    fields.append(("background", flow([("rate", scalar(rate(b.perDay))), ("duration", scalar(distribution(b.duration, time: true)))])))
+                }
                 out += "  \(key(r.id)): \(flow(fields))\n"
             }
         }
@@ -61,12 +64,22 @@ public enum PathwayFormatter {
             }
         }
         if let arrivals = p.arrivals {
+            let growth = p.arrivalGrowth.map { g in [("growth", scalar(percentText(g) + " per year"))] } ?? []
             switch arrivals {
-            case .poisson(let perDay): out += "arrivals: { rate: \(scalar(rate(perDay))) }\n"
+            case .poisson(let perDay): out += "arrivals: \(flow([("rate", scalar(rate(perDay)))] + growth))\n"
             case .weekly(let perDay):
                 let days = Weekday.allCases.map { ($0.shortName, number(perDay[$0.rawValue])) }
                 out += "arrivals:\n  weekly: \(flow(days))\n"
-            case .cohort(let size): out += "arrivals: { cohort: \(size) }\n"
+                if let g = growth.first { out += "  growth: \(g.1)\n" }
+            case .cohort(let size): out += "arrivals: \(flow([("cohort", String(size))] + growth))\n"
+            }
+        }
+        if !p.backlog.isEmpty {
+            out += "backlog:\n"
+            for b in p.backlog {
+                var fields = [("step", scalar(b.step)), ("patients", String(b.patients))]
+                if let w = b.waited { fields.append(("waited", scalar(distribution(w, time: true)))) }
+                out += "  - \(flow(fields))\n"
             }
         }
         if !p.targets.isEmpty {
@@ -129,6 +142,11 @@ public enum PathwayFormatter {
         if let d = s.duration { line("duration", scalar(distribution(d, time: true))) }
         if let d = s.resultAfter { line("result_after", scalar(distribution(d, time: true))) }
         if let e = s.every { line("every", scalar(time(e.minutes))) }
+        if let a = s.attendance {
+            if a.didNotAttend > 0 { line("did_not_attend", percentText(a.didNotAttend)) }
+            if a.cancelled > 0 { line("cancelled", percentText(a.cancelled)) }
+            if let r = a.rebookedAfter { line("rebooked_after", scalar(distribution(r, time: true))) }
+        }
         if !s.requires.isEmpty { line("requires", dataList(s.requires)) }
         if !s.produces.isEmpty { line("produces", dataList(s.produces)) }
         if let v = s.next { line("next", scalar(v)) }
@@ -206,6 +224,15 @@ public enum PathwayFormatter {
     }
 
     static func number(_ x: Double) -> String { exact(x) }
+
+    /// A share always written as a percentage, with the fewest decimals that read back exactly.
+    static func percentText(_ value: Double) -> String {
+        for decimals in 0...17 {
+            let text = String(format: "%.\(decimals)f%%", value * 100)
+            if ValueSyntax.probability(text) == value { return text }
+        }
+        return "\(exact(value * 100))%"
+    }
 
     /// The shortest text that reads back as exactly `x`, in plain decimals: the language reads
     /// no exponents, so `0.00001` must not be written `1e-05` (which could not be read back).

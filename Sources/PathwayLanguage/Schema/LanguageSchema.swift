@@ -90,7 +90,21 @@ public enum LanguageSchema {
             "data": map(
                 "Optional declarations of the data items steps require and produce, with their coded types. Items named only in `requires`/`produces` need not be declared.",
                 value: ref("dataDeclaration", "A data item: `ct-report: { type: DiagnosticReport }`, or nothing.")),
-            "arrivals": ref("arrivals", "How patients arrive at the start: a Poisson `rate`, a `weekly` pattern, or a fixed `cohort`."),
+            "arrivals": ref("arrivals", "How patients arrive at the start: a Poisson `rate`, a `weekly` pattern, or a fixed `cohort`; optionally a yearly `growth`."),
+            "backlog": [
+                "description": "Patients already waiting when the simulation starts: at which step, how many, and how long they have waited.",
+                "type": "array",
+                "items": [
+                    "type": "object",
+                    "properties": [
+                        "step": identifier("The id of the step they are waiting for; they join its queue at the start."),
+                        "patients": ["description": "How many patients are waiting.", "type": "integer", "minimum": 1, "maximum": 10_000_000],
+                        "waited": ref("timeDistribution", "How long each has waited so far, counted from the start of every target clock that started before this step, such as `uniform(min: 0 days, max: 18 weeks)`. Default: no time."),
+                    ],
+                    "required": ["step", "patients"],
+                    "additionalProperties": false,
+                ],
+            ],
             "targets": map(
                 "Waiting-time standards, by id: the share of patients who should get from one step to another within a time.",
                 value: ref("target", "A waiting-time standard: `{ from, to, within, standard }`.")),
@@ -246,15 +260,30 @@ public enum LanguageSchema {
                     ],
                     "calendar": [
                         "description": .string("When it is open: `always`, or windows of days and hours such as `weekdays 08:00-18:00`, "
-                            + "`mon,wed 09:00-13:00`, `mon-fri 09:00-17:00; sat 09:00-12:00` (or a list of such windows). "
+                            + "`mon,wed 09:00-13:00`, `mon-fri 09:00-17:00; sat 09:00-12:00` (or a list of such windows), "
+                            + "optionally ending `except bank holidays` (closed on England and Wales bank holidays). "
                             + "Outside them no work starts and the queue waits. Default: always open."),
                         "anyOf": [
                             ["type": "string", "pattern": .string(SchemaPatterns.calendar)],
                             ["type": "array", "items": ["type": "string", "pattern": .string(SchemaPatterns.calendar)], "minItems": 1],
                         ],
-                        "examples": ["weekdays 08:00-18:00", "mon-fri 09:00-17:00; sat 09:00-12:00", "always"],
+                        "examples": ["weekdays 08:00-18:00", "mon-fri 09:00-17:00; sat 09:00-12:00", "weekdays 08:00-18:00 except bank holidays", "always"],
                     ],
                     "priority": identifier("Queue by this patient attribute, highest first (true before false; for a category, the first declared value first). Default: first come, first served."),
+                    "background": [
+                        "description": "Work from outside this pathway that uses the same resource (other patients' scans, clinics, operations): it arrives at random at `rate` and holds the resource for `duration`, first come, first served with this pathway's patients.",
+                        "type": "object",
+                        "properties": [
+                            "rate": [
+                                "description": "Average arrivals of other work: `40 per day`.",
+                                "type": "string",
+                                "pattern": .string(SchemaPatterns.rate),
+                            ],
+                            "duration": ref("timeDistribution", "How long each piece of other work holds the resource: `20 min` or a distribution."),
+                        ],
+                        "required": ["rate", "duration"],
+                        "additionalProperties": false,
+                    ],
                 ],
                 "required": ["organisation"],
                 "additionalProperties": false,
@@ -287,9 +316,14 @@ public enum LanguageSchema {
                         "type": "integer",
                         "minimum": 1,
                     ],
+                    "growth": [
+                        "description": "How much the arrival rate grows in a year, compounded over the run: `5% per year` (or `-2% per year`). Not for a cohort.",
+                        "type": "string",
+                        "pattern": .string(SchemaPatterns.growth),
+                        "examples": ["5% per year"],
+                    ],
                 ],
-                "minProperties": 1,
-                "maxProperties": 1,
+                "oneOf": [["required": ["rate"]], ["required": ["weekly"]], ["required": ["cohort"]]],
                 "additionalProperties": false,
             ],
             "target": [
@@ -375,6 +409,9 @@ public enum LanguageSchema {
             "resource": identifier("The id of a resource the patient queues for before the step starts. It must belong to the step's organisation."),
             "duration": ref("timeDistribution", "How long the step takes, holding its resource: `20 min`, or a distribution such as `lognormal(mean: 20 min, sd: 5 min)`."),
             "result_after": ref("timeDistribution", "For tests: time after the step until the result is available. It does not hold the resource."),
+            "did_not_attend": ref("probability", "The share of appointments the patient does not attend, such as `8%`: the resource is held for the step's duration with nobody seen, and the patient is rebooked."),
+            "cancelled": ref("probability", "The share of appointments cancelled before they start, such as `3%`: the slot goes to the next patient, and the patient is rebooked."),
+            "rebooked_after": ref("timeDistribution", "How long after a missed or cancelled appointment the patient is seen again (then queues again), such as `2 weeks`. Default: at once."),
             "every": ref("duration", "For meetings (MDT): how often the meeting sits, such as `7 days`. A patient waits for the next sitting."),
             "next": identifier("The id of the step that follows."),
             "handoff": ref("handoff", "What happens when the next step is in another organisation: `{ delay, sends, via }`."),
@@ -607,7 +644,11 @@ enum SchemaPatterns {
         let days = "\(day)(?:-\(day))?(?:,\(day)(?:-\(day))?)*"
         let clock = "[0-9]{1,2}:[0-9]{2}"
         let window = #"\#(days)\s+\#(clock)-\#(clock)"#
-        return #"^\s*(?:"# + alternatives(["always"]) + "|24/7|" + window + #"(?:\s*;\s*"# + window + #")*\s*;?)\s*$"#
+        let holidays = #"(?:\s*[;,]?\s*"# + anyCase("except") + #"\s+"# + anyCase("bank") + #"\s+"# + anyCase("holidays") + ")?"
+        return #"^\s*(?:"# + alternatives(["always"]) + "|24/7|" + window + #"(?:\s*;\s*"# + window + #")*\s*;?)"# + holidays + #"\s*$"#
+    }
+    static var growth: String {
+        #"^\s*-?"# + number + #"\s*%\s*(?:"# + alternatives(["per", "a"]) + #"\s+"# + alternatives(["year", "annum"]) + #"|/\s*"# + anyCase("year") + #")\s*$"#
     }
 
     /// `(?:a|b)` with each word matched in any case, longest first so that no word is cut short.

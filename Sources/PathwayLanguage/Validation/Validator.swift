@@ -41,6 +41,9 @@ enum ReferenceCheck {
         if !p.start.isEmpty, !stepSet.contains(p.start) {
             unknownStep(p.start, "the pathway starts at", at: p.fieldLocations["start"] ?? p.location)
         }
+        for entry in p.backlog where !stepSet.contains(entry.step) {
+            unknownStep(entry.step, "a backlog waits at", at: entry.fieldLocations["step"] ?? entry.location)
+        }
         if p.organisations.isEmpty {
             d.append(.error(.cp012, "the pathway names no organisations", at: p.location,
                             help: "add an `organisations:` section, for example `gp: { name: GP practice, type: primary-care }`"))
