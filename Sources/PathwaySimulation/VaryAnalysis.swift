@@ -63,7 +63,9 @@ public enum VaryJudge: String, Sendable, Hashable, CaseIterable {
 public struct VaryReport: Sendable {
     /// One target at one point.
     public struct TargetResult: Sendable, Hashable {
+        /// The target's id.
         public var id: String
+        /// The target's title (its id when it has none).
         public var title: String
         /// The share of patients the target asks for, 0...1.
         public var standard: Double
@@ -77,6 +79,7 @@ public struct VaryReport: Sendable {
     public struct Point: Sendable {
         /// The index of each axis's value, in axis order.
         public var coordinates: [Int]
+        /// Each target's attainment and verdict, in the pathway's order.
         public var targets: [TargetResult]
         /// Every target measured somebody and met its standard.
         public var meetsEveryStandard: Bool
@@ -86,15 +89,19 @@ public struct VaryReport: Sendable {
         public var warnings: [Diagnostic]
     }
 
+    /// The id of the pathway varied.
     public var pathwayId: String
+    /// Its title.
     public var pathwayTitle: String
     /// The varied fields; several make a grid (every combination).
     public var axes: [VaryAxis]
+    /// How each standard was judged met.
     public var judge: VaryJudge
     /// The run options every point shares (the same seed: common random numbers).
     public var options: SimulationOptions
     /// The run length every point had, or nil when they differ (a varied cohort size).
     public var length: RunLength?
+    /// Every point of the grid, the first field varying slowest.
     public var points: [Point]
 
     /// The values of `point`, in axis order.

@@ -17,6 +17,10 @@ struct SimulateCommand: ParsableCommand {
         A run that would not fit in --max-memory stops with the reason (CP530, CP531); exit status 1.
         With -o PART (and --replication-range A..B) it writes a part file instead of the report; \
         'carepath merge' prints the whole run's report from the parts. See Docs/scale.md.
+        With --vary PATH=VALUES it runs the pathway once for each value of a numeric field, all \
+        with the same random numbers, and prints each target's attainment per value and the \
+        smallest value that meets every standard (judged on the lower end of the 95% interval \
+        unless --judge mean).
         """
     )
 
@@ -39,6 +43,8 @@ struct SimulateCommand: ParsableCommand {
 
     @OptionGroup(title: "Slices of a run, for carepath merge") var part: PartOptions
 
+    @OptionGroup(title: "Capacity planning") var vary: VaryOptions
+
     @OptionGroup var limits: LimitOptions
 
     @OptionGroup var safety: OutputSafetyOptions
@@ -50,6 +56,10 @@ struct SimulateCommand: ParsableCommand {
             throw ValidationError("--event-log must end in .csv, .xes or .jsonocel")
         }
         try part.validate(replications: runOptions.replications ?? 10)
+        if vary.isVarying {
+            if part.writesPart { throw ValidationError("--vary cannot be combined with -o: it runs every value whole and prints one table") }
+            if eventLog != nil { throw ValidationError("--event-log cannot be combined with --vary: simulate the one value whose events you want without --vary") }
+        }
         if part.writesPart {
             if format != nil { throw ValidationError("-o writes a part file, not a report: give --format to 'carepath merge' instead") }
             if eventLog != nil { throw ValidationError("--event-log cannot be combined with -o: write replication 1's events with a whole run") }
@@ -64,6 +74,12 @@ struct SimulateCommand: ParsableCommand {
         let simulator = try Simulator.forCommand(
             pathway, noArrivals: "\(file) says nothing about how patients arrive; add `arrivals:` (a rate, a weekly schedule or a cohort)")
         let options = runOptions.simulationOptions()
+        if vary.isVarying {
+            let variations = try vary.variations()
+            return try VaryRun(file: file, base: pathway, variations: variations, coordinates: try vary.grid(variations),
+                               judge: vary.judge ?? .lowerBound, options: options, limits: limits)
+                .run(format: format ?? .table, strict: strict, timing: timing)
+        }
         if part.writesPart { return try writePart(simulator, options, inputs: inputs) }
         try simulator.checkFits(options)
 
@@ -184,7 +200,7 @@ private func cpuSeconds() -> Double {
 }
 
 /// A progress bar on standard error, shown only when it is a terminal and the run is long.
-private final class ProgressBar: @unchecked Sendable {
+final class ProgressBar: @unchecked Sendable {
     private let lock = NSLock()
     private var shown = -1
 
