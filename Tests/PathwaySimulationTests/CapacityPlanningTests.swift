@@ -252,4 +252,31 @@ import Testing
         let d = result.diagnostics.first { $0.code == "CP101" }
         #expect(d?.message.contains("did you mean 'clinic'") == true, "\(result.diagnostics.map(\.message))")
     }
+
+    /// A backlog inside a parallel block (a path or the join) would strand its patients at the
+    /// join, whose other paths never started: refused.
+    @Test(arguments: ["bloods", "review"])
+    func aBacklogInsideAParallelBlockIsRefused(_ step: String) {
+        let yaml = """
+        carepath: 1
+        id: t
+        title: T
+        organisations:
+          hospital: { name: Hospital, type: acute }
+        backlog:
+          - { step: \(step), patients: 5 }
+        start: both
+        steps:
+          both: { kind: parallel, organisation: hospital, paths: [bloods, scan], join: review }
+          bloods: { kind: test, organisation: hospital, next: review }
+          scan: { kind: test, organisation: hospital, next: review }
+          review: { kind: assessment, organisation: hospital, next: done }
+          done: { kind: end }
+        """
+        let result = PathwayLoader().load(yaml: yaml, file: "t.yaml")
+        #expect(result.validPathway == nil)
+        #expect(result.diagnostics.contains { $0.code == "CP034" && $0.message.contains("parallel step 'both'") },
+                "\(result.diagnostics.map(\.message))")
+    }
 }
+

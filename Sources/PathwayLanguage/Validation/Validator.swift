@@ -9,7 +9,10 @@ public enum Validator {
         let references = ReferenceCheck.run(pathway)
         diagnostics += references
         // Reachability and loops are consequences of broken references: check them once those are fixed.
-        if !references.hasErrors { diagnostics += GraphCheck.run(pathway) }
+        if !references.hasErrors {
+            diagnostics += GraphCheck.run(pathway)
+            diagnostics += BacklogCheck.run(pathway)
+        }
         diagnostics += BranchCheck.run(pathway)
         diagnostics += DataFlowCheck.run(pathway)
         return diagnostics
