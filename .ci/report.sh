@@ -75,6 +75,8 @@ done < <(find Pathways -maxdepth 1 -type f \( -name '*.yaml' -o -name '*.yml' \)
 SIM=(--simulate --warmup 60 --replications 10 --seed 1)
 report lung-simulated pathway,simulation:pathway,simulation Pathways/suspected-lung-cancer.yaml "${SIM[@]}"
 report stroke-simulated pathway,simulation Pathways/acute-stroke.yaml "${SIM[@]}"
+report capacity pathway,capacity:capacity Examples/queueing/mmc-seen-within-an-hour.yaml --vary resources.servers.capacity=9..12 \
+    --patients 20000 --replications 3 --seed 1
 report hostile pathway,simulation Tests/PathwayExportTests/ReportGolden/hostile.yaml --simulate --patients 200 --replications 3
 # The region report always runs: a missing input fails here instead of skipping the check.
 report region pathway,region,diff:region,diff-4=diff Examples/region --compare Examples/region/standard.yaml --impact --warmup 60

@@ -15,11 +15,14 @@ public struct HTMLReport: Sendable {
         public var pathway: Pathway
         /// Its simulation report, or nil for no simulation view.
         public var simulation: SimulationReport?
+        /// Its runs with fields varied (`--vary`), or nil for no capacity-planning view.
+        public var vary: VaryReport?
 
         /// An entry.
-        public init(pathway: Pathway, simulation: SimulationReport? = nil) {
+        public init(pathway: Pathway, simulation: SimulationReport? = nil, vary: VaryReport? = nil) {
             self.pathway = pathway
             self.simulation = simulation
+            self.vary = vary
         }
     }
 
@@ -98,6 +101,12 @@ public struct HTMLReport: Sendable {
                 if let report = entry.simulation { html += SimulationSection(pathway: entry.pathway, report: report).html(ids: &ids) }
             }
             sections.append(("simulation", "Simulation", html))
+        }
+        let varied = entries.compactMap(\.vary)
+        if !varied.isEmpty {
+            var html = ""
+            for report in varied { html += VarySection(report: report).html(ids: &ids) }
+            sections.append(("capacity", "Capacity planning", html))
         }
         if let comparison {
             sections.append(("region", "Region: conformance to the standard", RegionSection(region: comparison.region).html(ids: &ids)))

@@ -47,7 +47,9 @@ struct ReportCommand: ParsableCommand {
     @Flag(help: "Simulate each pathway (with --compare: the standard) and add the simulation view.")
     var simulate = false
 
-    @OptionGroup(title: "Simulation (with --simulate or --impact)") var runOptions: RunOptions
+    @OptionGroup(title: "Simulation (with --simulate, --impact or --vary)") var runOptions: RunOptions
+
+    @OptionGroup(title: "Capacity planning (one pathway)") var vary: VaryOptions
 
     @Flag(help: "Leave the diagrams out (no Graphviz needed).")
     var noDiagrams = false
@@ -61,6 +63,8 @@ struct ReportCommand: ParsableCommand {
         if weights != nil && compare == nil { throw ValidationError("--weights needs --compare") }
         if impact && compare == nil { throw ValidationError("--impact needs --compare") }
         if impact && simulationOptions.replications < 2 { throw ValidationError("--impact needs at least 2 replications for confidence intervals") }
+        if vary.isVarying && compare != nil { throw ValidationError("--vary cannot be combined with --compare: vary one pathway at a time") }
+        if vary.judge != nil && !vary.isVarying { throw ValidationError("--judge needs --vary") }
     }
 
     func run() throws {
@@ -88,9 +92,20 @@ struct ReportCommand: ParsableCommand {
             entries.append(HTMLReport.Entry(pathway: standard, simulation: simulate ? try simulation(of: standard, file: compare) : nil))
             comparison = HTMLReport.Comparison(standard: standard, variants: variants, weights: try loadWeights(weights))
         } else {
+            if vary.isVarying && files.count != 1 {
+                printError("error: --vary needs exactly one pathway file; \(files.count) were given")
+                throw ExitCode.validationFailure
+            }
             for file in files {
                 let pathway = try loadValidPathway(file, limits: limits, inputs: &inputs)
-                entries.append(HTMLReport.Entry(pathway: pathway, simulation: simulate ? try simulation(of: pathway, file: file) : nil))
+                var varied: VaryReport?
+                if vary.isVarying {
+                    let variations = try vary.variations()
+                    varied = try VaryRun(file: file, base: pathway, variations: variations, coordinates: try vary.grid(variations),
+                                         judge: vary.judge ?? .lowerBound, options: simulationOptions, limits: limits).analyse().report
+                }
+                entries.append(HTMLReport.Entry(pathway: pathway, simulation: simulate ? try simulation(of: pathway, file: file) : nil,
+                                                vary: varied))
             }
         }
         let report = HTMLReport(title: title, entries: entries, comparison: comparison, renderer: noDiagrams ? nil : SVGRenderer())

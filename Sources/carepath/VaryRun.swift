@@ -21,6 +21,27 @@ struct VaryRun {
     /// output and each point's run warnings on standard error. Exits 1 (after printing why)
     /// when a value cannot be built or simulated, and with `strict` when any point warned.
     func run(format: SimulateCommand.Format, strict: Bool, timing: Bool) throws {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let (report, jobs) = try analyse()
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+
+        switch format {
+        case .table: print(VaryFormatter.table(report), terminator: "")
+        case .json: print(VaryFormatter.json(report), terminator: "")
+        case .csv: print(VaryFormatter.csv(report), terminator: "")
+        }
+        checkStandardOutput()
+        printWarnings(report, strict: strict)
+        if timing {
+            printError("timing: \(report.points.count) \(report.axes.count == 1 ? "values" : "combinations") in \(String(format: "%.3f", seconds)) s; jobs \(jobs)")
+        }
+        if strict && report.points.contains(where: { !$0.warnings.isEmpty }) { throw ExitCode(ExitStatus.problems) }
+    }
+
+    /// Builds, checks and simulates every point (with a progress bar on a terminal), returning
+    /// the report and the number of jobs used; exits 1 after printing why when a point cannot be
+    /// built or simulated. `carepath report --vary` draws the same report as a chart.
+    func analyse() throws -> (report: VaryReport, jobs: Int) {
         guard !base.targets.isEmpty else {
             printError("error: '\(TerminalText.safeLine(base.title))' states no targets, so --vary has nothing to judge its values by; add a target under `targets:` (see Docs/target-clocks.md)")
             throw ExitCode(ExitStatus.problems)
@@ -35,7 +56,6 @@ struct VaryRun {
         }
         let perPoint = simulators.first.map { expectedPatients($0, shared) } ?? 0
         let progress = ProgressBar.makeIfUseful(expectedPatients: perPoint * Double(simulators.count))
-        let started = DispatchTime.now().uptimeNanoseconds
         let report: VaryReport
         do {
             report = try VaryAnalysis.run(simulators, axes: axes, coordinates: coordinates, judge: judge,
@@ -46,19 +66,7 @@ struct VaryRun {
             throw ExitCode(ExitStatus.problems)
         }
         progress?.clear()
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-
-        switch format {
-        case .table: print(VaryFormatter.table(report), terminator: "")
-        case .json: print(VaryFormatter.json(report), terminator: "")
-        case .csv: print(VaryFormatter.csv(report), terminator: "")
-        }
-        checkStandardOutput()
-        printWarnings(report, strict: strict)
-        if timing {
-            printError("timing: \(report.points.count) \(report.axes.count == 1 ? "values" : "combinations") in \(String(format: "%.3f", seconds)) s; jobs \(shared.jobs)")
-        }
-        if strict && report.points.contains(where: { !$0.warnings.isEmpty }) { throw ExitCode(ExitStatus.problems) }
+        return (report, shared.jobs)
     }
 
     var axes: [VaryAxis] { variations.map { VaryAxis(path: $0.path, values: $0.values, unit: $0.unit) } }
