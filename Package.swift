@@ -47,7 +47,8 @@ let package = Package(
         .testTarget(name: "PathwaySimulationTests", dependencies: ["PathwaySimulation", "PathwayLanguage"]),
         .testTarget(name: "PathwayDiffTests", dependencies: ["PathwayDiff", "PathwayLanguage", "PathwaySimulation", "FormatChecks"], exclude: ["Golden"]),
         .testTarget(name: "PathwayExportTests", dependencies: ["PathwayExport", "PathwayReport", "PathwayLanguage", "PathwaySimulation", "PathwayDiff", "FormatChecks"], exclude: ["Golden", "ReportGolden"]),
-        .testTarget(name: "PathwayDataTests", dependencies: ["PathwayData", "PathwayLanguage", "PathwaySimulation", "FormatChecks"]),
+        .testTarget(name: "PathwayDataTests", dependencies: ["PathwayData", "PathwayLanguage", "PathwaySimulation", "FormatChecks"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "WriterSafetyTests", dependencies: ["PathwayModel", "PathwayLanguage", "PathwaySimulation", "PathwayDiff", "PathwayExport", "PathwayReport", "FormatChecks"]),
         // Readers for each output format, written apart from the writers they check; tests only.
         .target(name: "FormatChecks", path: "Tests/FormatChecks"),
