@@ -16,6 +16,7 @@ struct Carepath: ParsableCommand {
             SchemaCommand.self,
             SimulateCommand.self,
             MergeCommand.self,
+            ConformCommand.self,
             DiffCommand.self,
             CompareCommand.self,
             ExportCommand.self,

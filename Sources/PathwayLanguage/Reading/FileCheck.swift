@@ -74,7 +74,9 @@ public enum FileCheck {
         guard !overwritingInputs, let written = identity(output) else { return nil }
         for input in inputs where identity(input) == written {
             let same = input == output ? "" : " (the same file as '\(input)')"
-            return "'\(output)' is one of this command's inputs\(same); writing there would replace the pathway. Write to another file, or add --overwrite-input if that is really meant"
+            let lower = input.lowercased()
+            let what = lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") ? "the pathway" : "that input"
+            return "'\(output)' is one of this command's inputs\(same); writing there would replace \(what). Write to another file, or add --overwrite-input if that is really meant"
         }
         return nil
     }
