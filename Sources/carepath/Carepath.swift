@@ -17,6 +17,7 @@ struct Carepath: ParsableCommand {
             SimulateCommand.self,
             MergeCommand.self,
             ConformCommand.self,
+            CalibrateCommand.self,
             DiffCommand.self,
             CompareCommand.self,
             ExportCommand.self,

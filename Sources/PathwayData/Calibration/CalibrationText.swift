@@ -1,0 +1,199 @@
+import Foundation
+import PathwayLanguage
+import PathwayModel
+
+/// How calibration writes what it fitted: numbers to three significant figures (four for
+/// arrival rates), times in the unit that reads best, distributions in the language's own
+/// syntax, and YAML strings quoted. Every value written is read back with the language's own
+/// parser, so what the overlay says is exactly what was reported.
+enum CalibrationText {
+    /// The unit a time distribution is written in, chosen from its typical size.
+    enum TimeUnit: String {
+        case min, hours, days
+        var minutes: Double {
+            switch self {
+            case .min: 1
+            case .hours: 60
+            case .days: 1440
+            }
+        }
+        /// The unit for times around `minutes`: minutes below 90, hours below 48, else days.
+        init(typical minutes: Double) {
+            if minutes < 90 { self = .min } else if minutes < 48 * 60 { self = .hours } else { self = .days }
+        }
+    }
+
+    /// `x` to `digits` significant figures, in plain decimals (no exponent, no trailing zeros).
+    static func significant(_ x: Double, _ digits: Int = 3) -> String {
+        guard x.isFinite else { return "0" }
+        if x == 0 { return "0" }
+        let magnitude = Int(floor(log10(abs(x))))
+        let decimals = min(12, max(0, digits - 1 - magnitude))
+        let factor = pow(10, Double(digits - 1 - magnitude))
+        let rounded = (x * factor).rounded() / factor
+        var text = String(format: "%.\(decimals)f", rounded)
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text == "-0" ? "0" : text
+    }
+
+    /// A count with thousands separators: 4,012.
+    static func count(_ n: Int) -> String {
+        let digits = String(abs(n))
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out += "," }
+            out.append(ch)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+
+    /// A statistic for a reason: one decimal, with separators for large values.
+    static func statistic(_ x: Double) -> String {
+        guard x.isFinite else { return "∞" }
+        if abs(x) >= 1000 { return count(Int(x.rounded())) }
+        return String(format: "%.1f", x)
+    }
+
+    /// A p-value as people quote it.
+    static func pValue(_ p: Double) -> String {
+        if p < 0.001 { return "p < 0.001" }
+        if p < 0.01 { return "p = " + String(format: "%.3f", p) }
+        return "p = " + String(format: "%.2f", p)
+    }
+
+    /// A time in `unit`: `20.1 min`, `2.5 days`.
+    static func time(_ minutes: Double, _ unit: TimeUnit) -> String {
+        let value = significant(minutes / unit.minutes)
+        if unit == .min { return value + " min" }
+        if value == "1" { return unit == .hours ? "1 hour" : "1 day" }
+        return value + " " + unit.rawValue
+    }
+
+    /// A time in the unit that suits it alone.
+    static func time(_ minutes: Double) -> String { time(minutes, TimeUnit(typical: minutes)) }
+
+    /// A time distribution in the language's syntax, rounded for people.
+    static func timeDistribution(_ d: Distribution) -> String {
+        let unit = TimeUnit(typical: d.mean > 0 ? d.mean : d.minimum)
+        func t(_ m: Double) -> String { time(m, unit) }
+        switch d {
+        case .fixed(let v): return time(v)
+        case .uniform(let a, let b): return "uniform(min: \(t(a)), max: \(t(b)))"
+        case .triangular(let a, let c, let b): return "triangular(min: \(t(a)), mode: \(t(c)), max: \(t(b)))"
+        case .exponential(let m): return "exponential(mean: \(t(m)))"
+        case .normal(let m, let s): return "normal(mean: \(t(m)), sd: \(t(s)))"
+        case .lognormal(let m, let s): return "lognormal(mean: \(t(m)), sd: \(t(s)))"
+        case .gamma(let k, let theta): return "gamma(shape: \(significant(k)), scale: \(t(theta)))"
+        case .empirical(let points): return "empirical(" + points.map { "\(t($0.value)): \(significant($0.weight))" }.joined(separator: ", ") + ")"
+        }
+    }
+
+    /// A distribution of plain numbers (an attribute) in the language's syntax, rounded.
+    static func numberDistribution(_ d: Distribution) -> String {
+        func v(_ x: Double) -> String { significant(x) }
+        switch d {
+        case .fixed(let x): return v(x)
+        case .uniform(let a, let b): return "uniform(min: \(v(a)), max: \(v(b)))"
+        case .triangular(let a, let c, let b): return "triangular(min: \(v(a)), mode: \(v(c)), max: \(v(b)))"
+        case .exponential(let m): return "exponential(mean: \(v(m)))"
+        case .normal(let m, let s): return "normal(mean: \(v(m)), sd: \(v(s)))"
+        case .lognormal(let m, let s): return "lognormal(mean: \(v(m)), sd: \(v(s)))"
+        case .gamma(let k, let theta): return "gamma(shape: \(v(k)), scale: \(v(theta)))"
+        case .empirical(let points): return "empirical(" + points.map { "\(v($0.value)): \(v($0.weight))" }.joined(separator: ", ") + ")"
+        }
+    }
+
+    /// The time distribution as written and as read back; nil if it would not read back (a
+    /// rounding that broke an ordering, say), which calibration then reports instead of writing.
+    static func writtenTime(_ d: Distribution) -> (text: String, distribution: Distribution)? {
+        let text = timeDistribution(d)
+        guard case .success(let back) = ValueSyntax.timeDistribution(text) else { return nil }
+        return (text, back)
+    }
+
+    /// The number distribution as written and as read back.
+    static func writtenNumber(_ d: Distribution) -> (text: String, distribution: Distribution)? {
+        let text = numberDistribution(d)
+        guard case .success(let back) = ValueSyntax.numberDistribution(text) else { return nil }
+        return (text, back)
+    }
+
+    /// Shares of `counts` in thousandths that add up to exactly 1000 (largest remainders get
+    /// the odd thousandths), as decimal texts: `0.412`.
+    static func shares(_ counts: [Int]) -> [Int] {
+        let total = counts.reduce(0, +)
+        guard total > 0 else { return counts.map { _ in 0 } }
+        let exact = counts.map { Double($0) * 1000 / Double(total) }
+        var floors = exact.map { Int($0.rounded(.down)) }
+        var left = 1000 - floors.reduce(0, +)
+        let order = exact.indices.sorted { (exact[$0] - Double(floors[$0]), -$0) > (exact[$1] - Double(floors[$1]), -$1) }
+        for i in order where left > 0 {
+            floors[i] += 1
+            left -= 1
+        }
+        return floors
+    }
+
+    /// Thousandths as a decimal: 412 → `0.412`, 1000 → `1`, 0 → `0`.
+    static func thousandths(_ t: Int) -> String {
+        if t >= 1000 { return "1" }
+        if t <= 0 { return "0" }
+        var text = "0." + String(format: "%03d", t)
+        while text.hasSuffix("0") { text.removeLast() }
+        return text
+    }
+
+    /// A percentage for a reason: `41.2%`.
+    static func percent(_ share: Double) -> String { String(format: "%.1f%%", share * 100) }
+
+    /// A YAML double-quoted string, safe in block and flow context.
+    static func quoted(_ s: String) -> String {
+        var out = "\""
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            case "\u{85}": out += "\\N"
+            case "\u{2028}": out += "\\L"
+            case "\u{2029}": out += "\\P"
+            default:
+                if ch.value < 0x20 || (0x7F...0x9F).contains(ch.value) || ch.value == 0xFEFF || ch.value == 0xFFFE || ch.value == 0xFFFF {
+                    out += String(format: "\\u%04x", ch.value)
+                } else {
+                    out.unicodeScalars.append(ch)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    /// Text for a YAML comment: one line, no control characters.
+    static func commentSafe(_ s: String) -> String {
+        String(String.UnicodeScalarView(s.unicodeScalars.map { scalar in
+            scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || [0x2028, 0x2029, 0xFEFF].contains(scalar.value) ? " " : scalar
+        }))
+    }
+
+    /// A date from minutes since 1970-01-01T00:00Z: `1 Jan 2024`.
+    static func date(_ minutes: Double) -> String {
+        guard minutes.isFinite, abs(minutes) < 1e12 else { return "?" }
+        let days = Int((minutes / 1440).rounded(.down))
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return "\(d) \(months[m - 1]) \(y)"
+    }
+}
