@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "PathwayLanguageTests", dependencies: ["PathwayLanguage", "FormatChecks"], exclude: ["BadInput"]),
         .testTarget(name: "PathwaySimulationTests", dependencies: ["PathwaySimulation", "PathwayLanguage"]),
         .testTarget(name: "PathwayDiffTests", dependencies: ["PathwayDiff", "PathwayLanguage", "PathwaySimulation", "FormatChecks"], exclude: ["Golden"]),
-        .testTarget(name: "PathwayExportTests", dependencies: ["PathwayExport", "PathwayReport", "PathwayLanguage", "PathwaySimulation", "PathwayDiff", "FormatChecks"], exclude: ["Golden", "ReportGolden"]),
+        .testTarget(name: "PathwayExportTests", dependencies: ["PathwayExport", "PathwayReport", "PathwayLanguage", "PathwaySimulation", "PathwayDiff", "PathwayData", "FormatChecks"], exclude: ["Golden", "ReportGolden"]),
         .testTarget(name: "PathwayDataTests", dependencies: ["PathwayData", "PathwayLanguage", "PathwaySimulation", "FormatChecks"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "WriterSafetyTests", dependencies: ["PathwayModel", "PathwayLanguage", "PathwaySimulation", "PathwayDiff", "PathwayExport", "PathwayReport", "FormatChecks"]),

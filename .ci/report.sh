@@ -77,6 +77,9 @@ report lung-simulated pathway,simulation:pathway,simulation Pathways/suspected-l
 report stroke-simulated pathway,simulation Pathways/acute-stroke.yaml "${SIM[@]}"
 report capacity pathway,capacity:capacity Examples/queueing/mmc-seen-within-an-hour.yaml --vary resources.servers.capacity=9..12 \
     --patients 20000 --replications 3 --seed 1
+# A trust's log replayed on the regional standard (report --log), as carepath conform does.
+"$BIN" simulate Examples/region/trust-north.yaml --patients 200 --replications 1 --seed 1 --event-log "$OUT/north.csv" >/dev/null 2>&1
+report conformance pathway,conformance:conformance Examples/region/standard.yaml --log "$OUT/north.csv"
 report hostile pathway,simulation Tests/PathwayExportTests/ReportGolden/hostile.yaml --simulate --patients 200 --replications 3
 # The region report always runs: a missing input fails here instead of skipping the check.
 report region pathway,region,diff:region,diff-4=diff Examples/region --compare Examples/region/standard.yaml --impact --warmup 60

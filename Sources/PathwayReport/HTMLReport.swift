@@ -1,5 +1,6 @@
 import PathwayDiff
 import PathwayExport
+import PathwayData
 import PathwayModel
 import PathwaySimulation
 
@@ -17,12 +18,16 @@ public struct HTMLReport: Sendable {
         public var simulation: SimulationReport?
         /// Its runs with fields varied (`--vary`), or nil for no capacity-planning view.
         public var vary: VaryReport?
+        /// Real journeys from event logs replayed on it (`--log`), or nil for no conformance view.
+        public var conformance: ConformanceReport?
 
         /// An entry.
-        public init(pathway: Pathway, simulation: SimulationReport? = nil, vary: VaryReport? = nil) {
+        public init(pathway: Pathway, simulation: SimulationReport? = nil, vary: VaryReport? = nil,
+                    conformance: ConformanceReport? = nil) {
             self.pathway = pathway
             self.simulation = simulation
             self.vary = vary
+            self.conformance = conformance
         }
     }
 
@@ -101,6 +106,14 @@ public struct HTMLReport: Sendable {
                 if let report = entry.simulation { html += SimulationSection(pathway: entry.pathway, report: report).html(ids: &ids) }
             }
             sections.append(("simulation", "Simulation", html))
+        }
+        let conformed = entries.filter { $0.conformance != nil }
+        if !conformed.isEmpty {
+            var html = ""
+            for entry in conformed {
+                if let report = entry.conformance { html += ConformanceSection(pathway: entry.pathway, report: report).html(ids: &ids) }
+            }
+            sections.append(("conformance", "Real journeys: conformance to the pathway", html))
         }
         let varied = entries.compactMap(\.vary)
         if !varied.isEmpty {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PathwayData
 import PathwayDiff
 import PathwayExport
 import PathwayReport
@@ -51,6 +52,13 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup(title: "Capacity planning (one pathway)") var vary: VaryOptions
 
+    @Option(name: .customLong("log"), help: ArgumentHelp(
+        "An event log of real journeys (.csv, .xes, .jsonocel) to replay on the pathway, as 'carepath conform' does; give --log once per file (one per organisation, joined by NHS number). One pathway only.",
+        valueName: "file"), completion: .file(extensions: ["csv", "xes", "jsonocel", "json"]))
+    var logs: [String] = []
+
+    @OptionGroup(title: "Reading the logs (with --log)") var logOptions: LogOptions
+
     @Flag(help: "Leave the diagrams out (no Graphviz needed).")
     var noDiagrams = false
 
@@ -64,6 +72,7 @@ struct ReportCommand: ParsableCommand {
         if impact && compare == nil { throw ValidationError("--impact needs --compare") }
         if impact && simulationOptions.replications < 2 { throw ValidationError("--impact needs at least 2 replications for confidence intervals") }
         if vary.isVarying && compare != nil { throw ValidationError("--vary cannot be combined with --compare: vary one pathway at a time") }
+        if !logs.isEmpty && compare != nil { throw ValidationError("--log cannot be combined with --compare: replay the logs on one pathway") }
         if vary.judge != nil && !vary.isVarying { throw ValidationError("--judge needs --vary") }
     }
 
@@ -92,8 +101,8 @@ struct ReportCommand: ParsableCommand {
             entries.append(HTMLReport.Entry(pathway: standard, simulation: simulate ? try simulation(of: standard, file: compare) : nil))
             comparison = HTMLReport.Comparison(standard: standard, variants: variants, weights: try loadWeights(weights))
         } else {
-            if vary.isVarying && files.count != 1 {
-                printError("error: --vary needs exactly one pathway file; \(files.count) were given")
+            if (vary.isVarying || !logs.isEmpty) && files.count != 1 {
+                printError("error: \(vary.isVarying ? "--vary" : "--log") needs exactly one pathway file; \(files.count) were given")
                 throw ExitCode.validationFailure
             }
             for file in files {
@@ -104,8 +113,16 @@ struct ReportCommand: ParsableCommand {
                     varied = try VaryRun(file: file, base: pathway, variations: variations, coordinates: try vary.grid(variations),
                                          judge: vary.judge ?? .lowerBound, options: simulationOptions, limits: limits).analyse().report
                 }
+                var conformance: ConformanceReport?
+                if !logs.isEmpty {
+                    inputs += logs
+                    let (log, mapping, problems) = try logOptions.read(paths: logs, pathway: pathway)
+                    let checked = ConformanceChecker(pathway: pathway).check(log, mapping: mapping, problems: problems)
+                    for warning in ConformanceRenderer.warnings(checked) { printError(warning) }
+                    conformance = checked
+                }
                 entries.append(HTMLReport.Entry(pathway: pathway, simulation: simulate ? try simulation(of: pathway, file: file) : nil,
-                                                vary: varied))
+                                                vary: varied, conformance: conformance))
             }
         }
         let report = HTMLReport(title: title, entries: entries, comparison: comparison, renderer: noDiagrams ? nil : SVGRenderer())
