@@ -31,6 +31,8 @@ public enum CalibrationAspect: String, Sendable, Hashable, CaseIterable {
     case branches
     /// A patient attribute's distribution.
     case attribute
+    /// The shares of a step's appointments missed and cancelled.
+    case attendance
 }
 
 /// What calibration did with one parameter.

@@ -66,6 +66,10 @@ struct Work {
     var arrivalTimes: [Double] = []
     var journeysWithoutStart = 0
     var missedAppointments = 0
+    /// Per step: appointments missed, cancelled, and started (the attempts that went ahead).
+    var missedAt: [Int]
+    var cancelledAt: [Int]
+    var startedAt: [Int]
     var durations: [[Double]]
     var moves: [[ObservedMove]]
     var visited: [Int]
@@ -83,6 +87,9 @@ struct Work {
         durations = Array(repeating: [], count: pathway.steps.count)
         moves = Array(repeating: [], count: pathway.steps.count)
         visited = Array(repeating: 0, count: pathway.steps.count)
+        missedAt = visited
+        cancelledAt = visited
+        startedAt = visited
     }
 
     mutating func observe(_ log: EventLog, mapping: StepMapping) {
@@ -95,7 +102,15 @@ struct Work {
             } else if !journey.visits.isEmpty {
                 journeysWithoutStart += 1
             }
-            missedAppointments += c.events.filter { $0.lifecycle == .missed || $0.lifecycle == .cancelled }.count
+            for e in c.events where e.lifecycle == .missed || e.lifecycle == .cancelled || e.lifecycle == .start {
+                let a = Int(e.activity)
+                guard a >= 0, a < mapping.step.count, let s = mapping.step[a] else { continue }
+                switch e.lifecycle {
+                case .missed: missedAt[s] += 1; missedAppointments += 1
+                case .cancelled: cancelledAt[s] += 1; missedAppointments += 1
+                default: startedAt[s] += 1
+                }
+            }
             for v in journey.visits {
                 visited[v.step] += 1
                 if let s = v.start, let e = v.complete, e >= s { durations[v.step].append(e - s) }
@@ -109,7 +124,7 @@ struct Work {
         }
         arrivalTimes.sort()
         if missedAppointments > 0 {
-            notes.append("the log records \(CalibrationText.count(missedAppointments)) appointments missed or cancelled; calibration does not fit attendance, which stays as the standard has it (durations and waits count only the appointments that went ahead)")
+            notes.append("the log records \(CalibrationText.count(missedAppointments)) appointments missed or cancelled: each step's shares are fitted below; durations count only the appointments that went ahead, and the rebooking delay cannot be told apart from the queue, so `rebooked_after` stays as the standard has it")
         }
         for (s, times) in sittings.sorted(by: { $0.key < $1.key }) {
             guard times.count >= 3, let every = pathway.steps[s].every?.minutes, every > 0 else { continue }
@@ -252,7 +267,47 @@ struct Work {
         }
         out += gapFindings(s)
         if step.kind == .decision, let f = branches(s) { out.append(f) }
+        if let f = attendance(s) { out.append(f) }
         return out
+    }
+
+    /// The shares of step `s`'s appointments missed and cancelled (each attempt counts: an
+    /// appointment that went ahead is a `start`, one that did not a `did-not-attend` or
+    /// `cancelled` event), against the standard's.
+    func attendance(_ s: Int) -> CalibrationFinding? {
+        let step = pathway.steps[s]
+        guard [.assessment, .test, .treatment].contains(step.kind) else { return nil }
+        let missed = missedAt[s], cancelled = cancelledAt[s], went = startedAt[s]
+        let standardMissed = step.attendance?.didNotAttend ?? 0, standardCancelled = step.attendance?.cancelled ?? 0
+        // Nothing to say when neither the standard nor the log has any.
+        if missed + cancelled == 0 && standardMissed + standardCancelled == 0 { return nil }
+        let n = missed + cancelled + went
+        let path = "steps.\(step.id)"
+        let subject = "appointments missed and cancelled at '\(step.id)'"
+        let standardText = "\(CalibrationText.percent(standardMissed)) not attended, \(CalibrationText.percent(standardCancelled)) cancelled"
+        guard n >= minimum else {
+            return CalibrationFinding(aspect: .attendance, path: path, subject: subject, outcome: .skipped, sampleSize: n,
+                                      standard: standardText, reason: tooFew(n, "appointments at the step"))
+        }
+        let seen = "\(CalibrationText.count(missed)) not attended and \(CalibrationText.count(cancelled)) cancelled of \(CalibrationText.count(n)) appointments"
+        let observed = [Double(missed), Double(cancelled), Double(went)]
+        let expected = [standardMissed, standardCancelled, 1 - standardMissed - standardCancelled].map { $0 * Double(n) }
+        // A share the standard puts at nought that the log shows at all departs from it for certain.
+        let impossible = zip(observed, expected).contains { $0 > 0 && $1 == 0 }
+        let test = Statistics.chiSquare(observed: zip(observed, expected).filter { $0.1 > 0 }.map(\.0),
+                                        expected: expected.filter { $0 > 0 }, lost: 1)
+        let testText = impossible ? "the standard has none" : "chi-square \(CalibrationText.statistic(test.statistic)) on \(test.degreesOfFreedom) df, \(CalibrationText.pValue(test.p))"
+        if !impossible && test.p >= options.significance {
+            return CalibrationFinding(aspect: .attendance, path: path, subject: subject, outcome: .agrees, sampleSize: n, standard: standardText,
+                                      reason: "\(seen) agree with the standard's shares (\(testText))")
+        }
+        let fittedMissed = Double(missed) / Double(n), fittedCancelled = Double(cancelled) / Double(n)
+        var edits: [OverlayEdit] = []
+        if fittedMissed != standardMissed { edits.append(OverlayEdit(path: "\(path).did_not_attend", value: CalibrationText.percent(fittedMissed))) }
+        if fittedCancelled != standardCancelled { edits.append(OverlayEdit(path: "\(path).cancelled", value: CalibrationText.percent(fittedCancelled))) }
+        return CalibrationFinding(aspect: .attendance, path: path, subject: subject, outcome: .changed, sampleSize: n, standard: standardText,
+                                  fitted: "\(CalibrationText.percent(fittedMissed)) not attended, \(CalibrationText.percent(fittedCancelled)) cancelled",
+                                  reason: "counted in the log: \(seen); the standard's shares (\(standardText)) do not fit them (\(testText))", edits: edits)
     }
 
     func duration(_ s: Int) -> CalibrationFinding? {
