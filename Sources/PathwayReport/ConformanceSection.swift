@@ -91,7 +91,7 @@ struct ConformanceSection {
         guard !report.targets.isEmpty else { return out + "<p>The pathway states no targets to measure.</p>\n" }
         let bars = report.targets.map { t -> Charts.Bar in
             let below = t.meetsStandard == false
-            let verdict = t.meetsStandard.map { $0 ? "meets standard" : "below standard" } ?? "not measured"
+            let verdict = t.meetsStandard.map { $0 ? "meets standard" : "below standard" } ?? (t.notMeasurable != nil ? "not measurable from these logs" : "not measured")
             return Charts.Bar(label: t.title, value: t.attainment ?? 0, marker: t.standard,
                               text: "\(t.attainment.map { HTMLText.percent($0) } ?? "–") vs \(HTMLText.percent(t.standard, decimals: 0)): \(verdict)",
                               warn: below)
@@ -113,7 +113,14 @@ struct ConformanceSection {
             switch t.meetsStandard {
             case true?: verdict = "<span class=\"meets\">meets</span>"
             case false?: verdict = "<span class=\"misses\">below</span>"
-            case nil: verdict = "<span>not measured</span>"
+            case nil:
+                if let why = t.notMeasurable {
+                    verdict = "<span>not measurable: \(HTMLText.escape(why))</span>"
+                } else if let why = t.lowerBoundOnly {
+                    verdict = "<span>unknown: \(HTMLText.escape(why))</span>"
+                } else {
+                    verdict = "<span>not measured</span>"
+                }
             }
             out += "<tr><th scope=\"row\">\(HTMLText.escape(t.title))</th><td class=\"num\">\(HTMLText.escape(TimeSpan(minutes: t.withinMinutes).description))</td>"
             out += "<td class=\"num\">\(t.attainment.map { HTMLText.percent($0) } ?? "–")</td><td class=\"num\">\(HTMLText.percent(t.standard))</td><td>\(verdict)</td>"

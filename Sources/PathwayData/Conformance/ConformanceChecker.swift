@@ -183,6 +183,8 @@ public struct ConformanceChecker: Sendable {
                                          measured: r.measured[k], met: r.met[k], runningLate: r.runningLate[k],
                                          runningOpen: r.runningOpen[k], notStopped: r.notStopped[k],
                                          meanMinutes: r.measured[k] > 0 ? r.clockMinutes[k] / Double(r.measured[k]) : nil))
+            targets[targets.count - 1].notMeasurable = unmeasurable(target, replay: r)
+            targets[targets.count - 1].lowerBoundOnly = partlyMeasurable(target, replay: r)
             notes += clockNotes(target, replay: r, log: log)
         }
         if pathway.targets.count > 64 {
@@ -224,6 +226,40 @@ public struct ConformanceChecker: Sendable {
                                  notes: notes, logStart: span?.0, logEnd: span?.1)
     }
 
+    /// Why the logs cannot measure `target`: they never record the step where its clock starts,
+    /// or any step where it stops (a step the log may leave out is reached at the next recorded
+    /// step, so it does not count here). Usually the extract of the organisation doing those
+    /// steps is missing; then every clock would run on and count as missed.
+    private func unmeasurable(_ target: Target, replay r: JourneyReplay) -> String? {
+        let index = pathway.stepIndex
+        func unseen(_ id: String) -> Bool {
+            guard let s = index[id] else { return false }
+            return !r.recorded[s] && !graph.silent[s]
+        }
+        func place(_ ids: [String]) -> String {
+            let orgs = pathway.effectiveOrganisations
+            let named = Set(ids.compactMap { orgs[$0] }).sorted().map { o in pathway.organisation(o).map { "\($0.name) (\(o))" } ?? o }
+            return ids.map { "'\($0)'" }.joined(separator: ", ") + (named.isEmpty ? "" : ", done by " + named.joined(separator: " and "))
+        }
+        if unseen(target.from) {
+            return "the logs never record \(place([target.from])), where its clock starts: give that organisation's extract"
+        }
+        let stops = target.to.filter { index[$0] != nil }
+        if !stops.isEmpty, stops.allSatisfy(unseen) {
+            return "the logs record none of the steps where its clock stops (\(place(stops))): give that organisation's extract; without it every clock would run on and look missed"
+        }
+        return nil
+    }
+
+    /// Why `target`'s attainment is only a lower bound: the logs never record some (not all) of
+    /// the steps where its clock stops, so a journey that went there keeps a running clock.
+    private func partlyMeasurable(_ target: Target, replay r: JourneyReplay) -> String? {
+        let index = pathway.stepIndex
+        let unseen = target.to.filter { id in index[id].map { !r.recorded[$0] && !graph.silent[$0] } ?? false }
+        guard !unseen.isEmpty, unseen.count < target.to.count else { return nil }
+        return "the logs never record \(unseen.map { "'\($0)'" }.joined(separator: ", ")), where its clock stops too; a journey that went there keeps a running clock, counted as missed or open, so the attainment is at least the figure shown"
+    }
+
     /// What a target's clock had to assume: a step never recorded, or a lifecycle it falls back from.
     private func clockNotes(_ target: Target, replay r: JourneyReplay, log: EventLog) -> [String] {
         let g = graph
@@ -245,7 +281,11 @@ public struct ConformanceChecker: Sendable {
             guard g.hasWork[s] else { return }
             let moment = ReplayGraph.moment(point)
             if let used = r.lifecycleUsed(step: s, moment: moment, forStart: forStart), used != moment {
-                notes.append("target '\(target.id)': the log records no \(lifecycleWords[moment]) events at '\(id)'; the clock \(end) at its \(words[used]) instead (\(forStart ? "earlier where it can" : "later where it can"), so the clock is never shortened)")
+                // A later start or an earlier stop shortens the clock; the other way lengthens it.
+                let shortens = forStart ? used > moment : used < moment
+                notes.append("target '\(target.id)': the log records no \(lifecycleWords[moment]) events at '\(id)'; the clock \(end) at its \(words[used]) instead, "
+                             + (shortens ? "which comes \(forStart ? "later" : "earlier"), so each clock is shorter than the standard counts by the time between them (the log cannot show it)"
+                                         : "which comes \(forStart ? "earlier" : "later"), so each clock is longer than the standard counts, never shorter"))
             }
         }
         check(target.from, target.starts, forStart: true)

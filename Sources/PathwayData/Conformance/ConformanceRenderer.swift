@@ -48,14 +48,20 @@ public enum ConformanceRenderer {
         if !report.targets.isEmpty {
             var rows = [["Target", "clock", "within", "attainment", "standard", "", "met", "missed", "open at end", "not stopped", "mean clock"]]
             for t in report.targets {
-                let verdict = t.meetsStandard.map { $0 ? "met" : "NOT MET" } ?? "-"
-                rows.append([t.id, clock(t), TimeSpan(minutes: t.withinMinutes).description, t.attainment.map(percent) ?? "-",
+                let verdict = t.meetsStandard.map { $0 ? "met" : "NOT MET" } ?? (t.lowerBoundOnly != nil ? "unknown" : "-")
+                let shown = t.attainment.map { (t.lowerBoundOnly != nil ? "at least " : "") + percent($0) }
+                rows.append([t.id, clock(t), TimeSpan(minutes: t.withinMinutes).description,
+                             shown ?? (t.notMeasurable != nil ? "not measurable" : "-"),
                              percent(t.standard), verdict, count(t.met), count(t.measured - t.met + t.runningLate),
                              count(t.runningOpen), count(t.notStopped), t.meanMinutes.map(time) ?? "-"])
             }
             out += "\n" + grid(rows)
             out += "Clocks run as in carepath simulate: from arrival at the target's first step to the start of work at its last unless the target says otherwise, measured on every journey in the log, fitting or not; "
             out += "missed includes clocks still running past the limit at the end of the log, open those still within it.\n"
+            for t in report.targets {
+                if let why = t.notMeasurable { out += "not measurable: \(t.id): \(TerminalText.safeLine(why))\n" }
+                if let why = t.lowerBoundOnly { out += "lower bound: \(t.id): \(TerminalText.safeLine(why))\n" }
+            }
         }
         for note in report.notes { out += "note: \(TerminalText.safeLine(note))\n" }
 
@@ -157,6 +163,8 @@ public enum ConformanceRenderer {
                      JSONMember("starts", .string(t.starts.rawValue)), JSONMember("stops", .string(t.stops.rawValue)),
                      JSONMember("attainment", t.attainment.map(number) ?? .null),
                      JSONMember("meetsStandard", t.meetsStandard.map { .bool($0) } ?? .null),
+                     JSONMember("notMeasurable", t.notMeasurable.map { .string($0) } ?? .null),
+                     JSONMember("attainmentIsLowerBound", t.lowerBoundOnly.map { .string($0) } ?? .null),
                      JSONMember("meanDays", t.meanMinutes.map { number($0 / 1440) } ?? .null),
                      JSONMember("measured", .integer(t.measured)), JSONMember("met", .integer(t.met)),
                      JSONMember("runningLate", .integer(t.runningLate)), JSONMember("runningOpen", .integer(t.runningOpen)),
@@ -216,6 +224,8 @@ public enum ConformanceRenderer {
         }
         for t in report.targets {
             row("target", t.id, "", "attainment", value(t.attainment))
+            row("target", t.id, "", "measurable", t.notMeasurable == nil ? "true" : "false")
+            row("target", t.id, "", "attainment_is_lower_bound", t.lowerBoundOnly == nil ? "false" : "true")
             row("target", t.id, "", "standard", value(t.standard))
             row("target", t.id, "", "measured", String(t.measured))
             row("target", t.id, "", "met", String(t.met))

@@ -181,13 +181,25 @@ public struct TargetMeasure: Sendable, Hashable {
     public var notStopped: Int
     /// Mean clock time of the journeys whose clock stopped, in minutes.
     public var meanMinutes: Double?
-    /// `met / (measured + runningLate)`, or nil when nothing was measured.
+    /// Why the logs cannot measure this target at all (they record none of the steps where its
+    /// clock stops, or the step where it starts), or nil when they can.
+    public var notMeasurable: String? = nil
+    /// Why the attainment is only a lower bound (the logs never record some of the steps where
+    /// its clock stops, so journeys that went there have clocks that never stop), or nil.
+    public var lowerBoundOnly: String? = nil
+    /// `met / (measured + runningLate)`, or nil when nothing was measured or it cannot be.
     public var attainment: Double? {
+        guard notMeasurable == nil else { return nil }
         let denominator = measured + runningLate
         return denominator > 0 ? Double(met) / Double(denominator) : nil
     }
-    /// Whether the attainment reaches the standard (nil when not measured).
-    public var meetsStandard: Bool? { attainment.map { $0 >= standard } }
+    /// Whether the attainment reaches the standard (nil when not measured, or when only a lower
+    /// bound below the standard is known).
+    public var meetsStandard: Bool? {
+        guard let a = attainment else { return nil }
+        if lowerBoundOnly != nil && a < standard { return nil }
+        return a >= standard
+    }
 }
 
 /// Count, mean, median and 90th percentile of some times, in minutes. Percentiles are the
