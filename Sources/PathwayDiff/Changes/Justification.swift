@@ -24,14 +24,40 @@ public enum Justification {
 
     /// Whether deviation `d` is about the thing `change` changed: a step (by either side's id),
     /// a target, a resource, or a pathway-level setting.
+    /// A deviation that names a field (`steps.ct-chest.duration`) covers only the change of that
+    /// field; one that names the whole step, target or resource covers every change of it.
     static func covers(_ d: Deviation, _ change: PathwayChange) -> Bool {
         guard let head = d.path.first else { return false }
         let ids = [change.standardID, change.variantID].compactMap { $0 }
+        let named: String?
         switch change.subject {
-        case .step: return head == "steps" && d.path.count >= 2 && ids.contains(d.path[1])
-        case .target: return head == "targets" && d.path.count >= 2 && ids.contains(d.path[1])
-        case .resource: return head == "resources" && d.path.count >= 2 && ids.contains(d.path[1])
-        case .pathway: return !["steps", "targets", "resources"].contains(head)
+        case .step, .target, .resource:
+            let section = change.subject == .step ? "steps" : change.subject == .target ? "targets" : "resources"
+            guard head == section, d.path.count >= 2, ids.contains(d.path[1]) else { return false }
+            named = d.path.count >= 3 ? d.path[2] : nil
+        case .pathway:
+            guard !["steps", "targets", "resources"].contains(head) else { return false }
+            named = head
         }
+        guard let named, let changed = field(of: change) else { return true }
+        return named == changed
+    }
+
+    /// The key of the file that a change's aspect is written under (`result after` is
+    /// `result_after`), or nil when the aspect is not one field.
+    static func field(of change: PathwayChange) -> String? {
+        let aspect = change.aspect
+        if aspect.hasPrefix("attribute ") { return "attributes" }
+        if aspect.hasPrefix("routing") || aspect == "branch" { return "branches" }
+        if aspect.hasPrefix("handoff") { return "handoff" }
+        let keys: [String: String] = [
+            "clinical code": "code", "result after": "result_after", "subpathway": "pathway",
+            "missed appointments": "did_not_attend", "cancelled appointments": "cancelled", "rebooked after": "rebooked_after",
+            "demand growth": "arrivals", "opening hours": "calendar", "bank holidays": "calendar", "queue": "priority",
+            "other work": "background",
+        ]
+        if let key = keys[aspect] { return key }
+        if ["step", "order"].contains(aspect) { return nil }
+        return aspect.contains(" ") ? nil : aspect
     }
 }
