@@ -225,7 +225,9 @@ struct Work {
         }
         var reason = "fitted to \(window): \(shape)"
         if let test = againstStandard {
-            reason += "; the standard's \(standardText ?? "arrivals") does not fit them (chi-square \(CalibrationText.statistic(test.statistic)) on \(test.degreesOfFreedom) df, \(CalibrationText.pValue(test.p)))"
+            reason += test.statistic.isFinite
+                ? "; the standard's \(standardText ?? "arrivals") does not fit them (chi-square \(CalibrationText.statistic(test.statistic)) on \(test.degreesOfFreedom) df, \(CalibrationText.pValue(test.p)))"
+                : "; the standard's \(standardText ?? "arrivals") cannot fit them: the log has arrivals on a day the standard has none"
         }
         return [CalibrationFinding(aspect: .arrivals, path: "arrivals", subject: subject, outcome: .changed, sampleSize: n,
                                    standard: standardText, fitted: fitted, reason: reason,
