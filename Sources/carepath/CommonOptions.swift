@@ -20,7 +20,7 @@ struct LimitOptions: ParsableArguments {
     var maxExpressionLength: Int = LanguageLimits().maxExpressionLength
     @Option(help: "Deepest nesting of a condition expression.")
     var maxExpressionDepth: Int = LanguageLimits().maxExpressionDepth
-    @Flag(help: "Let subpathway paths leave the pathway's folder.")
+    @Flag(help: "Let subpathway paths and an overlay's `extends` leave the pathway's folder.")
     var allowOutsideRoot = false
 
     var loader: PathwayLoader {
