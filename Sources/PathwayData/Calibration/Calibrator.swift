@@ -506,7 +506,9 @@ struct Work {
         }
         guard n >= minimum else {
             return CalibrationFinding(aspect: .branches, path: path, subject: subject, outcome: .skipped, sampleSize: n, standard: standardText,
-                                      reason: tooFew(n, "journeys through the decision"))
+                                      reason: visited[s] == 0
+                                        ? "the log never records the decision '\(step.id)' itself (EPR extracts often leave decisions out), so calibrate cannot count which way journeys went from it; add the decision's events to the extract, or map an activity that marks it (see Docs/event-logs.md)"
+                                        : tooFew(n, "journeys through the decision"))
         }
         let lottery = step.branches.reduce(0) { $0 + ($1.probability ?? 0) }
         let expected = step.branches.map { b in Double(n) * (b.otherwise ? max(0, 1 - lottery) : (b.probability ?? 0)) }
