@@ -50,3 +50,25 @@ public struct TerminalStyle: Sendable {
     /// Cyan.
     public func cyan(_ t: String) -> String { paint(t, "36") }
 }
+
+extension TerminalText {
+    /// Rows of cells as aligned text columns, two spaces apart, each line ending in a newline
+    /// with no trailing spaces. Each cell is first made safe for a terminal by `safe`.
+    public static func columns(_ rawRows: [[String]], safe: (String) -> String = TerminalText.safe) -> String {
+        let rows = rawRows.map { $0.map(safe) }
+        let count = rows.map(\.count).max() ?? 0
+        var widths = Array(repeating: 0, count: count)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        var out = ""
+        for row in rows {
+            var line = ""
+            for (i, cell) in row.enumerated() {
+                line += cell
+                if i < row.count - 1 { line += String(repeating: " ", count: widths[i] - cell.count + 2) }
+            }
+            while line.hasSuffix(" ") { line.removeLast() }
+            out += line + "\n"
+        }
+        return out
+    }
+}

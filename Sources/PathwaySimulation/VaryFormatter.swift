@@ -170,21 +170,5 @@ public enum VaryFormatter {
         return (value < 0 && scaled != 0 ? "-" : "") + "\(whole).\(tenth)"
     }
 
-    private static func grid(_ rawRows: [[String]]) -> String {
-        let rows = rawRows.map { $0.map(TerminalText.safe) }
-        let columns = rows.map(\.count).max() ?? 0
-        var widths = Array(repeating: 0, count: columns)
-        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
-        var out = ""
-        for row in rows {
-            var line = ""
-            for (i, cell) in row.enumerated() {
-                line += cell
-                if i < row.count - 1 { line += String(repeating: " ", count: widths[i] - cell.count + 2) }
-            }
-            while line.hasSuffix(" ") { line.removeLast() }
-            out += line + "\n"
-        }
-        return out
-    }
+    private static func grid(_ rows: [[String]]) -> String { TerminalText.columns(rows, safe: TerminalText.safe) }
 }

@@ -337,21 +337,5 @@ public enum ConformanceRenderer {
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2)).\(pad(ms, 3))Z"
     }
 
-    private static func grid(_ rawRows: [[String]]) -> String {
-        let rows = rawRows.map { $0.map { TerminalText.safeLine($0) } }
-        let columns = rows.map(\.count).max() ?? 0
-        var widths = Array(repeating: 0, count: columns)
-        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
-        var out = ""
-        for row in rows {
-            var line = ""
-            for (i, cell) in row.enumerated() {
-                line += cell
-                if i < row.count - 1 { line += String(repeating: " ", count: widths[i] - cell.count + 2) }
-            }
-            while line.hasSuffix(" ") { line.removeLast() }
-            out += line + "\n"
-        }
-        return out
-    }
+    private static func grid(_ rows: [[String]]) -> String { TerminalText.columns(rows, safe: TerminalText.safeLine) }
 }
