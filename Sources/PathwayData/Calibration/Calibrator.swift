@@ -507,7 +507,7 @@ struct Work {
         guard n >= minimum else {
             return CalibrationFinding(aspect: .branches, path: path, subject: subject, outcome: .skipped, sampleSize: n, standard: standardText,
                                       reason: visited[s] == 0
-                                        ? "the log never records the decision '\(step.id)' itself (EPR extracts often leave decisions out), so calibrate cannot count which way journeys went from it; add the decision's events to the extract, or map an activity that marks it (see Docs/event-logs.md)"
+                                        ? "the log never records the decision '\(step.id)' (an extract may leave decisions out, or not cover the organisation that makes it), so calibrate cannot count which way journeys went from it"
                                         : tooFew(n, "journeys through the decision"))
         }
         let lottery = step.branches.reduce(0) { $0 + ($1.probability ?? 0) }
