@@ -80,6 +80,9 @@ before the step that leads there is done); the altered log changes whole visits 
 Per journey. `carepath conform --journeys FILE` writes every journey's verdict; the referee
 compares it with pm4py's alignment journey by journey, and also checks the counts in the JSON.
 
+Formats. The same simulated lung log written as XES and as OCEL 2.0 is read by stock pm4py
+(`read_xes`, `read_ocel2_json`) and by carepath; both must count the same journeys and events.
+
 Prints one `ok`/`FAIL`/`note` line per check and a summary; exits 1 on any FAIL, 2 on usage.
 """
 import argparse
@@ -725,6 +728,28 @@ def describe(alignment):
     return ", ".join(moves[:4]) + (" ..." if len(moves) > 4 else "") if moves else "fits"
 
 
+def formats_checked(referee, work):
+    """The readers against pm4py's own: one simulated lung log written as XES and as OCEL 2.0
+    JSON, read by stock pm4py (read_xes, read_ocel2_json) and by carepath conform. Both must
+    find the same journeys (cases, or patient objects) and the same number of events."""
+    lung = os.path.join(referee.root, "Pathways", "suspected-lung-cancer.yaml")
+    import pm4py
+    for extension, read in (("xes", "xes"), ("jsonocel", "ocel")):
+        path = os.path.join(work, f"formats.{extension}")
+        run([referee.binary, "simulate", lung, "--patients", "150", "--seed", "7", "--replications", "1", "--event-log", path])
+        report = conform(referee.binary, lung, path)
+        if read == "xes":
+            log = pm4py.read_xes(path)
+            cases, events = log["case:concept:name"].nunique(), len(log)
+        else:
+            ocel = pm4py.read_ocel2_json(path)
+            patients = ocel.objects[ocel.objects["ocel:type"] == "patient"]
+            cases, events = len(patients), ocel.events["ocel:eid"].nunique()
+        same = (cases, events) == (report["journeys"], report["events"])
+        referee.report(same, f"{extension} read by pm4py and carepath",
+                       f"pm4py {cases} journeys and {events} events; carepath {report['journeys']} and {report['events']}")
+
+
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("binary")
@@ -757,6 +782,7 @@ def main(argv):
                 referee.run_case(stem, simulated, replayed, expectation)
             except RefereeError as error:
                 referee.report(False, stem, str(error))
+        formats_checked(referee, work)
         # Why stock pm4py is not the path (see the docstring); said every run, never skipped.
         for pathway, bpmn in sorted(referee.bpmn_of.items()):
             if os.sep + "shared" + os.sep in pathway:
