@@ -66,6 +66,8 @@ struct Work {
     var arrivalTimes: [Double] = []
     var journeysWithoutStart = 0
     var missedAppointments = 0
+    /// Decisions the log never records whose branches it cannot tell apart (see `JourneyVisits.unsure`).
+    var unsureDecisions: Set<Int> = []
     /// Per step: appointments missed, cancelled, and started (the attempts that went ahead).
     var missedAt: [Int]
     var cancelledAt: [Int]
@@ -97,6 +99,7 @@ struct Work {
         let declared = Set(pathway.attributes.map(\.id))
         for c in log.cases {
             let journey = JourneyVisits(c.events, mapping: mapping, graph: graph)
+            unsureDecisions.formUnion(journey.unsure)
             if let start, let first = journey.visits.first(where: { $0.step == start }) {
                 arrivalTimes.append(first.entered)
             } else if !journey.visits.isEmpty {
@@ -497,12 +500,17 @@ struct Work {
         }.joined(separator: ", ")
         if step.branches.contains(where: { $0.when != nil }) {
             return CalibrationFinding(aspect: .branches, path: path, subject: subject, outcome: .skipped, sampleSize: n, standard: standardText,
-                                      reason: "a decision by conditions on patient attributes: left as written" + (n > 0 ? " (the log sends \(seenShares) of \(CalibrationText.count(n)) journeys)" : ""))
+                                      reason: "a decision by conditions on patient attributes: left as written"
+                                        + (n > 0 && !(visited[s] == 0 && unsureDecisions.contains(s)) ? " (the log sends \(seenShares) of \(CalibrationText.count(n)) journeys)" : ""))
         }
         guard step.branches.contains(where: { $0.probability != nil }) else { return nil }
         guard Set(targets).count == targets.count else {
             return CalibrationFinding(aspect: .branches, path: path, subject: subject, outcome: .skipped, sampleSize: n, standard: standardText,
                                       reason: "two branches lead to the same step, so the log cannot tell which was taken")
+        }
+        if visited[s] == 0 && unsureDecisions.contains(s) {
+            return CalibrationFinding(aspect: .branches, path: path, subject: subject, outcome: .skipped, sampleSize: n, standard: standardText,
+                                      reason: "the log never records the decision '\(step.id)', and a step it leads to is also reached through another unrecorded decision, so which way journeys went cannot be told")
         }
         guard n >= minimum else {
             return CalibrationFinding(aspect: .branches, path: path, subject: subject, outcome: .skipped, sampleSize: n, standard: standardText,

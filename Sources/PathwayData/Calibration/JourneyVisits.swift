@@ -40,6 +40,9 @@ struct ObservedMove: Sendable {
 /// What one case's events say, step by step.
 struct JourneyVisits: Sendable {
     var visits: [StepVisit] = []
+    /// Unrecorded decisions whose branches lead, by different routes, to the same step: the log
+    /// cannot tell which way a journey went through them.
+    var unsure: Set<Int> = []
     var moves: [ObservedMove] = []
 
     /// Groups the case's events into visits (an arrival opens one; a start or completion joins
@@ -93,9 +96,62 @@ struct JourneyVisits: Sendable {
                 continue
             }
             // One way out for most steps; for a decision, the first of its branches reached.
-            guard let w = firstVisit(of: targets, after: v, claimed: claimed) else { continue }
+            if let w = firstVisit(of: targets, after: v, claimed: claimed) {
+                claimed[w] = true
+                moves.append(ObservedMove(from: from.step, to: visits[w].step, gap: visits[w].arrivalTime(in: graph).map { $0 - complete }))
+                continue
+            }
+            // Through decisions the log does not record (EPR extracts rarely do), one or several
+            // in a row: a decision is instant, so the whole gap is before the first of them (a
+            // test's result, say), and the branches taken are those that lead to the next
+            // recorded step.
+            let recorded = Set(visits.map(\.step))
+            var parent: [Int: Int] = [:] // step reached through unrecorded decisions -> the decision before it
+            var frontier = targets.filter { graph.kind[$0] == .decision && graph.instant[$0] && !recorded.contains($0) }
+            for d in frontier { parent[d] = from.step }
+            var reachable: [Int] = []
+            var ambiguous: Set<Int> = [] // reached by more than one route of decisions: which branches is unknown
+            var depth = 0
+            while !frontier.isEmpty && depth < 8 {
+                depth += 1
+                var next: [Int] = []
+                for d in frontier {
+                    for t in graph.onward[d] {
+                        // A step reached again (a repeat of this one, or by another route) keeps its first route.
+                        if let p = parent[t], t != from.step || p != from.step {
+                            if p != d {
+                                ambiguous.insert(t)
+                                // Every unrecorded decision on either route is unsure.
+                                for var x in [p, d] {
+                                    var steps = 0
+                                    while x != from.step, graph.kind[x] == .decision, steps < 16 {
+                                        unsure.insert(x)
+                                        guard let up = parent[x] else { break }
+                                        x = up
+                                        steps += 1
+                                    }
+                                }
+                            }
+                            continue
+                        }
+                        parent[t] = d
+                        if graph.kind[t] == .decision && graph.instant[t] && !recorded.contains(t) { next.append(t) } else { reachable.append(t) }
+                    }
+                }
+                frontier = next
+            }
+            guard !reachable.isEmpty, let w = firstVisit(of: reachable, after: v, claimed: claimed) else { continue }
             claimed[w] = true
-            moves.append(ObservedMove(from: from.step, to: visits[w].step, gap: visits[w].arrivalTime(in: graph).map { $0 - complete }))
+            guard !ambiguous.contains(visits[w].step) else { continue }
+            var chain = [visits[w].step]
+            while let p = parent[chain[0]], p != from.step { chain.insert(p, at: 0) }
+            chain.insert(from.step, at: 0)
+            // Into another organisation the gap is a result and a handoff together: not split.
+            let crosses = Set(chain.map { graph.organisation[$0] ?? "" }).count > 1
+            for k in 0..<(chain.count - 1) {
+                let gap: Double? = crosses ? nil : (k == 0 ? visits[w].arrivalTime(in: graph).map { $0 - complete } : 0)
+                moves.append(ObservedMove(from: chain[k], to: chain[k + 1], gap: gap))
+            }
         }
     }
 
@@ -124,6 +180,8 @@ struct CalibrationGraph: Sendable {
     var queues: [Bool]
     /// Whether the step has no work at all (logged by its completion alone).
     var instant: [Bool]
+    /// Each step's organisation (a step that names none takes the one before it).
+    var organisation: [String?]
 
     init(_ pathway: Pathway) {
         let index = pathway.stepIndex
@@ -138,5 +196,7 @@ struct CalibrationGraph: Sendable {
         kind = pathway.steps.map(\.kind)
         queues = pathway.steps.map { $0.resource != nil || $0.every != nil }
         instant = pathway.steps.map { $0.duration == nil && $0.resource == nil && $0.every == nil && $0.resultAfter == nil }
+        let organisations = pathway.effectiveOrganisations
+        organisation = pathway.steps.map { organisations[$0.id] }
     }
 }
