@@ -81,3 +81,23 @@ public struct EmpiricalPoint: Hashable, Sendable, Codable {
         self.weight = weight
     }
 }
+
+extension Distribution {
+    /// The distribution in the language's syntax (`lognormal(mean: 20 min, sd: 5 min)`, or the
+    /// value alone when fixed), with its values written by `value` (a time with its unit, or a
+    /// plain number) and its shape numbers (a gamma's shape, empirical weights) by `number`.
+    /// The one writer behind the formatter, diff, exports and calibration, which differ only in
+    /// how they round.
+    public func written(value: (Double) -> String, number: (Double) -> String) -> String {
+        switch self {
+        case .fixed(let x): return value(x)
+        case .uniform(let a, let b): return "uniform(min: \(value(a)), max: \(value(b)))"
+        case .triangular(let a, let c, let b): return "triangular(min: \(value(a)), mode: \(value(c)), max: \(value(b)))"
+        case .exponential(let m): return "exponential(mean: \(value(m)))"
+        case .normal(let m, let sd): return "normal(mean: \(value(m)), sd: \(value(sd)))"
+        case .lognormal(let m, let sd): return "lognormal(mean: \(value(m)), sd: \(value(sd)))"
+        case .gamma(let k, let theta): return "gamma(shape: \(number(k)), scale: \(value(theta)))"
+        case .empirical(let points): return "empirical(" + points.map { "\(value($0.value)): \(number($0.weight))" }.joined(separator: ", ") + ")"
+        }
+    }
+}

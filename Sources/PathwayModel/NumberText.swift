@@ -15,3 +15,22 @@ public enum NumberText {
         return text
     }
 }
+
+extension NumberText {
+    /// `value` with exactly `decimals` decimals, rounded half away from zero, without a minus
+    /// sign on a value that rounds to zero; `-` for a value that is not finite.
+    public static func fixed(_ value: Double, _ decimals: Int) -> String {
+        guard value.isFinite else { return "-" }
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = (abs(value) * scale).rounded()
+        let whole = Int(scaled / scale)
+        let frac = Int(scaled - Double(whole) * scale)
+        var text = String(whole)
+        if decimals > 0 {
+            let f = String(frac)
+            text += "." + String(repeating: "0", count: decimals - f.count) + f
+        }
+        return (value < 0 && scaled != 0 ? "-" : "") + text
+    }
+}

@@ -125,20 +125,7 @@ public enum ReportFormatter {
 
     private static func grid(_ rows: [[String]]) -> String { TerminalText.columns(rows, safe: TerminalText.safe) }
 
-    private static func fixed(_ value: Double, _ decimals: Int) -> String {
-        guard value.isFinite else { return "-" }
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        let scaled = (abs(value) * scale).rounded()
-        let whole = Int(scaled / scale)
-        let frac = Int(scaled - Double(whole) * scale)
-        var text = String(whole)
-        if decimals > 0 {
-            let f = String(frac)
-            text += "." + String(repeating: "0", count: decimals - f.count) + f
-        }
-        return (value < 0 && scaled != 0 ? "-" : "") + text
-    }
+    private static func fixed(_ value: Double, _ decimals: Int) -> String { NumberText.fixed(value, decimals) }
 
     private static func count(_ value: Double) -> String { value.isFinite ? fixed(value, value == value.rounded() ? 0 : 1) : "-" }
     private static func percent(_ share: Double) -> String { fixed(share * 100, 1) + "%" }

@@ -77,33 +77,14 @@ enum CalibrationText {
 
     /// A time distribution in the language's syntax, rounded for people.
     static func timeDistribution(_ d: Distribution) -> String {
+        if case .fixed(let v) = d { return time(v) }
         let unit = TimeUnit(typical: d.mean > 0 ? d.mean : d.minimum)
-        func t(_ m: Double) -> String { time(m, unit) }
-        switch d {
-        case .fixed(let v): return time(v)
-        case .uniform(let a, let b): return "uniform(min: \(t(a)), max: \(t(b)))"
-        case .triangular(let a, let c, let b): return "triangular(min: \(t(a)), mode: \(t(c)), max: \(t(b)))"
-        case .exponential(let m): return "exponential(mean: \(t(m)))"
-        case .normal(let m, let s): return "normal(mean: \(t(m)), sd: \(t(s)))"
-        case .lognormal(let m, let s): return "lognormal(mean: \(t(m)), sd: \(t(s)))"
-        case .gamma(let k, let theta): return "gamma(shape: \(significant(k)), scale: \(t(theta)))"
-        case .empirical(let points): return "empirical(" + points.map { "\(t($0.value)): \(significant($0.weight))" }.joined(separator: ", ") + ")"
-        }
+        return d.written(value: { time($0, unit) }, number: { significant($0) })
     }
 
     /// A distribution of plain numbers (an attribute) in the language's syntax, rounded.
     static func numberDistribution(_ d: Distribution) -> String {
-        func v(_ x: Double) -> String { significant(x) }
-        switch d {
-        case .fixed(let x): return v(x)
-        case .uniform(let a, let b): return "uniform(min: \(v(a)), max: \(v(b)))"
-        case .triangular(let a, let c, let b): return "triangular(min: \(v(a)), mode: \(v(c)), max: \(v(b)))"
-        case .exponential(let m): return "exponential(mean: \(v(m)))"
-        case .normal(let m, let s): return "normal(mean: \(v(m)), sd: \(v(s)))"
-        case .lognormal(let m, let s): return "lognormal(mean: \(v(m)), sd: \(v(s)))"
-        case .gamma(let k, let theta): return "gamma(shape: \(v(k)), scale: \(v(theta)))"
-        case .empirical(let points): return "empirical(" + points.map { "\(v($0.value)): \(v($0.weight))" }.joined(separator: ", ") + ")"
-        }
+        d.written(value: { significant($0) }, number: { significant($0) })
     }
 
     /// The time distribution as written and as read back; nil if it would not read back (a

@@ -289,20 +289,7 @@ public enum ConformanceRenderer {
 
     static func percent(_ share: Double) -> String { fixed(share * 100, 1) + "%" }
 
-    static func fixed(_ value: Double, _ decimals: Int) -> String {
-        guard value.isFinite else { return "-" }
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        let scaled = (abs(value) * scale).rounded()
-        let whole = Int(scaled / scale)
-        let frac = Int(scaled - Double(whole) * scale)
-        var text = String(whole)
-        if decimals > 0 {
-            let f = String(frac)
-            text += "." + String(repeating: "0", count: decimals - f.count) + f
-        }
-        return (value < 0 && scaled != 0 ? "-" : "") + text
-    }
+    static func fixed(_ value: Double, _ decimals: Int) -> String { NumberText.fixed(value, decimals) }
 
     /// A time in minutes in the unit that reads best: `45.0 min`, `6.5 hours`, `12.3 days`.
     static func time(_ minutes: Double) -> String {

@@ -475,29 +475,10 @@ struct ChangeClassifier {
 
 /// A time distribution as a person writes it: `2 days`, `triangular(min: 1 day, mode: 2 days, max: 5 days)`.
 func describeTime(_ d: Distribution) -> String {
-    func t(_ minutes: Double) -> String { TimeSpan(minutes: minutes).description }
-    switch d {
-    case .fixed(let v): return t(v)
-    case .uniform(let lo, let hi): return "uniform(min: \(t(lo)), max: \(t(hi)))"
-    case .triangular(let lo, let mode, let hi): return "triangular(min: \(t(lo)), mode: \(t(mode)), max: \(t(hi)))"
-    case .exponential(let m): return "exponential(mean: \(t(m)))"
-    case .normal(let m, let sd): return "normal(mean: \(t(m)), sd: \(t(sd)))"
-    case .lognormal(let m, let sd): return "lognormal(mean: \(t(m)), sd: \(t(sd)))"
-    case .gamma(let k, let theta): return "gamma(shape: \(NumberText.format3(k)), scale: \(t(theta)))"
-    case .empirical(let points): return "empirical(" + points.map { "\(t($0.value)): \(NumberText.format3($0.weight))" }.joined(separator: ", ") + ")"
-    }
+    d.written(value: { TimeSpan(minutes: $0).description }, number: NumberText.format3)
 }
 
 /// A numeric attribute's distribution, in plain numbers.
 func describeNumber(_ d: Distribution) -> String {
-    switch d {
-    case .fixed(let v): return NumberText.format3(v)
-    case .uniform(let lo, let hi): return "uniform(min: \(NumberText.format3(lo)), max: \(NumberText.format3(hi)))"
-    case .triangular(let lo, let mode, let hi): return "triangular(min: \(NumberText.format3(lo)), mode: \(NumberText.format3(mode)), max: \(NumberText.format3(hi)))"
-    case .exponential(let m): return "exponential(mean: \(NumberText.format3(m)))"
-    case .normal(let m, let sd): return "normal(mean: \(NumberText.format3(m)), sd: \(NumberText.format3(sd)))"
-    case .lognormal(let m, let sd): return "lognormal(mean: \(NumberText.format3(m)), sd: \(NumberText.format3(sd)))"
-    case .gamma(let k, let theta): return "gamma(shape: \(NumberText.format3(k)), scale: \(NumberText.format3(theta)))"
-    case .empirical(let points): return "empirical(" + points.map { "\(NumberText.format3($0.value)): \(NumberText.format3($0.weight))" }.joined(separator: ", ") + ")"
-    }
+    d.written(value: NumberText.format3, number: NumberText.format3)
 }

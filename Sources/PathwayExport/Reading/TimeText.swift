@@ -7,18 +7,7 @@ package enum TimeText {
     /// A distribution of times (minutes) as a pathway author writes it: `2 days`,
     /// `lognormal(mean: 20 min, sd: 5 min)`.
     package static func words(_ distribution: Distribution) -> String {
-        func t(_ minutes: Double) -> String { TimeSpan(minutes: minutes).description }
-        switch distribution {
-        case .fixed(let v): return t(v)
-        case .uniform(let a, let b): return "uniform(min: \(t(a)), max: \(t(b)))"
-        case .triangular(let a, let c, let b): return "triangular(min: \(t(a)), mode: \(t(c)), max: \(t(b)))"
-        case .exponential(let m): return "exponential(mean: \(t(m)))"
-        case .normal(let m, let s): return "normal(mean: \(t(m)), sd: \(t(s)))"
-        case .lognormal(let m, let s): return "lognormal(mean: \(t(m)), sd: \(t(s)))"
-        case .gamma(let k, let theta): return "gamma(shape: \(NumberText.format3(k)), scale: \(t(theta)))"
-        case .empirical(let points):
-            return "empirical(" + points.map { "\(t($0.value)): \(NumberText.format3($0.weight))" }.joined(separator: ", ") + ")"
-        }
+        distribution.written(value: { TimeSpan(minutes: $0).description }, number: NumberText.format3)
     }
 
     /// A short form for diagrams: the fixed value, or `~mean` for a distribution.

@@ -186,17 +186,7 @@ public enum PathwayFormatter {
     }
 
     static func distribution(_ d: Distribution, time isTime: Bool) -> String {
-        func v(_ x: Double) -> String { isTime ? time(x) : exact(x) }
-        switch d {
-        case .fixed(let x): return v(x)
-        case .uniform(let a, let b): return "uniform(min: \(v(a)), max: \(v(b)))"
-        case .triangular(let a, let c, let b): return "triangular(min: \(v(a)), mode: \(v(c)), max: \(v(b)))"
-        case .exponential(let m): return "exponential(mean: \(v(m)))"
-        case .normal(let m, let sd): return "normal(mean: \(v(m)), sd: \(v(sd)))"
-        case .lognormal(let m, let sd): return "lognormal(mean: \(v(m)), sd: \(v(sd)))"
-        case .gamma(let k, let theta): return "gamma(shape: \(exact(k)), scale: \(v(theta)))"
-        case .empirical(let points): return "empirical(" + points.map { "\(v($0.value)): \(exact($0.weight))" }.joined(separator: ", ") + ")"
-        }
+        d.written(value: { isTime ? time($0) : exact($0) }, number: exact)
     }
 
     /// Arrivals per day as the friendliest rate that reads back exactly: a whole number per
