@@ -127,24 +127,12 @@ public enum BankHolidays {
 
     /// Days from Monday 1 January 2024 to the date (negative before it).
     public static func daysSinceStart(year: Int, month: Int, day: Int) -> Int {
-        daysFromCivil(year: year, month: month, day: day) - daysFromCivil(year: 2024, month: 1, day: 1)
+        CivilDate.days(year: year, month: month, day: day) - CivilDate.days(year: 2024, month: 1, day: 1)
     }
 
     /// Day of the week of a date, Monday 0 to Sunday 6.
     static func weekday(year: Int, month: Int, day: Int) -> Int {
-        // 1970-01-01 was a Thursday (3).
-        ((daysFromCivil(year: year, month: month, day: day) % 7) + 7 + 3) % 7
-    }
-
-    /// Days since 1970-01-01 of a Gregorian date (Howard Hinnant's days_from_civil).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        CivilDate.weekday(days: CivilDate.days(year: year, month: month, day: day))
     }
 
     private static func nextWeekday(year: Int, month: Int, day: Int) -> (Int, Int) {
@@ -156,21 +144,8 @@ public enum BankHolidays {
     }
 
     private static func shift(year: Int, _ date: (month: Int, day: Int), by days: Int) -> (Int, Int) {
-        let n = daysFromCivil(year: year, month: date.month, day: date.day) + days
-        return civil(fromDays: n)
-    }
-
-    /// The (month, day) of a day number since 1970-01-01 (same year assumed by callers).
-    private static func civil(fromDays z0: Int) -> (Int, Int) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (m, d)
+        let shifted = CivilDate.date(days: CivilDate.days(year: year, month: date.month, day: date.day) + days)
+        return (shifted.month, shifted.day)
     }
 
     private static func firstMonday(year: Int, month: Int) -> Int {

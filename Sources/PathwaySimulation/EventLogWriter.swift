@@ -300,16 +300,9 @@ public struct EventLogWriter: SimulationEventSink {
         return "\(y)-\(two(m))-\(two(d))T\(two(hour)):\(two(minute)):\(two(second)).\(ms)\(zone)"
     }
 
-    /// Year, month, day of a day count from 2024-01-01 (Howard Hinnant's civil-from-days).
+    /// Year, month, day of a day count from 2024-01-01.
     static func civilDate(daysSince2024: Int) -> (Int, Int, Int) {
-        let z = daysSince2024 + 19_723 + 719_468 // days from 1970-01-01, shifted to 0000-03-01
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+        let date = CivilDate.date(days: daysSince2024 + 19_723) // 2024-01-01 is day 19,723 after 1970-01-01
+        return (date.year, date.month, date.day)
     }
 }

@@ -131,28 +131,7 @@ enum CalibrationText {
     static func percent(_ share: Double) -> String { String(format: "%.1f%%", share * 100) }
 
     /// A YAML double-quoted string, safe in block and flow context.
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            case "\u{85}": out += "\\N"
-            case "\u{2028}": out += "\\L"
-            case "\u{2029}": out += "\\P"
-            default:
-                if ch.value < 0x20 || (0x7F...0x9F).contains(ch.value) || ch.value == 0xFEFF || ch.value == 0xFFFE || ch.value == 0xFFFF {
-                    out += String(format: "\\u%04x", ch.value)
-                } else {
-                    out.unicodeScalars.append(ch)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func quoted(_ s: String) -> String { PathwayFormatter.quoted(s) }
 
     /// Text for a YAML comment: one line, no control characters.
     static func commentSafe(_ s: String) -> String {
@@ -165,15 +144,7 @@ enum CalibrationText {
     static func date(_ minutes: Double) -> String {
         guard minutes.isFinite, abs(minutes) < 1e12 else { return "?" }
         let days = Int((minutes / 1440).rounded(.down))
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        let (y, m, d) = CivilDate.date(days: days)
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         return "\(d) \(months[m - 1]) \(y)"
     }

@@ -242,17 +242,10 @@ enum TimeText {
         return "\(y)-\(two(m))-\(two(d)) \(two(rest / 3600)):\(two(rest / 60 % 60))\(seconds == 0 ? "" : ":" + two(seconds)) UTC"
     }
 
-    /// Year, month and day of a day count from 1970-01-01 (Howard Hinnant's civil-from-days).
+    /// Year, month and day of a day count from 1970-01-01.
     static func civil(_ days: Int) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+        let date = CivilDate.date(days: days)
+        return (date.year, date.month, date.day)
     }
 }
 

@@ -1,3 +1,4 @@
+import PathwayModel
 /// Reads a timestamp from its digits, by hand (a million rows cannot afford a date formatter).
 ///
 /// Accepted, with optional surrounding spaces:
@@ -116,14 +117,6 @@ enum TimestampParser {
         }
     }
 
-    /// Days from 1970-01-01 to the date (Howard Hinnant's days-from-civil).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = month > 2 ? month - 3 : month + 9
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
+    /// Days from 1970-01-01 to the date.
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int { CivilDate.days(year: year, month: month, day: day) }
 }

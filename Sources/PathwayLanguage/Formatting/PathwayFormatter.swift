@@ -270,7 +270,9 @@ public enum PathwayFormatter {
 
     static func quotedIfNumeric(_ s: String) -> String { ValueSyntax.number(s) != nil ? quoted(s) : scalar(s) }
 
-    static func quoted(_ s: String) -> String {
+    /// `s` as a YAML double-quoted string, safe in block and flow context: every character that
+    /// YAML would read as a line break, refuse, or take for syntax is escaped.
+    public static func quoted(_ s: String) -> String {
         var out = "\""
         for ch in s.unicodeScalars {
             switch ch {
