@@ -139,3 +139,26 @@ import Testing
         #expect(abs(wait.wait.meanMinutes - simulated.meanWaitMinutes.mean) < 1e-3, "\(wait.wait.meanMinutes) vs \(simulated.meanWaitMinutes.mean)")
     }
 }
+
+/// Targets that these extracts cannot measure are said to be so, not counted as missed.
+@Suite struct ConformMissingExtractTests {
+    @Test func aTargetWhoseStopStepsNoExtractRecordsIsNotMeasurableAndPartlyRecordedOnesAreALowerBound() throws {
+        let pathway = try ConformFixtures.load("Pathways/suspected-lung-cancer.yaml")
+        let (_, csv) = try ConformFixtures.simulateCSV(pathway, options: ConformSimulatedTests.lungOptions)
+        let parts = ConformLogFilesTests.splitByOrganisation(csv)
+        // The GP's extract alone: the FDS clock stops only at the trust's steps.
+        let gp = try ConformLogFilesTests.conform(pathway, parts.filter { $0.name == "gp.csv" })
+        let fds = try #require(gp.targets.first { $0.id == "faster-diagnosis" })
+        #expect(fds.notMeasurable?.contains("acute") == true, "\(fds.notMeasurable ?? "measurable")")
+        #expect(fds.attainment == nil && fds.meetsStandard == nil)
+        // Without the cancer centre's extract: some 62-day stop steps are never recorded.
+        let noCentre = try ConformLogFilesTests.conform(pathway, parts.filter { $0.name != "cancer-centre.csv" })
+        let rtt = try #require(noCentre.targets.first { $0.id == "referral-to-treatment" })
+        #expect(rtt.notMeasurable == nil)
+        #expect(rtt.lowerBoundOnly?.contains("lung-resection") == true, "\(rtt.lowerBoundOnly ?? "no bound")")
+        if let a = rtt.attainment, a < rtt.standard { #expect(rtt.meetsStandard == nil, "no verdict from a lower bound below the standard") }
+        // With every extract, the figures are measured outright.
+        let all = try ConformLogFilesTests.conform(pathway, parts)
+        #expect(all.targets.allSatisfy { $0.notMeasurable == nil && $0.lowerBoundOnly == nil })
+    }
+}
