@@ -76,6 +76,9 @@ enum HandoffCheck {
         for logCase in log.cases {
             let filesOfCase = Set(logCase.events.map { Int($0.origin.file) })
             guard filesOfCase.count < fileCount else { continue }
+            // One problem per case (the earliest place its journey breaks off), so the count
+            // printed is a count of cases.
+            var earliest: (minutes: Double, problem: LogProblem)?
             for f in filesOfCase.sorted() {
                 guard let last = logCase.events.last(where: { Int($0.origin.file) == f }),
                       last.lifecycle == .complete, let s = steps[Int(last.activity)],
@@ -96,11 +99,13 @@ enum HandoffCheck {
                 let step = pathway.steps[s]
                 let name = pathway.organisation(o)?.name ?? o
                 let fromName = pathway.organisation(here)?.name ?? here
-                problems.append(LogProblem(
+                let problem = LogProblem(
                     kind: .missingFromNextOrganisation, caseID: logCase.id,
                     message: "case \(TerminalSafe.line(logCase.id)) completed '\(TerminalSafe.line(step.displayName))' at \(TerminalSafe.line(fromName)) on \(TimeText.utc(last.minutes)) and should go on to \(TerminalSafe.line(name)), but \(TerminalSafe.line(log.files[g])) (the extract with \(TerminalSafe.line(name))'s events) does not hold this case",
-                    origin: last.origin))
+                    origin: last.origin)
+                if last.minutes < (earliest?.minutes ?? .infinity) { earliest = (last.minutes, problem) }
             }
+            if let earliest { problems.append(earliest.problem) }
         }
         return problems
     }
