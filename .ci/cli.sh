@@ -72,11 +72,14 @@ mkdir -p walk && cp p.yaml walk/ && ln -s / walk/root && ln -s /proc walk/proc
 expect 0 "'walk/root' is a link to a folder outside the one searched" -- timeout 10 "$BIN" validate walk
 expect 0 "'walk/proc' is a link to a folder outside the one searched" -- timeout 10 "$BIN" compare p.yaml walk
 
-# format --write rewrites the file a symbolic link names, and the link stays a link.
+# format --write rewrites the file a symbolic link names, and the link stays a link; the
+# comments stay (issue 16) and the result is in the canonical layout.
 cp "$ROOT/Pathways/suspected-dvt.yaml" dvt.yaml
 ln -s dvt.yaml dvt-link.yaml
-expect 0 "" -- "$BIN" format --write --drop-comments dvt-link.yaml
-[ -L dvt-link.yaml ] && ! grep -q "^#" dvt.yaml && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "cli.sh: FAILED: format --write replaced the link" >&2; }
+expect 0 "" -- "$BIN" format --write dvt-link.yaml
+[ -L dvt-link.yaml ] && [ "$(grep -c '#' dvt.yaml)" = "$(grep -c '#' "$ROOT/Pathways/suspected-dvt.yaml")" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "cli.sh: FAILED: format --write replaced the link or lost comments" >&2; }
+expect 0 "" -- "$BIN" format --check dvt-link.yaml
+expect 64 "--line-width must be at least 20" -- "$BIN" format --line-width 5 dvt.yaml
 
 # Simulation memory: a cohort too large to hold is refused before it starts.
 sed 's/^arrivals: .*/arrivals: { cohort: 2000000000 }/' p.yaml > cohort.yaml

@@ -7,7 +7,7 @@ struct FormatCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "format",
         abstract: "Print a pathway in the canonical layout (or rewrite the file with --write).",
-        discussion: "Reading the formatted file gives the same pathway. Comments are not kept, so --write on a file with comments needs --drop-comments."
+        discussion: "Reading the formatted file gives the same pathway. Comments are kept beside the keys they annotate, and move with them when keys are reordered. A record longer than --line-width is written one key per line."
     )
 
     @Argument(help: "The pathway file.", completion: .file(extensions: ["yaml", "yml"]))
@@ -19,15 +19,23 @@ struct FormatCommand: ParsableCommand {
     @Flag(help: "Exit 1 if the file is not already in the canonical layout (for CI).")
     var check = false
 
-    @Flag(help: "Allow --write to drop the file's comments.")
+    @Option(help: "Write a record one key per line when its line would be longer than this. (default: \(PathwayFormatter.defaultLineWidth))")
+    var lineWidth: Int = PathwayFormatter.defaultLineWidth
+
+    /// Kept so that scripts written for version 1 still run: comments are always kept now.
+    @Flag(help: .hidden)
     var dropComments = false
 
     @OptionGroup var limits: LimitOptions
 
+    func validate() throws {
+        if lineWidth < 20 { throw ValidationError("--line-width must be at least 20 (got \(lineWidth))") }
+    }
+
     func run() throws {
         let pathway = try loadValidPathway(file, limits: limits)
-        let formatted = PathwayFormatter.format(pathway)
         let original = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+        let formatted = PathwayFormatter.format(pathway, keeping: original, lineWidth: lineWidth)
         // A variant's file holds only its changes; the formatted text is the whole merged pathway.
         let isVariant = original.split(separator: "\n").contains { $0.hasPrefix("extends:") }
         if isVariant && (write || check) {
@@ -44,11 +52,6 @@ struct FormatCommand: ParsableCommand {
         guard write else {
             print(formatted, terminator: "")
             return
-        }
-        let hasComments = original.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix("#") || $0.contains(" #") }
-        if hasComments && !dropComments {
-            printError("error: \(file) has comments, which formatting does not keep; add --drop-comments to rewrite it anyway")
-            throw ExitCode(1)
         }
         // Through a symbolic link to the file it names (the link stays a link), keeping the
         // file's permissions and hard links (OutputFile).

@@ -1,143 +1,159 @@
 import Foundation
 import PathwayModel
 
-/// Writes a pathway in the canonical layout: keys in a fixed order, small records on one line
-/// (`{ name: GP practice, type: primary-care }`), steps one key per line, values quoted only
-/// where YAML needs it. Reading the output gives back the same pathway (`parse ∘ format` is
-/// the identity up to source positions). Comments are not kept.
+/// Writes a pathway in the canonical layout: keys in a fixed order, a blank line between sections
+/// and between steps, small records on one line (`{ name: GP practice, type: primary-care }`) and
+/// in block style when the line would pass `lineWidth`, values quoted only where YAML needs it.
+/// Reading the output gives back the same pathway (`parse ∘ format` is the identity up to source
+/// positions). Comments are put back by ``PathwayComments/attach(to:)``, or with
+/// ``format(_:keeping:lineWidth:)``.
 public enum PathwayFormatter {
-    public static func format(_ p: Pathway) -> String {
-        var out = "carepath: \(p.languageVersion)\n"
-        out += "id: \(scalar(p.id))\n"
-        out += "title: \(scalar(p.title))\n"
-        out += "version: \(quotedIfNumeric(p.version))\n"
-        out += "status: \(p.status.rawValue)\n"
-        if let d = p.description { out += "description: \(scalar(d))\n" }
+    /// The line width past which a record is written one key per line.
+    public static let defaultLineWidth = 100
+
+    /// `p` in the canonical layout, with the comments of `source` (the file's text as written)
+    /// put back beside the nodes they annotate.
+    public static func format(_ p: Pathway, keeping source: String, lineWidth: Int = defaultLineWidth) -> String {
+        PathwayComments(source: source).attach(to: format(p, lineWidth: lineWidth))
+    }
+
+    public static func format(_ p: Pathway, lineWidth: Int = defaultLineWidth) -> String {
+        var w = Writer(width: max(20, lineWidth))
+        w.field("carepath", .text(String(p.languageVersion)), indent: 0)
+        w.field("id", .text(scalar(p.id)), indent: 0)
+        w.field("title", .text(scalar(p.title)), indent: 0)
+        w.field("version", .text(quotedIfNumeric(p.version)), indent: 0)
+        w.field("status", .text(p.status.rawValue), indent: 0)
+        if let d = p.description { w.field("description", prose(d), indent: 0) }
         if !p.sources.isEmpty {
-            out += "sources:\n" + sourceList(p.sources, indent: "  ")
+            w.blank()
+            w.field("sources", sourceList(p.sources), indent: 0)
         }
         if !p.organisations.isEmpty {
-            out += "organisations:\n"
-            for o in p.organisations { out += "  \(key(o.id)): \(flow([("name", scalar(o.name)), ("type", o.type.rawValue)]))\n" }
+            w.section("organisations")
+            for o in p.organisations { w.field(key(o.id), .map([("name", .text(scalar(o.name))), ("type", .text(o.type.rawValue))]), indent: 2) }
         }
         if !p.resources.isEmpty {
-            out += "resources:\n"
+            w.section("resources")
             for r in p.resources {
-                var fields: [(String, String)] = []
-                if let name = r.name { fields.append(("name", scalar(name))) }
-                fields.append(("organisation", scalar(r.organisation)))
-                fields.append(("capacity", String(r.capacity)))
-                if let c = r.calendar { fields.append(("calendar", scalar(c.text))) }
-                if case .priority(let attribute) = r.queue { fields.append(("priority", scalar(attribute))) }
+                var fields: [(String, Node)] = []
+                if let name = r.name { fields.append(("name", .text(scalar(name)))) }
+                fields.append(("organisation", .text(scalar(r.organisation))))
+                fields.append(("capacity", .text(String(r.capacity))))
+                if let c = r.calendar { fields.append(("calendar", .text(scalar(c.text)))) }
+                if case .priority(let attribute) = r.queue { fields.append(("priority", .text(scalar(attribute)))) }
                 if let b = r.background {
-                    fields.append(("background", flow([("rate", scalar(rate(b.perDay))), ("duration", scalar(distribution(b.duration, time: true)))])))
+                    fields.append(("background", .map([("rate", .text(scalar(rate(b.perDay)))),
+                                                       ("duration", .text(scalar(distribution(b.duration, time: true))))])))
                 }
-                out += "  \(key(r.id)): \(flow(fields))\n"
+                w.field(key(r.id), .map(fields), indent: 2)
             }
         }
         if !p.attributes.isEmpty {
-            out += "attributes:\n"
+            w.section("attributes")
             for a in p.attributes {
-                var fields: [(String, String)] = [("type", a.type.name)]
+                var fields: [(String, Node)] = [("type", .text(a.type.name))]
                 switch a.type {
                 case .integer(let d, let min, let max), .number(let d, let min, let max):
-                    fields.append(("distribution", scalar(distribution(d, time: false))))
-                    if let min { fields.append(("min", number(min))) }
-                    if let max { fields.append(("max", number(max))) }
+                    fields.append(("distribution", .text(scalar(distribution(d, time: false)))))
+                    if let min { fields.append(("min", .text(number(min)))) }
+                    if let max { fields.append(("max", .text(number(max)))) }
                 case .boolean(let probability):
-                    fields.append(("probability", number(probability)))
+                    fields.append(("probability", .text(number(probability))))
                 case .category(let values):
-                    fields.append(("values", flow(values.map { (key($0.name), number($0.probability)) })))
+                    fields.append(("values", .map(values.map { (key($0.name), .text(number($0.probability))) })))
                 }
-                if let unit = a.unit { fields.append(("unit", scalar(unit))) }
-                if let d = a.description { fields.append(("description", scalar(d))) }
-                out += "  \(key(a.id)): \(flow(fields))\n"
+                if let unit = a.unit { fields.append(("unit", .text(scalar(unit)))) }
+                if let d = a.description { fields.append(("description", prose(d))) }
+                w.field(key(a.id), .map(fields), indent: 2)
             }
         }
         if !p.dataItems.isEmpty {
-            out += "data:\n"
+            w.section("data")
             for item in p.dataItems {
-                var fields: [(String, String)] = []
-                if let type = item.type { fields.append(("type", scalar(type))) }
-                if let d = item.description { fields.append(("description", scalar(d))) }
-                out += "  \(key(item.name)): \(flow(fields))\n"
+                var fields: [(String, Node)] = []
+                if let type = item.type { fields.append(("type", .text(scalar(type)))) }
+                if let d = item.description { fields.append(("description", prose(d))) }
+                w.field(key(item.name), .map(fields), indent: 2)
             }
         }
         if let arrivals = p.arrivals {
-            let growth = p.arrivalGrowth.map { g in [("growth", scalar(percentText(g) + " per year"))] } ?? []
+            let growth: [(String, Node)] = p.arrivalGrowth.map { g in [("growth", .text(scalar(percentText(g) + " per year")))] } ?? []
+            w.blank()
             switch arrivals {
-            case .poisson(let perDay): out += "arrivals: \(flow([("rate", scalar(rate(perDay)))] + growth))\n"
+            case .poisson(let perDay): w.field("arrivals", .map([("rate", .text(scalar(rate(perDay))))] + growth), indent: 0)
             case .weekly(let perDay):
-                let days = Weekday.allCases.map { ($0.shortName, number(perDay[$0.rawValue])) }
-                out += "arrivals:\n  weekly: \(flow(days))\n"
-                if let g = growth.first { out += "  growth: \(g.1)\n" }
-            case .cohort(let size): out += "arrivals: \(flow([("cohort", String(size))] + growth))\n"
+                let days: [(String, Node)] = Weekday.allCases.map { ($0.shortName, .text(number(perDay[$0.rawValue]))) }
+                w.open("arrivals", indent: 0)
+                w.field("weekly", .map(days), indent: 2)
+                if let g = growth.first { w.field(g.0, g.1, indent: 2) }
+            case .cohort(let size): w.field("arrivals", .map([("cohort", .text(String(size)))] + growth), indent: 0)
             }
         }
         if !p.backlog.isEmpty {
-            out += "backlog:\n"
-            for b in p.backlog {
-                var fields = [("step", scalar(b.step)), ("patients", String(b.patients))]
-                if let w = b.waited { fields.append(("waited", scalar(distribution(w, time: true)))) }
-                out += "  - \(flow(fields))\n"
-            }
+            w.blank()
+            w.field("backlog", .list(p.backlog.map { b in
+                var fields: [(String, Node)] = [("step", .text(scalar(b.step))), ("patients", .text(String(b.patients)))]
+                if let waited = b.waited { fields.append(("waited", .text(scalar(distribution(waited, time: true))))) }
+                return .map(fields)
+            }), indent: 0)
         }
         if !p.targets.isEmpty {
-            out += "targets:\n"
+            w.section("targets")
             for t in p.targets {
-                var fields: [(String, String)] = []
-                if let title = t.title { fields.append(("title", scalar(title))) }
-                fields.append(("from", scalar(t.from)))
-                fields.append(("to", t.to.count == 1 ? scalar(t.to[0]) : list(t.to.map(scalar))))
-                fields.append(("within", scalar(time(t.within.minutes))))
-                fields.append(("standard", share(t.standard)))
-                if t.starts != .arrival { fields.append(("starts", scalar(t.starts.rawValue))) }
-                if t.stops != .start { fields.append(("stops", scalar(t.stops.rawValue))) }
-                out += "  \(key(t.id)): \(flow(fields))\n"
+                var fields: [(String, Node)] = []
+                if let title = t.title { fields.append(("title", .text(scalar(title)))) }
+                fields.append(("from", .text(scalar(t.from))))
+                fields.append(("to", t.to.count == 1 ? .text(scalar(t.to[0])) : .list(t.to.map { .text(scalar($0)) })))
+                fields.append(("within", .text(scalar(time(t.within.minutes)))))
+                fields.append(("standard", .text(share(t.standard))))
+                if t.starts != .arrival { fields.append(("starts", .text(scalar(t.starts.rawValue)))) }
+                if t.stops != .start { fields.append(("stops", .text(scalar(t.stops.rawValue)))) }
+                w.field(key(t.id), .map(fields), indent: 2)
             }
         }
         if !p.deviations.isEmpty {
-            out += "deviations:\n"
+            w.section("deviations")
             for d in p.deviations {
-                guard d.reason != nil || !d.evidence.isEmpty else {
-                    out += "  \(scalar(d.pathText)): {}\n"
-                    continue
-                }
-                out += "  \(scalar(d.pathText)):\n"
-                if let reason = d.reason { out += "    reason: \(scalar(reason))\n" }
-                if !d.evidence.isEmpty { out += "    evidence:\n" + sourceList(d.evidence, indent: "      ") }
+                var fields: [(String, Node)] = []
+                if let reason = d.reason { fields.append(("reason", .text(scalar(reason)))) }
+                if !d.evidence.isEmpty { fields.append(("evidence", sourceList(d.evidence))) }
+                w.field(scalar(d.pathText), fields.isEmpty ? .map([]) : .block(fields), indent: 2)
             }
         }
-        out += "start: \(scalar(p.start))\n"
-        out += "steps:\n"
-        for step in p.steps { out += format(step) }
-        return out
-    }
-
-    /// A list of sources (`sources:`, a deviation's `evidence:`), each item at `indent`.
-    static func sourceList(_ sources: [Source], indent: String) -> String {
-        var out = ""
-        for s in sources {
-            out += "\(indent)- title: \(scalar(s.title))\n"
-            if let url = s.url { out += "\(indent)  url: \(scalar(url))\n" }
-            if let publisher = s.publisher { out += "\(indent)  publisher: \(scalar(publisher))\n" }
+        w.blank()
+        w.field("start", .text(scalar(p.start)), indent: 0)
+        w.open("steps", indent: 0)
+        for (index, step) in p.steps.enumerated() {
+            if index > 0 { w.blank() }
+            w.field(key(step.id), .block(fields(of: step)), indent: 2)
         }
-        return out
+        return w.text
     }
 
-    static func format(_ s: Step) -> String {
-        var out = "  \(key(s.id)):\n"
-        func line(_ k: String, _ v: String) { out += "    \(k): \(v)\n" }
+    /// A list of sources (`sources:`, a deviation's `evidence:`), each a block record.
+    static func sourceList(_ sources: [Source]) -> Node {
+        .list(sources.map { s in
+            var fields: [(String, Node)] = [("title", .text(scalar(s.title)))]
+            if let url = s.url { fields.append(("url", .text(scalar(url)))) }
+            if let publisher = s.publisher { fields.append(("publisher", .text(scalar(publisher)))) }
+            return .block(fields)
+        })
+    }
+
+    static func fields(of s: Step) -> [(String, Node)] {
+        var out: [(String, Node)] = []
+        func line(_ k: String, _ v: String) { out.append((k, .text(v))) }
         line("kind", s.kind.rawValue)
         if let v = s.title { line("title", scalar(v)) }
-        if let v = s.description { line("description", scalar(v)) }
+        if let v = s.description { out.append(("description", prose(v))) }
         if let v = s.organisation { line("organisation", scalar(v)) }
         if let v = s.role { line("role", scalar(v)) }
         if let v = s.resource { line("resource", scalar(v)) }
         if let c = s.code {
-            var fields = [("system", scalar(c.system)), ("code", quotedIfNumeric(c.code))]
-            if let d = c.display { fields.append(("display", scalar(d))) }
-            line("code", flow(fields))
+            var fields: [(String, Node)] = [("system", .text(scalar(c.system))), ("code", .text(quotedIfNumeric(c.code)))]
+            if let d = c.display { fields.append(("display", .text(scalar(d)))) }
+            out.append(("code", .map(fields)))
         }
         if let d = s.duration { line("duration", scalar(distribution(d, time: true))) }
         if let d = s.resultAfter { line("result_after", scalar(distribution(d, time: true))) }
@@ -147,32 +163,150 @@ public enum PathwayFormatter {
             if a.cancelled > 0 { line("cancelled", percentText(a.cancelled)) }
             if let r = a.rebookedAfter { line("rebooked_after", scalar(distribution(r, time: true))) }
         }
-        if !s.requires.isEmpty { line("requires", dataList(s.requires)) }
-        if !s.produces.isEmpty { line("produces", dataList(s.produces)) }
+        if !s.requires.isEmpty { out.append(("requires", dataList(s.requires))) }
+        if !s.produces.isEmpty { out.append(("produces", dataList(s.produces))) }
         if let v = s.next { line("next", scalar(v)) }
         if !s.branches.isEmpty {
-            out += "    branches:\n"
-            for b in s.branches {
-                var fields = [("to", scalar(b.to))]
-                if let c = b.when { fields.append(("when", quoted(c.text))) }
-                if let q = b.probability { fields.append(("probability", number(q))) }
-                if b.otherwise { fields.append(("otherwise", "true")) }
-                if let l = b.label { fields.append(("label", scalar(l))) }
-                out += "      - \(flow(fields))\n"
-            }
+            out.append(("branches", .blockList(s.branches.map { b in
+                var fields: [(String, Node)] = [("to", .text(scalar(b.to)))]
+                if let c = b.when { fields.append(("when", .text(quoted(c.text)))) }
+                if let q = b.probability { fields.append(("probability", .text(number(q)))) }
+                if b.otherwise { fields.append(("otherwise", .text("true"))) }
+                if let l = b.label { fields.append(("label", .text(scalar(l)))) }
+                return .map(fields)
+            })))
         }
-        if !s.paths.isEmpty { line("paths", list(s.paths.map(scalar))) }
+        if !s.paths.isEmpty { out.append(("paths", .list(s.paths.map { .text(scalar($0)) }))) }
         if let v = s.join { line("join", scalar(v)) }
         if let v = s.pathway { line("pathway", scalar(v)) }
         if let v = s.outcome { line("outcome", scalar(v)) }
         if let h = s.handoff {
-            var fields: [(String, String)] = []
-            if let d = h.delay { fields.append(("delay", scalar(distribution(d, time: true)))) }
-            if let sends = h.sends { fields.append(("sends", list(sends.map(scalar)))) }
-            if let via = h.via { fields.append(("via", scalar(via))) }
-            line("handoff", flow(fields))
+            var fields: [(String, Node)] = []
+            if let d = h.delay { fields.append(("delay", .text(scalar(distribution(d, time: true))))) }
+            if let sends = h.sends { fields.append(("sends", .list(sends.map { .text(scalar($0)) }))) }
+            if let via = h.via { fields.append(("via", .text(scalar(via)))) }
+            out.append(("handoff", .map(fields)))
         }
         return out
+    }
+
+    // MARK: Layout
+
+    /// Free text that may be folded over lines (`>-`) when it is too long for one.
+    static func prose(_ text: String) -> Node { .prose(text, quoted: scalar(text)) }
+
+    /// A value to write: on one line where it fits (`{ a: 1, b: 2 }`, `[x, y]`), else one key or
+    /// item per line. `block` and `blockList` are always written one per line.
+    indirect enum Node {
+        case text(String)
+        case map([(String, Node)])
+        case list([Node])
+        case block([(String, Node)])
+        case blockList([Node])
+        /// Text (and how it is written on one line), folded over lines when too long.
+        case prose(String, quoted: String)
+
+        /// Whether it has a block form: a non-empty record or list.
+        var canWrap: Bool {
+            switch self {
+            case .text: return false
+            case .prose(let text, _): return Folded.lines(text, width: 40) != nil
+            case .map(let fields), .block(let fields): return !fields.isEmpty
+            case .list(let items), .blockList(let items): return !items.isEmpty
+            }
+        }
+
+        /// The one-line form, or nil for the always-block kinds.
+        var inline: String? {
+            switch self {
+            case .text(let t), .prose(_, let t): return t
+            case .map(let fields):
+                if fields.isEmpty { return "{}" }
+                var parts: [String] = []
+                for (k, v) in fields {
+                    guard let text = v.inline else { return nil }
+                    parts.append("\(k): \(text)")
+                }
+                return "{ " + parts.joined(separator: ", ") + " }"
+            case .list(let items):
+                var parts: [String] = []
+                for item in items {
+                    guard let text = item.inline else { return nil }
+                    parts.append(text)
+                }
+                return "[" + parts.joined(separator: ", ") + "]"
+            case .block, .blockList: return nil
+            }
+        }
+    }
+
+    /// Writes lines, wrapping records past the width.
+    struct Writer {
+        let width: Int
+        var text = ""
+
+        mutating func blank() { if !text.isEmpty, !text.hasSuffix("\n\n") { text += "\n" } }
+
+        /// A blank line and a top-level key that opens a block.
+        mutating func section(_ name: String) {
+            blank()
+            open(name, indent: 0)
+        }
+
+        mutating func open(_ key: String, indent: Int) {
+            text += String(repeating: " ", count: indent) + key + ":\n"
+        }
+
+        mutating func field(_ key: String, _ value: Node, indent: Int) {
+            let pad = String(repeating: " ", count: indent)
+            if let inline = value.inline, pad.count + key.count + 2 + inline.count <= width || !value.canWrap {
+                text += "\(pad)\(key): \(inline)\n"
+                return
+            }
+            if case .prose(let prose, let quoted) = value {
+                guard let lines = Folded.lines(prose, width: max(20, width - indent - 2)) else {
+                    text += "\(pad)\(key): \(quoted)\n"
+                    return
+                }
+                text += "\(pad)\(key): \(lines.indicator)\n"
+                for line in lines.lines { text += "\(pad)  \(line)\n" }
+                return
+            }
+            text += "\(pad)\(key):\n"
+            children(of: value, indent: indent + 2)
+        }
+
+        /// An item of a list, at `indent` (where its dash goes).
+        mutating func item(_ value: Node, indent: Int) {
+            let pad = String(repeating: " ", count: indent)
+            if let inline = value.inline, pad.count + 2 + inline.count <= width || !value.canWrap {
+                text += "\(pad)- \(inline)\n"
+                return
+            }
+            switch value {
+            case .map(let fields), .block(let fields):
+                // The first key on the dash's line, the rest under it.
+                var rest = Writer(width: width)
+                for (k, v) in fields { rest.field(k, v, indent: indent + 2) }
+                text += pad + "- " + rest.text.dropFirst(indent + 2)
+            case .list(let items), .blockList(let items):
+                text += "\(pad)-\n"
+                for i in items { item(i, indent: indent + 2) }
+            case .text(let t), .prose(_, let t):
+                text += "\(pad)- \(t)\n"
+            }
+        }
+
+        private mutating func children(of value: Node, indent: Int) {
+            switch value {
+            case .map(let fields), .block(let fields):
+                for (k, v) in fields { field(k, v, indent: indent) }
+            case .list(let items), .blockList(let items):
+                for i in items { item(i, indent: indent) }
+            case .text, .prose:
+                break
+            }
+        }
     }
 
     // MARK: Values
@@ -242,18 +376,11 @@ public enum PathwayFormatter {
         return shortest
     }
 
-    static func dataList(_ items: [DataItem]) -> String {
-        if items.allSatisfy({ $0.type == nil }) { return list(items.map { scalar($0.name) }) }
-        return list(items.map { item in
-            item.type.map { flow([("name", scalar(item.name)), ("type", scalar($0))]) } ?? scalar(item.name)
+    static func dataList(_ items: [DataItem]) -> Node {
+        .list(items.map { item in
+            item.type.map { .map([("name", .text(scalar(item.name))), ("type", .text(scalar($0)))]) } ?? .text(scalar(item.name))
         })
     }
-
-    static func flow(_ fields: [(String, String)]) -> String {
-        fields.isEmpty ? "{}" : "{ " + fields.map { "\($0.0): \($0.1)" }.joined(separator: ", ") + " }"
-    }
-
-    static func list(_ items: [String]) -> String { "[" + items.joined(separator: ", ") + "]" }
 
     static func key(_ k: String) -> String { scalar(k) }
 
