@@ -17,6 +17,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/swhitty/FlyingFox", exact: "0.27.1"),
     ],
     targets: [
         // Value types only: the typed pathway graph, durations, distributions, diagnostics.
@@ -34,9 +35,17 @@ let package = Package(
         // Real data in: event-log readers (CSV, XES, OCEL 2.0), journeys joined by NHS number,
         // conformance replay, calibration to an overlay.
         .target(name: "PathwayData", dependencies: ["PathwayModel", "PathwayLanguage"]),
+        // The Language Server Protocol over stdio: protocol types (checked against the LSP 3.17
+        // model), JSON-RPC framing, and handlers built on the validator.
+        .target(name: "PathwayLSP", dependencies: ["PathwayModel", "PathwayLanguage"]),
+        // `carepath preview`: a loopback web page with the diagram, diagnostics and a short
+        // simulation, refreshed on each save.
+        .target(name: "PathwayPreview", dependencies: ["PathwayModel", "PathwayLanguage", "PathwayExport", "PathwaySimulation",
+                                                       .product(name: "FlyingFox", package: "FlyingFox")]),
         // The command-line shell: argument parsing, file I/O, printing.
         .executableTarget(name: "carepath", dependencies: [
             "PathwayModel", "PathwayLanguage", "PathwaySimulation", "PathwayDiff", "PathwayExport", "PathwayReport", "PathwayData",
+            "PathwayLSP", "PathwayPreview",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Fuzzing harness: libFuzzer entry point with -DFUZZING (Fuzz/run.sh), else a corpus replayer.
@@ -49,6 +58,7 @@ let package = Package(
         .testTarget(name: "PathwayExportTests", dependencies: ["PathwayExport", "PathwayReport", "PathwayLanguage", "PathwaySimulation", "PathwayDiff", "PathwayData", "FormatChecks"], exclude: ["Golden", "ReportGolden"]),
         .testTarget(name: "PathwayDataTests", dependencies: ["PathwayData", "PathwayLanguage", "PathwaySimulation", "FormatChecks"],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "PathwayLSPTests", dependencies: ["PathwayLSP", "PathwayLanguage"]),
         .testTarget(name: "WriterSafetyTests", dependencies: ["PathwayModel", "PathwayLanguage", "PathwaySimulation", "PathwayDiff", "PathwayExport", "PathwayReport", "FormatChecks"]),
         // Readers for each output format, written apart from the writers they check; tests only.
         .target(name: "FormatChecks", path: "Tests/FormatChecks"),
