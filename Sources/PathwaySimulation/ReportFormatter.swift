@@ -38,9 +38,11 @@ public enum ReportFormatter {
         out += "Patients in the pathway: mean \(numberWithCI(report.meanInPathway)); arrivals per day: \(numberWithCI(report.arrivalsPerDay))\n"
 
         if !report.steps.isEmpty {
-            var rows = [["Step", "mean wait (95% CI)", "visits per replication"]]
+            // One unit for the whole column, so rows can be compared at a glance.
+            let u = unit(report.steps.map(\.meanWaitMinutes.mean).filter(\.isFinite).max() ?? 0)
+            var rows = [["Step", "mean wait, \(u.name) (95% CI)", "visits per replication"]]
             for s in report.steps {
-                rows.append([s.id, timeWithCI(s.meanWaitMinutes), count(s.visits.mean)])
+                rows.append([s.id, number(s.meanWaitMinutes, in: u), count(s.visits.mean)])
             }
             out += "\n" + grid(rows)
         }
@@ -58,9 +60,10 @@ public enum ReportFormatter {
             }
         }
         if !report.handoffs.isEmpty {
-            var rows = [["Handoff", "per replication (95% CI)", "mean delay"]]
+            let u = unit(report.handoffs.map(\.meanDelayMinutes.mean).filter(\.isFinite).max() ?? 0)
+            var rows = [["Handoff", "per replication (95% CI)", "mean delay, \(u.name)"]]
             for h in report.handoffs {
-                rows.append(["\(h.from) → \(h.to)", numberWithCI(h.count), time(h.meanDelayMinutes.mean)])
+                rows.append(["\(h.from) → \(h.to)", numberWithCI(h.count), number(Estimate(mean: h.meanDelayMinutes.mean, halfWidth: nil), in: u)])
             }
             out += "\n" + grid(rows)
         }
@@ -152,6 +155,18 @@ public enum ReportFormatter {
         let u = unit(minutes)
         return "\(fixed(minutes / u.divisor, 1)) \(u.name)"
     }
+    /// A time in a column's unit, without the unit (the column's header says it); a time too
+    /// small to show at one decimal is "<0.1", not "0.0", so a short wait is not read as none.
+    private static func number(_ e: Estimate, in u: (divisor: Double, name: String)) -> String {
+        guard e.mean.isFinite else { return "-" }
+        func one(_ minutes: Double) -> String {
+            let x = minutes / u.divisor
+            return x > 0 && x < 0.05 ? "<0.1" : fixed(x, 1)
+        }
+        guard e.halfWidth != nil else { return one(e.mean) }
+        return "\(one(e.mean)) (\(fixed(e.low / u.divisor, 1))–\(fixed(e.high / u.divisor, 1)))"
+    }
+
     private static func timeWithCI(_ e: Estimate) -> String {
         guard e.mean.isFinite else { return "-" }
         let u = unit(e.mean)

@@ -29,6 +29,16 @@ struct BadInputTests {
         #expect(matchesGolden(rendered, golden), "\(name) differs from its golden file:\n\(rendered)")
     }
 
+    /// One mistake, one message: the files named `-cascade-` hold a single mistake that used to
+    /// bring a train of follow-on errors (a misspelt section, a misspelt join, a key indented two
+    /// spaces short). Each must give exactly one diagnostic, the one its name gives.
+    @Test(arguments: files.filter { $0.contains("-cascade-") })
+    func aSingleMistakeGivesASingleDiagnostic(_ name: String) throws {
+        let data = try Data(contentsOf: Self.folder.appendingPathComponent(name))
+        let result = PathwayLoader().load(data: data, file: "BadInput/\(name)")
+        #expect(result.diagnostics.map(\.code) == [String(name.prefix(5))], "\(name): got \(codes(result))")
+    }
+
     @Test func aHugeFileIsRefusedWithItsSize() {
         var limits = LanguageLimits()
         limits.maxFileBytes = 1000

@@ -77,7 +77,7 @@ extension PathwayBuilder {
             reader.error(.cp034, "background demand of '\(resource)': \(message)", at: rateNode.contentLocation)
             return nil
         }
-        guard let duration = reader.timeDistribution(durationNode, "the duration of '\(resource)''s background work") else { return nil }
+        guard let duration = reader.timeDistribution(durationNode, "the duration of the background work on '\(resource)'") else { return nil }
         return BackgroundDemand(perDay: perDay, duration: duration)
     }
 

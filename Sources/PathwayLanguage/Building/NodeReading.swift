@@ -21,15 +21,44 @@ struct NodeReader {
             error(.cp013, "\(what) should be a set of keys (`key: value` lines), but it is \(node.description)", at: node.location)
             return nil
         }
-        if let allowed {
-            for entry in entries where !allowed.contains(entry.key) {
-                let hint = closestMatch(to: entry.key, in: allowed)
-                error(.cp011, "'\(entry.key)' is not a key that \(what) can have" + (hint.map { " — did you mean '\($0)'?" } ?? ""),
-                      at: entry.keyLocation, suggestion: hint,
-                      help: hint == nil ? "the keys allowed here are: \(allowed.joined(separator: ", "))" : nil)
+        guard let allowed else { return entries }
+        var hints: [Int: String] = [:]
+        for (index, entry) in entries.enumerated() where !allowed.contains(entry.key) {
+            // `{ label: images, inadequate }`: YAML ends plain text at a comma in braces, so the
+            // rest became a key with no value. Say that, not "not a key".
+            if index > 0, entry.value.isNull, case .scalar(let before, quoted: false) = entries[index - 1].value.kind,
+               !entries[index - 1].value.isNull, entries[index - 1].value.location.line == entry.keyLocation.line {
+                let previous = entries[index - 1].key
+                let whole = "\(before), \(entry.key)"
+                error(.cp011, "the comma in the \(previous) '\(whole)' ends it early: YAML reads '\(entry.key)' as a key of \(what)",
+                      at: entry.keyLocation, suggestion: "\(previous): \"\(whole)\"",
+                      help: "inside `{ ... }`, put text that contains a comma in quotes")
+                continue
             }
+            let hint = closestMatch(to: entry.key, in: allowed)
+            error(.cp011, "'\(entry.key)' is not a key that \(what) can have" + (hint.map { " — did you mean '\($0)'?" } ?? ""),
+                  at: entry.keyLocation, suggestion: hint,
+                  help: hint == nil ? "the keys allowed here are: \(allowed.joined(separator: ", "))" : nil)
+            if let hint { hints[index] = hint }
         }
-        return entries
+        return Self.recovering(entries, hints: hints)
+    }
+
+    /// `entries` with each misspelt key read as the key it nearly is (`organizations` as
+    /// `organisations`), when that key is not written as well and no other misspelling is read as
+    /// it: the misspelling is still an error, but the rest of the file is checked as meant, so one
+    /// mistake gives one message instead of a cascade ("no organisations", then every step's
+    /// organisation unknown).
+    static func recovering(_ entries: [YAMLEntry], hints: [Int: String]) -> [YAMLEntry] {
+        guard !hints.isEmpty else { return entries }
+        let written = Set(entries.map(\.key))
+        var claims: [String: Int] = [:]
+        for hint in hints.values { claims[hint, default: 0] += 1 }
+        var result = entries
+        for (index, hint) in hints where !written.contains(hint) && claims[hint] == 1 {
+            result[index].key = hint
+        }
+        return result
     }
 
     mutating func sequence(_ node: YAMLNode, _ what: String) -> [YAMLNode]? {
@@ -118,12 +147,25 @@ struct NodeReader {
         return p
     }
 
+    /// Where in a one-line value the part a message quotes first (`'minuets' is not a unit`)
+    /// was written, so the caret points at it rather than at the start of the value; the
+    /// value's start when the part cannot be found exactly once, or the value spans lines.
+    static func location(of message: ValueSyntaxError, in text: String, _ node: YAMLNode) -> SourceLocation {
+        let start = node.contentLocation
+        let parts = message.message.split(separator: "'", omittingEmptySubsequences: false)
+        guard parts.count >= 3, !text.contains("\n"), !text.contains("\\") else { return start }
+        let quoted = String(parts[1])
+        guard !quoted.isEmpty, let range = text.range(of: quoted),
+              text.range(of: quoted, range: range.upperBound..<text.endIndex) == nil, quoted != text.trimmed else { return start }
+        return start.advanced(byColumns: text.distance(from: text.startIndex, to: range.lowerBound))
+    }
+
     mutating func timeSpan(_ node: YAMLNode, _ what: String) -> TimeSpan? {
         guard let s = text(node, what) else { return nil }
         switch ValueSyntax.timeSpan(s) {
         case .success(let t): return t
         case .failure(let message):
-            error(.cp030, "\(what): \(message)", at: node.contentLocation)
+            error(.cp030, "\(what): \(message)", at: Self.location(of: message, in: s, node))
             return nil
         }
     }
@@ -133,7 +175,7 @@ struct NodeReader {
         switch ValueSyntax.timeDistribution(s) {
         case .success(let d): return d
         case .failure(let message):
-            error(s.contains("(") ? .cp031 : .cp030, "\(what): \(message)", at: node.contentLocation)
+            error(s.contains("(") ? .cp031 : .cp030, "\(what): \(message)", at: Self.location(of: message, in: s, node))
             return nil
         }
     }
@@ -143,7 +185,7 @@ struct NodeReader {
         switch ValueSyntax.numberDistribution(s) {
         case .success(let d): return d
         case .failure(let message):
-            error(.cp031, "\(what): \(message)", at: node.contentLocation)
+            error(.cp031, "\(what): \(message)", at: Self.location(of: message, in: s, node))
             return nil
         }
     }

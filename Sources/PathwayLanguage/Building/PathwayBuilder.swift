@@ -267,7 +267,7 @@ struct PathwayBuilder {
             switch typeName.lowercased() {
             case "integer", "number":
                 for (k, at) in misplaced(["probability", "values"], for: typeName) {
-                    reader.error(.cp011, "'\(k)' does not apply to a \(typeName) attribute", at: at,
+                    reader.error(.cp011, "'\(k)' does not apply to \("aeiou".contains(typeName.lowercased().first ?? "x") ? "an" : "a") \(typeName) attribute", at: at,
                                  help: "give a numeric attribute a `distribution`, such as `normal(mean: 71, sd: 9)`")
                 }
                 guard let dNode = fields["distribution"] else {
@@ -383,7 +383,11 @@ struct PathwayBuilder {
                 ok = false
             }
             let from = fields["from"].flatMap { reader.text($0, "the step that starts the clock") }
-            let to = fields["to"].flatMap { reader.scalarList($0, "the step(s) that stop the clock") }?.map(\.0)
+            let toItems = fields["to"].flatMap { reader.scalarList($0, "the step(s) that stop the clock") }
+            let to = toItems?.map(\.0)
+            // Each stop step's own place (`to[1]`), so a message about one points at it, not at the list.
+            var locations = fields.fieldLocations
+            for (i, item) in (toItems ?? []).enumerated() { locations["to[\(i)]"] = item.1 }
             let within = fields["within"].flatMap { reader.timeSpan($0, "the target's time limit") }
             let standard = fields["standard"].flatMap { reader.probability($0, "the target's standard") }
             let starts = fields["starts"].flatMap { clockPoint($0, "when the clock starts") } ?? .arrival
@@ -391,7 +395,7 @@ struct PathwayBuilder {
             guard ok, let from, let to, let within, let standard else { continue }
             result.append(Target(id: entry.key, title: title, from: from, to: to, within: within, standard: standard,
                                  starts: starts, stops: stops,
-                                 location: entry.keyLocation, fieldLocations: fields.fieldLocations))
+                                 location: entry.keyLocation, fieldLocations: locations))
         }
         return result
     }
@@ -411,7 +415,8 @@ struct PathwayBuilder {
     // MARK: Steps
 
     private mutating func buildSteps(_ node: YAMLNode, attributes: [Attribute]) -> [Step] {
-        guard let entries = reader.mapping(node, "`steps`") else { stepsUnreadable = true; return [] }
+        guard let written = reader.mapping(node, "`steps`") else { stepsUnreadable = true; return [] }
+        let entries = reattachingUnderIndentedKeys(written)
         var result: [Step] = []
         result.reserveCapacity(entries.count)
         for entry in entries {
@@ -422,9 +427,43 @@ struct PathwayBuilder {
         return result
     }
 
+    /// A step's key written two spaces short (`  next: b` under `steps:`) reads as a step called
+    /// `next`. When its value is not a set of keys and the step above has no such key, it is
+    /// reported once, in those words, and read as the key of the step above: otherwise the step
+    /// above would also be reported as going nowhere.
+    private mutating func reattachingUnderIndentedKeys(_ entries: [YAMLEntry]) -> [YAMLEntry] {
+        var result: [YAMLEntry] = []
+        for entry in entries {
+            let isRecord: Bool
+            if case .mapping = entry.value.kind { isRecord = true } else { isRecord = false }
+            if !isRecord, Self.allStepKeys.contains(entry.key), let last = result.indices.last,
+               case .mapping(var fields) = result[last].value.kind, !fields.contains(where: { $0.key == entry.key }) {
+                let owner = result[last].key
+                let column = fields.first?.keyLocation.column ?? entry.keyLocation.column + 2
+                let more = max(1, column - entry.keyLocation.column)
+                reader.error(.cp013, "'\(entry.key)' is not indented under step '\(owner)', so it reads as a step called '\(entry.key)'",
+                             at: entry.keyLocation, suggestion: "indent `\(entry.key):` by \(more) more space\(more == 1 ? "" : "s"), under the keys of '\(owner)'",
+                             help: "each key of a step goes on its own line, indented under the step's id like the step's other keys")
+                // Read as the step's key only where its kind has that key (an end step has no `next`).
+                let kind = fields["kind"]?.scalar.flatMap { StepKind(rawValue: $0.lowercased()) }
+                if kind.map({ (Self.commonStepKeys + (Self.stepKeysByKind[$0] ?? [])).contains(entry.key) }) ?? true {
+                    fields.append(entry)
+                    result[last].value.kind = .mapping(fields)
+                }
+                continue
+            }
+            result.append(entry)
+        }
+        return result
+    }
+
     private mutating func buildStep(id: String, at location: SourceLocation, _ node: YAMLNode) -> Step? {
-        guard let fields = reader.mapping(node, "step '\(id)'") else { brokenNames.insert(id); return nil }
-        guard let kindNode = fields["kind"] else {
+        guard let written = reader.mapping(node, "step '\(id)'") else { brokenNames.insert(id); return nil }
+        // A misspelt `kind` (`knd:`) is reported with the other unknown keys below and read as `kind`.
+        let kindNode = written["kind"] ?? written.first { entry in
+            !Self.allStepKeys.contains(entry.key) && closestMatch(to: entry.key, in: Self.allStepKeys) == "kind"
+        }?.value
+        guard let kindNode else {
             brokenNames.insert(id)
             reader.error(.cp012, "step '\(id)' does not say what kind of step it is", at: location,
                          help: "add `kind:` with one of: \(StepKind.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -441,17 +480,20 @@ struct PathwayBuilder {
             return nil
         }
         let allowed = Self.commonStepKeys + (Self.stepKeysByKind[kind] ?? [])
-        for entry in fields where !allowed.contains(entry.key) {
+        var hints: [Int: String] = [:]
+        for (index, entry) in written.enumerated() where !allowed.contains(entry.key) {
             if Self.allStepKeys.contains(entry.key) {
                 reader.error(.cp011, "'\(entry.key)' does not apply to \(kind.article) \(kind.rawValue) step", at: entry.keyLocation,
-                             help: "a \(kind.rawValue) step can have: \(allowed.joined(separator: ", "))")
+                             help: "\(kind.article) \(kind.rawValue) step can have: \(allowed.joined(separator: ", "))")
             } else {
                 let hint = closestMatch(to: entry.key, in: allowed)
                 reader.error(.cp011, "'\(entry.key)' is not a key that a step can have" + (hint.map { " — did you mean '\($0)'?" } ?? ""),
                              at: entry.keyLocation, suggestion: hint,
-                             help: hint == nil ? "a \(kind.rawValue) step can have: \(allowed.joined(separator: ", "))" : nil)
+                             help: hint == nil ? "\(kind.article) \(kind.rawValue) step can have: \(allowed.joined(separator: ", "))" : nil)
+                if let hint { hints[index] = hint }
             }
         }
+        let fields = NodeReader.recovering(written, hints: hints)
         var step = Step(id: id, kind: kind, location: location, fieldLocations: fields.fieldLocations)
         step.title = fields["title"].flatMap { reader.text($0, "the step's title") }
         step.description = fields["description"].flatMap { reader.text($0, "the step's description") }

@@ -8,7 +8,9 @@ import PathwayModel
 /// along a route where the item is missing to say where it was lost: a handoff whose `sends`
 /// leaves it out, or a route on which nothing produces it.
 enum DataFlowCheck {
-    static func run(_ p: Pathway) -> [Diagnostic] {
+    /// With `followRoutes` false, only the checks that need no route: names in `sends` lists and
+    /// items that nothing produces.
+    static func run(_ p: Pathway, followRoutes: Bool = true) -> [Diagnostic] {
         let index = p.stepIndex
         guard let startIndex = index[p.start] else { return [] }
         var d: [Diagnostic] = []
@@ -146,6 +148,7 @@ enum DataFlowCheck {
                                     help: hint == nil ? "add '\(item.name)' to `produces` of the step that creates it" : nil))
                     continue
                 }
+                guard followRoutes else { continue }
                 if explained[k, default: 0] >= 10, let last = unexplained[k] {
                     unexplained[k] = (last.0, last.1 + 1)
                     continue
@@ -203,10 +206,34 @@ enum DataFlowCheck {
         // thousand-step route made validate's output quadratic.
         let shown = names.count <= 8 ? names.joined(separator: " → ")
             : (names.prefix(3) + ["… \(names.count - 6) more steps …"] + names.suffix(3)).joined(separator: " → ")
-        return .error(.cp401, "step '\(p.steps[j].id)' requires '\(item.name)', but some patients reach it without it: on the route \(shown) no step produces it",
+        // Say where the item *is* produced: after this step (the order is wrong) or only on other
+        // routes. "No step produces it" read as if nothing did.
+        let producers = p.steps.indices.filter { produces[$0].contains(k) }
+        var notes = [DiagnosticNote("the route starts here", at: p.steps[route.last ?? j].location)]
+        var whereProduced = ""
+        if let first = producers.first {
+            let later = reachableFrom(j, p: p).intersection(producers)
+            let shownProducer = later.min() ?? first
+            let name = p.steps[shownProducer].id
+            whereProduced = later.isEmpty ? " ('\(name)' produces it, on other routes)" : " ('\(name)' produces it, but only after '\(p.steps[j].id)')"
+            notes.append(DiagnosticNote("'\(item.name)' is produced here", at: p.steps[shownProducer].produces.first { $0.name == item.name }?.location ?? p.steps[shownProducer].location))
+        }
+        return .error(.cp401, "step '\(p.steps[j].id)' requires '\(item.name)', but some patients reach it without it: on the route \(shown) no step before it produces it\(whereProduced)",
                       at: item.location,
-                      notes: [DiagnosticNote("the route starts here", at: p.steps[route.last ?? j].location)],
-                      help: "produce '\(item.name)' on that route too, or make the requirement apply only where it is produced")
+                      notes: notes,
+                      help: "produce '\(item.name)' on that route before '\(p.steps[j].id)', or make the requirement apply only where it is produced")
+    }
+
+    /// Step indices reachable from step `j` (not counting `j` unless a loop leads back to it).
+    private static func reachableFrom(_ j: Int, p: Pathway) -> Set<Int> {
+        let index = p.stepIndex
+        var seen: Set<Int> = []
+        var stack = p.steps[j].onward.compactMap { index[$0] }
+        while let i = stack.popLast() {
+            guard seen.insert(i).inserted else { continue }
+            stack += p.steps[i].onward.compactMap { index[$0] }
+        }
+        return seen
     }
 }
 

@@ -14,7 +14,10 @@ public enum Validator {
             diagnostics += BacklogCheck.run(pathway)
         }
         diagnostics += BranchCheck.run(pathway)
-        diagnostics += DataFlowCheck.run(pathway)
+        // Routes through a step that does not exist (a misspelt `next` or `join`) are not the
+        // routes the author meant: data that "never arrives" on them follows from that one
+        // mistake, so the route analysis waits until the references are fixed.
+        diagnostics += DataFlowCheck.run(pathway, followRoutes: !references.hasErrors)
         return diagnostics
     }
 }
@@ -96,10 +99,10 @@ enum ReferenceCheck {
         }
         for target in p.targets {
             for (key, ids) in [("from", [target.from]), ("to", target.to)] {
-                for id in ids where !stepSet.contains(id) {
+                for (i, id) in ids.enumerated() where !stepSet.contains(id) {
                     let (text, hint) = didYouMean(id, in: stepIDs)
                     d.append(.error(.cp106, "target '\(target.id)' \(key == "from" ? "starts its clock at" : "stops its clock at") '\(id)', which is not a step\(text)",
-                                    at: target.fieldLocations[key] ?? target.location, suggestion: hint))
+                                    at: target.fieldLocations["\(key)[\(i)]"] ?? target.fieldLocations[key] ?? target.location, suggestion: hint))
                 }
             }
         }
