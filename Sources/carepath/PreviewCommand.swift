@@ -58,6 +58,15 @@ struct PreviewCommand: ParsableCommand {
             printError("error: \(reason)")
             throw ExitCode(ExitStatus.noInput)
         }
+        // Block the stop signals before any thread starts, so every thread inherits the mask and
+        // they wait for the signal sources below: on Linux a dispatch signal source reads a
+        // signalfd, which sees only signals blocked in every thread (an unblocked thread would
+        // take the signal and, with SIG_IGN, drop it).
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGINT)
+        sigaddset(&stopSignals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
         let server = try PreviewServer(host: host, port: port.map { UInt16($0) })
         let refresher = PreviewRefresher(file: file, loader: limits.loader,
                                          simulation: QuickSimulation(patients: patients, seed: seed))
@@ -74,7 +83,10 @@ struct PreviewCommand: ParsableCommand {
             outcome.done.signal()
         }
         // Ctrl-C and SIGTERM stop the server in order (update streams end, the socket closes).
-        // If Graphviz was running, SignalCleanup kills it and ends the process by the same signal.
+        // Once Graphviz has drawn a diagram, SignalCleanup (PathwayExport) also handles these
+        // signals, and usually first: it kills a `dot` still running, removes its temporary
+        // folder and ends the process by the same signal, which closes the socket too. Either
+        // way the exit status is 128 + the signal.
         var sources: [DispatchSourceSignal] = []
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber, SIG_IGN)
