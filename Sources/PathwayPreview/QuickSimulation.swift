@@ -135,6 +135,23 @@ public struct SimulationSummary: Sendable, Hashable {
     /// How long the run took, in seconds.
     public var seconds: Double
 
+    /// A summary of the given figures.
+    public init(patients: Int, unfinished: Int, warmupDays: Double, seed: UInt64, targets: [TargetLine],
+                journeyMedianMinutes: Double?, journeyP90Minutes: Double?, outcomes: [OutcomeLine],
+                busiestResources: [ResourceLine], warnings: [String], seconds: Double) {
+        self.patients = patients
+        self.unfinished = unfinished
+        self.warmupDays = warmupDays
+        self.seed = seed
+        self.targets = targets
+        self.journeyMedianMinutes = journeyMedianMinutes
+        self.journeyP90Minutes = journeyP90Minutes
+        self.outcomes = outcomes
+        self.busiestResources = busiestResources
+        self.warnings = warnings
+        self.seconds = seconds
+    }
+
     /// The summary of `report`, a run of `pathway` that took `seconds`.
     public init(_ report: SimulationReport, pathway: Pathway, seconds: Double) {
         patients = Int(report.patients.mean.rounded())
