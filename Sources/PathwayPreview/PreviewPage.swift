@@ -160,7 +160,7 @@ public struct PreviewPage: Sendable {
             out += "<pre class=\"source\" aria-label=\"line \(at.line) of \(PreviewHTML.escape(at.file))\"><span class=\"line-number\">\(at.line) | </span>\(PreviewHTML.escape(line))\n"
             out += "<span class=\"line-number\">\(String(repeating: " ", count: String(at.line).count)) | </span><span class=\"caret\">\(PreviewHTML.escape(Self.caretPad(line, column: at.column)))^</span></pre>"
         }
-        if let suggestion = d.suggestion {
+        if let suggestion = d.suggestion, !d.message.lowercased().contains("did you mean") {
             out += "<p class=\"suggestion\">Did you mean <code>\(PreviewHTML.escape(suggestion))</code>?</p>"
         }
         if let help = d.help { out += "<p class=\"help\"><strong>Help:</strong> \(PreviewHTML.escape(help))</p>" }

@@ -283,7 +283,7 @@ async def main_scenario(args, browser, folder, checks, latencies):
             if where:
                 checks.check(f"lung.yaml:{index + 1}:" in where, f"CP101 points at the edited line lung.yaml:{index + 1}")
                 checks.check(f"{target}x" in where, "CP101's message names the misspelt step")
-                checks.check("Did you mean" in where or "Help:" in where, "CP101 shows a suggestion or help")
+                checks.check("did you mean" in where.lower() or "Help:" in where, "CP101 shows a suggestion or help")
                 checks.check("error" in (await s.evaluate(text_of("status"))).lower(), "status counts the error")
                 checks.check("Not simulated" in await s.evaluate(text_of("simulation")), "simulation waits for the error to be fixed")
             checks.check(await s.evaluate("window.__notReloaded === true"), "the page was updated in place (not reloaded)")
