@@ -59,6 +59,7 @@ let package = Package(
         .testTarget(name: "PathwayDataTests", dependencies: ["PathwayData", "PathwayLanguage", "PathwaySimulation", "FormatChecks"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "PathwayLSPTests", dependencies: ["PathwayLSP", "PathwayLanguage"]),
+        .testTarget(name: "PathwayPreviewTests", dependencies: ["PathwayPreview"]),
         .testTarget(name: "WriterSafetyTests", dependencies: ["PathwayModel", "PathwayLanguage", "PathwaySimulation", "PathwayDiff", "PathwayExport", "PathwayReport", "FormatChecks"]),
         // Readers for each output format, written apart from the writers they check; tests only.
         .target(name: "FormatChecks", path: "Tests/FormatChecks"),
