@@ -30,7 +30,9 @@ Capacity planning (Docs/capacity-planning.md):
 - utilisation and work outside hours of a resource with `background` work or serving a step with
   `did_not_attend` are not in the log: they are printed as `skip` (neither passed nor failed;
   CapacityPlanningTests checks them against closed forms), and only checked to be at least the
-  pathway work the log shows.
+  pathway work the log shows; a resource with `background` work (and no missed slots) is also
+  checked against the log's pathway work plus the other work's expected load from the YAML
+  (rate x window x mean duration, within 5 standard deviations of a compound Poisson total);
 
 Usage:
   simulation_oracle.py CAREPATH_BINARY REPOSITORY_ROOT [FILES...]
@@ -383,6 +385,80 @@ def load_pathway(path, binary):
         raise OracleError(f"{path} is not a pathway")
     return doc
 
+
+
+# ----------------------------------------------------------------------------------------------
+# Background work: its expected load, from the YAML alone
+
+TIME_UNITS_MIN = {"min": 1, "mins": 1, "minute": 1, "minutes": 1, "m": 1,
+                  "hour": 60, "hours": 60, "h": 60, "hr": 60, "hrs": 60,
+                  "day": 1440, "days": 1440, "d": 1440, "week": 10080, "weeks": 10080, "w": 10080}
+
+
+def minutes_of(text):
+    """'20 min' -> 20.0; '1.5 hours' -> 90.0 (the language's time units, read here on their own)."""
+    m = re.fullmatch(r"\s*(-?[0-9.]+)\s*([A-Za-z]+)\s*", str(text))
+    if not m or m.group(2).lower() not in TIME_UNITS_MIN:
+        raise OracleError(f"cannot read the time {text!r}")
+    return float(m.group(1)) * TIME_UNITS_MIN[m.group(2).lower()]
+
+
+def duration_moments(text):
+    """Mean and mean square, in minutes, of a time distribution written in the language
+    (fixed, uniform, triangular, exponential, normal, lognormal, gamma, empirical, or a plain time)."""
+    t = str(text).strip()
+    if "(" not in t:
+        x = minutes_of(t)
+        return x, x * x
+    name, inner = t.split("(", 1)
+    name, inner = name.strip().lower(), inner.rstrip().rstrip(")")
+    parts = [p.strip() for p in inner.split(",") if p.strip()]
+    if name == "empirical":
+        pts = []
+        for p in parts:
+            v, w = p.rsplit(":", 1)
+            w = w.strip()
+            pts.append((minutes_of(v), float(w[:-1]) / 100 if w.endswith("%") else float(w)))
+        total = sum(w for _, w in pts)
+        return sum(v * w for v, w in pts) / total, sum(v * v * w for v, w in pts) / total
+    named, positional = {}, []
+    for p in parts:
+        m = re.match(r"([A-Za-z]+)\s*[:=]\s*(.+)", p)
+        if m:
+            named[m.group(1).lower()] = m.group(2)
+        else:
+            positional.append(p)
+    order = {"fixed": ["value"], "uniform": ["min", "max"], "triangular": ["min", "mode", "max"],
+             "exponential": ["mean"], "normal": ["mean", "sd"], "lognormal": ["mean", "sd"], "gamma": ["shape", "scale"]}[name]
+    for key, p in zip([k for k in order if k not in named], positional):
+        named[key] = p
+    if name == "gamma":
+        k, theta = float(named["shape"]), minutes_of(named["scale"])
+        return k * theta, k * theta * theta * (1 + k)
+    v = {key: minutes_of(val) for key, val in named.items()}
+    if name == "fixed":
+        return v["value"], v["value"] ** 2
+    if name == "uniform":
+        a, b = v["min"], v["max"]
+        return (a + b) / 2, (a * a + a * b + b * b) / 3
+    if name == "triangular":
+        a, c, b = v["min"], v["mode"], v["max"]
+        mean = (a + b + c) / 3
+        return mean, mean * mean + (a * a + b * b + c * c - a * b - a * c - b * c) / 18
+    if name == "exponential":
+        return v["mean"], 2 * v["mean"] ** 2
+    # normal and lognormal by their mean and sd (a normal's truncation at zero is ignored:
+    # the shipped ones have sd well under the mean)
+    return v["mean"], v["mean"] ** 2 + v["sd"] ** 2
+
+
+def rate_per_minute(text):
+    """'30 per day' -> 30/1440; '1 per 3 days' -> 1/4320."""
+    m = re.fullmatch(r"\s*([0-9.]+)\s+per\s+(?:([0-9.]+)\s+)?([A-Za-z]+)\s*", str(text))
+    if not m:
+        raise OracleError(f"cannot read the rate {text!r}")
+    span = float(m.group(2) or 1) * minutes_of("1 " + m.group(3))
+    return float(m.group(1)) / span
 
 # ----------------------------------------------------------------------------------------------
 # The event log
@@ -778,9 +854,29 @@ def compare(model, cases, out, run, check):
             unseen.append("it has `background` work, which is not in the event log")
         if rid in missed_slots:
             unseen.append("it serves a step with `did_not_attend`, whose missed slots hold it with no `complete` event")
+        if rid in model.background and rid not in missed_slots:
+            # The other work is not in the log, so its busy time is not recomputed exactly: its
+            # expectation is (Poisson arrivals around the clock, served in opening hours) rate x
+            # window x E[duration], with standard deviation sqrt(rate x window x E[duration^2]).
+            # The pathway's own work comes from the log. A background ignored, doubled or served
+            # outside the calendar falls far outside 5 standard deviations.
+            bg = model.background[rid]
+            mean_d, square_d = duration_moments(bg["duration"])
+            lam = rate_per_minute(bg["rate"]) * (window / MIN_MS)
+            expected = lam * mean_d * MIN_MS
+            sd = (lam * square_d) ** 0.5 * MIN_MS
+            denominator = capacity * opened
+            if denominator > 0 and theirs is not None:
+                want = (busy + expected) / denominator
+                tolerance = (5 * sd) / denominator + 0.01
+                check.add(abs(theirs - want) <= tolerance,
+                          f"resource {rid} utilisation with its background work (expected within 5 sd)",
+                          f"json {theirs:.6f}, log's pathway work {mine:.6f} + expected other work "
+                          f"{expected / denominator:.6f} = {want:.6f} +/- {tolerance:.6f}")
         if unseen:
-            # Not recomputable: the log lacks part of the busy time. CapacityPlanningTests checks
-            # these against closed forms. What the log does show is a floor for utilisation.
+            # Not recomputable exactly: the log lacks part of the busy time. CapacityPlanningTests
+            # checks these against closed forms; the check above, against the expected background
+            # load. What the log does show is a floor for utilisation.
             why = "; ".join(unseen) + " (checked against closed forms in Tests/PathwaySimulationTests/CapacityPlanningTests.swift)"
             check.skip(f"resource {rid} utilisation", f"{why}; json {theirs}, the log's pathway work alone {mine:.6f}")
             check.skip(f"resource {rid} work outside opening hours", f"{why}; json {theirs_outside}, the log's pathway work alone {outside:.6f}")
@@ -946,11 +1042,28 @@ def shift(stamp, days):
     return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
 
 
+def without_background(src_root, rel, dst_root):
+    """A copy of pathway `rel` (and the subpathways beside it) with every resource's `background`
+    removed: the self-test mutates busy time, which the log shows exactly only for resources
+    without other work."""
+    for name in [rel] + [os.path.relpath(p, src_root) for p in glob.glob(os.path.join(src_root, os.path.dirname(rel), "shared", "*.yaml"))]:
+        with open(os.path.join(src_root, name)) as f:
+            doc = yaml.safe_load(f)
+        for r in (doc.get("resources") or {}).values():
+            if isinstance(r, dict):
+                r.pop("background", None)
+        dst = os.path.join(dst_root, name)
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        with open(dst, "w") as f:
+            yaml.safe_dump(doc, f, sort_keys=False, allow_unicode=True)
+    return os.path.join(dst_root, rel)
+
+
 def self_test(binary, root):
-    path = os.path.join(root, SELF_TEST_FILE)
     run = ["--patients", "400"]
     failures = []
     with tempfile.TemporaryDirectory() as folder:
+        path = without_background(root, SELF_TEST_FILE, os.path.join(folder, "no-background"))
         model = Model(path, binary)
         out, log = simulate(binary, path, run, folder)
         with open(log, newline="") as f:
@@ -1038,6 +1151,9 @@ def self_test(binary, root):
         cap_folder = os.path.join(folder, "capacity")
         os.makedirs(cap_folder)
         total += capacity_self_test(binary, root, cap_folder, failures)
+        bg_folder = os.path.join(folder, "background")
+        os.makedirs(bg_folder, exist_ok=True)
+        total += background_self_test(binary, root, bg_folder, failures)
         print(f"self-test: {total - len(failures)} of {total} mutations behaved as expected")
         print(f"{total - len(failures)} passed, {len(failures)} failed")
     return 1 if failures else 0
@@ -1171,6 +1287,38 @@ def capacity_self_test(binary, root, folder, failures):
          f"resource {resource} utilisation at least the pathway work in the log"),
     ]
     return run_mutations(label, model, log, out, run, folder, cases_log, json_cases, failures)
+
+
+BACKGROUND_SELF_TEST_FILE = "Pathways/suspected-dvt.yaml"
+
+
+def background_self_test(binary, root, folder, failures):
+    """The utilisation of a resource with background work is checked against its expected load:
+    the baseline passes, and a utilisation with the other work left out, or counted twice, is
+    caught. Returns how many mutations ran."""
+    label = BACKGROUND_SELF_TEST_FILE
+    run = RUN_OPTIONS.get(label, ["--patients", "600"])
+    model = Model(os.path.join(root, label), binary)
+    out, log = simulate(binary, model.path, run, folder)
+    rid = next(r["id"] for r in out["resources"] if r["id"] in model.background)
+    index = next(i for i, r in enumerate(out["resources"]) if r["id"] == rid)
+    name = f"resource {rid} utilisation with its background work (expected within 5 sd)"
+    bg = model.background[rid]
+    capacity = model.resources[rid][0]
+
+    def with_utilisation(fn):
+        return lambda o: o["resources"][index]["utilisation"].__setitem__("mean", fn(o["resources"][index]["utilisation"]["mean"]))
+
+    # The other work's share of the resource, from the YAML: rate x E[duration] over the open capacity.
+    calendar = model.resources[rid][1]
+    week_open = (calendar.open_ms(14 * DAY_MS) - calendar.open_ms(7 * DAY_MS)) / MIN_MS  # the second week: no bank holiday
+    share = rate_per_minute(bg["rate"]) * 7 * 1440 * duration_moments(bg["duration"])[0] / (capacity * week_open)
+    json_cases = [
+        ("baseline (no mutation)", lambda o: None, None),
+        (f"JSON: {rid} utilisation without its other work ({share:.3f} of it)", with_utilisation(lambda u: u - share), name),
+        (f"JSON: {rid} utilisation with its other work counted twice", with_utilisation(lambda u: u + share), name),
+    ]
+    return run_mutations(label, model, log, out, run, folder, [], json_cases, failures)
 
 
 def out_visits(out, sid):
