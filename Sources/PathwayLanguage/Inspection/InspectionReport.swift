@@ -61,8 +61,14 @@ public enum InspectionReport {
 
         let times = JourneyTimes(p)
         out += "\nJourney times to each end (no queueing; condition branches taken as equally likely):\n"
+        // One unit for every ending, so they can be compared at a glance.
+        let longest = times.endings.map(\.expected.minutes).filter(\.isFinite).max() ?? 0
+        let (divisor, unit): (Double, String) = longest < 120 ? (1, "min") : longest < 2880 ? (60, "hours") : (1440, "days")
+        func inUnit(_ t: TimeSpan) -> String {
+            t.minutes.isFinite ? "\(NumberText.fixed(t.minutes / divisor, 1)) \(unit)" : "never"
+        }
         for e in times.endings {
-            out += "  \(e.step): \(NumberText.format3(e.share * 100))% of patients; shortest \(e.shortest), expected \(e.expected)\n"
+            out += "  \(e.step): \(NumberText.format3(e.share * 100))% of patients; shortest \(inUnit(e.shortest)), expected \(inUnit(e.expected))\n"
         }
         // Printed on a terminal: no escape sequence from the file may reach it.
         return TerminalText.safe(out)
