@@ -22,6 +22,7 @@ struct Carepath: ParsableCommand {
             CompareCommand.self,
             ExportCommand.self,
             ReportCommand.self,
+            LSPCommand.self,
         ]
     )
 
