@@ -22,6 +22,8 @@ async def client(lsp_client: LanguageClient):
                 publish_diagnostics=types.PublishDiagnosticsClientCapabilities(related_information=True, version_support=True),
                 rename=types.RenameClientCapabilities(prepare_support=True),
                 hover=types.HoverClientCapabilities(content_format=[types.MarkupKind.Markdown]),
+                completion=types.CompletionClientCapabilities(completion_item=types.ClientCompletionItemOptions(
+                    documentation_format=[types.MarkupKind.Markdown])),
                 document_symbol=types.DocumentSymbolClientCapabilities(hierarchical_document_symbol_support=True),
                 code_action=types.CodeActionClientCapabilities(code_action_literal_support=types.ClientCodeActionLiteralOptions(
                     code_action_kind=types.ClientCodeActionKindOptions(value_set=[types.CodeActionKind.QuickFix]))),

@@ -64,7 +64,12 @@ public struct CompletionProvider {
             }
             return (.key(parent: parent), word, needsSpace)
         }
-        return (.value(path: entry.path, shape: overlay.effectiveShape(of: entry)), word, needsSpace)
+        let shape = overlay.effectiveShape(of: entry)
+        if entry.key == nil, shape.last == "[]", SymbolIndex.referenceKind(shape) == nil, catalogue.values(at: shape).isEmpty {
+            // `- to` on a new line of a list of mappings (branches): the first key of the item.
+            return (.key(parent: entry.path), word, needsSpace)
+        }
+        return (.value(path: entry.path, shape: shape), word, needsSpace)
     }
 
     /// The completion items at `position`.

@@ -112,10 +112,10 @@ private struct Reader {
                                             value: nil, valueRange: nil, endLine: index))
                 return index + 1
             }
-            if top.kind == .item, top.indent == col {
+            if top.kind == .item, top.indent == col, !itemHasKeys(parent) {
                 entries.append(OutlineEntry(path: parent, key: nil, keyRange: nil, value: text,
                                             valueRange: TextRange(line: index, from: start, to: end), endLine: index))
-            } else if top.kind == .key, !top.hasValue {
+            } else if (top.kind == .key && !top.hasValue) || top.kind == .item {
                 entries.append(OutlineEntry(path: parent + [text], key: text, keyRange: TextRange(line: index, from: start, to: end),
                                             value: nil, valueRange: nil, endLine: index))
             }
@@ -161,6 +161,16 @@ private struct Reader {
         // A plain scalar may go on over the following, further-indented lines.
         stack.append(Frame(kind: .key, indent: col, path: path, entry: entries.count - 1, hasValue: true))
         return index + 1
+    }
+
+    /// Whether the list item at `path` is a mapping (a key was read in it), so a word alone
+    /// there is a key being typed rather than a value.
+    func itemHasKeys(_ path: [String]) -> Bool {
+        for e in entries.reversed() {
+            guard e.path.count > path.count, Array(e.path.prefix(path.count)) == path else { return false }
+            if e.key != nil, e.path.count == path.count + 1 { return true }
+        }
+        return false
     }
 
     /// Whether `-` at `col` starts a list item (`- ` or a lone `-`).

@@ -115,10 +115,11 @@ public struct IncomingMessage: Sendable {
     }
 
     private static func describe(_ error: Error) -> String {
-        switch error as? DecodingError {
-        case .keyNotFound(let key, let context)?: "'\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))' is missing"
+        func path(_ keys: [CodingKey]) -> String { keys.map(\.stringValue).drop { $0 == "params" }.joined(separator: ".") }
+        return switch error as? DecodingError {
+        case .keyNotFound(let key, let context)?: "'\(path(context.codingPath + [key]))' is missing"
         case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?, .dataCorrupted(let context)?:
-            "'\(context.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type"
+            "'\(path(context.codingPath))' has the wrong type"
         default: "\(error)"
         }
     }
