@@ -39,6 +39,13 @@ struct OpenDocument {
 
     /// Validates the current text as `carepath validate` would and returns the diagnostics to publish.
     mutating func validate(with loader: PathwayLoader) -> PublishDiagnosticsParams {
+        // Editors start the server for every YAML file (workflows, configuration): only files
+        // that look like pathways are validated.
+        guard Self.looksLikePathway(text) else {
+            published = []
+            publishedVersion = version
+            return PublishDiagnosticsParams(uri: uri, version: version, diagnostics: [])
+        }
         let result = loader.load(yaml: text, file: path)
         if let p = result.pathway {
             pathway = p
@@ -49,5 +56,13 @@ struct OpenDocument {
         published = mapper.map(result.diagnostics)
         publishedVersion = version
         return PublishDiagnosticsParams(uri: uri, version: version, diagnostics: published)
+    }
+
+    /// Whether the text has a top-level `carepath:`, `extends:` or `steps:` key.
+    static func looksLikePathway(_ text: String) -> Bool {
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+            if line.hasPrefix("carepath:") || line.hasPrefix("extends:") || line.hasPrefix("steps:") { return true }
+        }
+        return false
     }
 }
