@@ -41,14 +41,27 @@ public struct CompletionProvider {
         if prefix.trimmingCharacters(in: .whitespaces).hasPrefix("#") { return (.none, word, false) }
         let needsSpace = prefix.hasSuffix(":")
         if needsSpace { prefix += " " }
-        // Read from the top-level key above the cursor: nothing before it changes the context.
-        var start = min(position.line, lines.lines.count) - 1
+        // Read from the line that opens the cursor's entry (a step's id, two spaces in) under
+        // its top-level key: nothing before it changes the context, and a 10,000-step file is
+        // not read again on each keystroke.
+        let above = min(position.line, lines.lines.count)
+        var start = above - 1
+        var entryStart: Int?
         while start > 0 {
             let l = lines.line(start)
             if let first = l.utf16.first, first != 0x20, first != 0x23, first != 0x2D { break }
+            if entryStart == nil, l.hasPrefix("  "), !l.hasPrefix("   "), let c = l.dropFirst(2).first, c != "-", c != "#", c != " " {
+                entryStart = start
+            }
             start -= 1
         }
-        let context = Array(lines.lines[max(0, start)..<min(position.line, lines.lines.count)]) + [prefix + Self.marker]
+        var context: [String]
+        if let entryStart, start >= 0, entryStart > start + 1 {
+            context = [lines.line(start)] + Array(lines.lines[entryStart..<above])
+        } else {
+            context = Array(lines.lines[max(0, start)..<above])
+        }
+        context.append(prefix + Self.marker)
         let outline = PathwayOutline(lines: context)
         let overlay = OverlayPaths(entries: outline.entries)
         guard let entry = outline.entries.last(where: { ($0.key ?? "").contains(Self.marker) || ($0.value ?? "").contains(Self.marker) }) else {
@@ -72,13 +85,37 @@ public struct CompletionProvider {
         return (.value(path: entry.path, shape: shape), word, needsSpace)
     }
 
+    /// The most items sent at once; past it the list is filtered by the word typed and marked
+    /// incomplete, so the editor asks again as the user types.
+    public static let maximumItems = 500
+
+    /// The completion list at `position`.
+    public func list(at position: Position) -> CompletionList {
+        let (_, word, _) = context(at: position)
+        let all = items(at: position)
+        guard all.count > Self.maximumItems else { return CompletionList(items: all) }
+        let typed = String(decoding: Array(lines.line(word.start.line).utf16)[word.start.character..<word.end.character], as: UTF16.self).lowercased()
+        let matching = all.filter { Self.isSubsequence(typed, of: $0.label.lowercased()) }
+        return CompletionList(isIncomplete: true, items: Array(matching.prefix(Self.maximumItems)))
+    }
+
+    /// Whether the letters of `typed` appear in `label` in order (how editors filter).
+    static func isSubsequence(_ typed: String, of label: String) -> Bool {
+        var rest = Substring(label)
+        for c in typed {
+            guard let i = rest.firstIndex(of: c) else { return false }
+            rest = rest[rest.index(after: i)...]
+        }
+        return true
+    }
+
     /// The completion items at `position`.
     public func items(at position: Position) -> [CompletionItem] {
         let (context, word, needsSpace) = context(at: position)
         let lead = needsSpace ? " " : ""
         func item(_ label: String, kind: Int, detail: String?, documentation: String?, insert: String? = nil, order: Int) -> CompletionItem {
             CompletionItem(label: label, kind: kind, detail: detail, documentation: documentation.map(MarkupContent.markdown),
-                           sortText: String(format: "%05d", order), filterText: label,
+                           sortText: Self.sortKey(order), filterText: label,
                            textEdit: TextEdit(range: word, newText: lead + (insert ?? label)))
         }
         switch context {
@@ -110,6 +147,12 @@ public struct CompletionProvider {
             }
             let kind = SymbolIndex.referenceKind(shape) ?? (path.last == "after" || path.last == "before" ? SymbolIndex.siblingKind(shape) : nil)
             if let kind {
+                let steps = kind == .step ? Dictionary((analysis.pathway?.steps ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }) : [:]
+                func detail(_ kind: SymbolKind, _ id: String) -> String? {
+                    guard kind == .step else { return self.detail(kind, id) }
+                    guard let s = steps[id] else { return nil }
+                    return s.title.map { "\(s.kind.rawValue) — \($0)" } ?? s.kind.rawValue
+                }
                 let own = kind == .step && shape.count >= 2 && shape[0] == "steps" ? path[1] : nil
                 return analysis.ids(kind).filter { $0 != own }.enumerated().map { i, id in
                     item(id, kind: kind == .step ? 18 : 12, detail: detail(kind, id), documentation: nil, order: i)
@@ -119,6 +162,11 @@ public struct CompletionProvider {
                 item(v.name, kind: 20, detail: nil, documentation: v.description, order: i)
             }
         }
+    }
+
+    static func sortKey(_ order: Int) -> String {
+        let digits = String(order)
+        return String(repeating: "0", count: max(0, 5 - digits.count)) + digits
     }
 
     private func detail(_ kind: SymbolKind, _ id: String) -> String? {

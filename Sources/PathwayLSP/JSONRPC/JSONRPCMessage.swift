@@ -83,16 +83,14 @@ public struct IncomingMessage: Sendable {
     public init(body: Data) throws(ResponseError) {
         let envelope: Envelope
         do {
-            guard (try JSONSerialization.jsonObject(with: body)) is [String: Any] else {
-                throw ResponseError(code: ResponseError.invalidRequest, message: "a message must be a JSON object")
-            }
+            // One parse for the envelope; the parameters are decoded once the method is known.
             envelope = try JSONDecoder().decode(Envelope.self, from: body)
-        } catch let error as ResponseError {
-            throw error
-        } catch is DecodingError {
-            throw ResponseError(code: ResponseError.invalidRequest, message: "the message's id or method has the wrong type")
-        } catch {
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
             throw ResponseError(code: ResponseError.parseError, message: "the message is not valid JSON")
+        } catch DecodingError.typeMismatch(_, let context) where context.codingPath.isEmpty {
+            throw ResponseError(code: ResponseError.invalidRequest, message: "a message must be a JSON object")
+        } catch {
+            throw ResponseError(code: ResponseError.invalidRequest, message: "the message's id or method has the wrong type")
         }
         guard envelope.jsonrpc == "2.0" else {
             throw ResponseError(code: ResponseError.invalidRequest, message: "the message is not JSON-RPC 2.0 (\"jsonrpc\": \"2.0\" is missing)")

@@ -161,9 +161,9 @@ public struct LanguageServer {
             let p = try message.params(TextDocumentPositionParams.self)
             var document = try open(p.textDocument.uri)
             let lines = document.analysis().lines
-            let items = CompletionProvider(analysis: document.analysis(), lines: lines).items(at: p.position)
+            let list = CompletionProvider(analysis: document.analysis(), lines: lines).list(at: p.position)
             documents[p.textDocument.uri] = document
-            return reply(CompletionList(items: items))
+            return reply(list)
         case "textDocument/hover":
             let p = try message.params(TextDocumentPositionParams.self)
             var document = try open(p.textDocument.uri)
@@ -192,7 +192,7 @@ public struct LanguageServer {
         case "textDocument/codeAction":
             let p = try message.params(CodeActionParams.self)
             let document = try open(p.textDocument.uri)
-            return reply(QuickFixes.actions(uri: document.uri, range: p.range, published: document.published,
+            return reply(QuickFixes.actions(uri: document.uri, range: p.range, published: document.publishedVersion == document.version ? document.published : [],
                                             fromClient: p.context.diagnostics, only: p.context.only))
         case "textDocument/prepareRename":
             let p = try message.params(TextDocumentPositionParams.self)

@@ -51,7 +51,7 @@ struct OpenDocument {
             pathway = p
             cachedAnalysis = nil
         }
-        let lines = cachedAnalysis?.lines ?? LineTable(text)
+        let lines = cachedAnalysis?.lines ?? LineTable(result.diagnostics.isEmpty ? "" : text)
         let mapper = DiagnosticMapper(file: path, uri: uri, lines: lines, sources: result.sources)
         published = mapper.map(result.diagnostics)
         publishedVersion = version
@@ -60,9 +60,6 @@ struct OpenDocument {
 
     /// Whether the text has a top-level `carepath:`, `extends:` or `steps:` key.
     static func looksLikePathway(_ text: String) -> Bool {
-        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-            if line.hasPrefix("carepath:") || line.hasPrefix("extends:") || line.hasPrefix("steps:") { return true }
-        }
-        return false
+        ["carepath:", "extends:", "steps:"].contains { text.hasPrefix($0) || text.contains("\n" + $0) }
     }
 }
