@@ -23,6 +23,7 @@ struct Carepath: ParsableCommand {
             ExportCommand.self,
             ReportCommand.self,
             PreviewCommand.self,
+            LSPCommand.self,
         ]
     )
 

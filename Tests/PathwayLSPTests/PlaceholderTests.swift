@@ -1,6 +1,0 @@
-import PathwayLSP
-import Testing
-
-struct PlaceholderTests {
-    @Test func serverHasAName() { #expect(LanguageServerInfo.name == "carepath") }
-}
