@@ -49,7 +49,7 @@ public struct DiagramDrawing: Sendable {
         }
         do {
             let svg = try renderer.render(dot: dot)
-            guard let clean = Self.inlineSVG(svg, idPrefix: "diagram") else {
+            guard let clean = SVGRenderer.inline(svg, idPrefix: "diagram") else {
                 return mermaid("Graphviz produced no drawing, so the diagram is shown as Mermaid text.")
             }
             return .drawing(svg: clean)
@@ -61,24 +61,5 @@ public struct DiagramDrawing: Sendable {
         } catch {
             return mermaid("Graphviz could not draw this pathway (\(error)), so the diagram is shown as Mermaid text.")
         }
-    }
-
-    /// The `<svg>` element of Graphviz's output with comments removed, the drawing hidden from
-    /// screen readers (its wrapper carries the label) and its ids prefixed, or nil when there is
-    /// none. User text inside the drawing is escaped by Graphviz.
-    public static func inlineSVG(_ svg: String, idPrefix: String) -> String? {
-        guard let start = svg.range(of: "<svg") else { return nil }
-        var body = String(svg[start.lowerBound...])
-        while let open = body.range(of: "<!--") {
-            guard let close = body.range(of: "-->", range: open.upperBound..<body.endIndex) else {
-                body.removeSubrange(open.lowerBound...)
-                break
-            }
-            body.removeSubrange(open.lowerBound..<close.upperBound)
-        }
-        guard let end = body.range(of: "</svg>", options: .backwards) else { return nil }
-        body = String(body[..<end.upperBound])
-        body = body.replacingOccurrences(of: "<svg", with: "<svg aria-hidden=\"true\" focusable=\"false\"", options: [], range: body.range(of: "<svg"))
-        return body.replacingOccurrences(of: " id=\"", with: " id=\"\(idPrefix)-")
     }
 }

@@ -25,7 +25,7 @@ struct DiagramEmbed {
         }
         do {
             let svg = try renderer.render(dot: dot)
-            guard let clean = Self.inlineSVG(svg, idPrefix: id) else {
+            guard let clean = SVGRenderer.inline(svg, idPrefix: id) else {
                 return notice("Graphviz produced no drawing for this pathway.")
             }
             return "<div class=\"diagram\" role=\"img\" aria-label=\"\(HTMLText.escape(label))\">\(clean)</div>"
@@ -40,24 +40,5 @@ struct DiagramEmbed {
 
     private func notice(_ text: String) -> String {
         "<p class=\"notice\" role=\"note\">\(HTMLText.escape(text))</p>"
-    }
-
-    /// The `<svg>` element of Graphviz's output with comments removed and the drawing hidden
-    /// from screen readers (its wrapper carries the label), or nil when there is none.
-    static func inlineSVG(_ svg: String, idPrefix: String) -> String? {
-        guard let start = svg.range(of: "<svg") else { return nil }
-        var body = String(svg[start.lowerBound...])
-        while let open = body.range(of: "<!--") {
-            guard let close = body.range(of: "-->", range: open.upperBound..<body.endIndex) else {
-                body.removeSubrange(open.lowerBound...)
-                break
-            }
-            body.removeSubrange(open.lowerBound..<close.upperBound)
-        }
-        guard let end = body.range(of: "</svg>", options: .backwards) else { return nil }
-        body = String(body[..<end.upperBound])
-        body = body.replacingOccurrences(of: "<svg", with: "<svg aria-hidden=\"true\" focusable=\"false\"", options: [], range: body.range(of: "<svg"))
-        // User text inside the drawing is escaped by Graphviz, so ` id="` only starts real attributes.
-        return body.replacingOccurrences(of: " id=\"", with: " id=\"\(idPrefix)-")
     }
 }

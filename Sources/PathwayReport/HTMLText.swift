@@ -4,30 +4,8 @@ import PathwayModel
 /// HTML escaping and small builders for the report. Every string that comes from a pathway file
 /// (titles, ids, names, codes, URLs) reaches the page through `text` or `attribute`.
 enum HTMLText {
-    /// Text safe in element content and in a double- or single-quoted attribute value: `& < > " '`
-    /// become character references; control characters other than tab and line feed are dropped,
-    /// and so are bidirectional overrides, which could make a label read backwards.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "\n", "\t": out.unicodeScalars.append(scalar)
-            default:
-                let v = scalar.value
-                if v < 0x20 || (v >= 0x7F && v < 0xA0) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) {
-                    continue
-                }
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    /// Text safe in element content and in quoted attribute values (``HTMLEscape/text(_:)``).
+    static func escape(_ text: String) -> String { HTMLEscape.text(text) }
 
     /// An element with escaped text content and already-escaped attributes.
     static func element(_ name: String, _ text: String, attributes: String = "") -> String {

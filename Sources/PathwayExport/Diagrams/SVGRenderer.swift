@@ -89,4 +89,24 @@ public struct SVGRenderer: Sendable {
         }
         return String(decoding: try Data(contentsOf: output), as: UTF8.self)
     }
+
+    /// The `<svg>` element of Graphviz's output, ready to put inside an HTML page: comments
+    /// removed, the drawing hidden from screen readers (its wrapper carries the label) and its ids
+    /// prefixed with `idPrefix` so two drawings on one page do not clash; nil when there is none.
+    /// User text inside the drawing is escaped by Graphviz, so ` id="` only starts real attributes.
+    public static func inline(_ svg: String, idPrefix: String) -> String? {
+        guard let start = svg.range(of: "<svg") else { return nil }
+        var body = String(svg[start.lowerBound...])
+        while let open = body.range(of: "<!--") {
+            guard let close = body.range(of: "-->", range: open.upperBound..<body.endIndex) else {
+                body.removeSubrange(open.lowerBound...)
+                break
+            }
+            body.removeSubrange(open.lowerBound..<close.upperBound)
+        }
+        guard let end = body.range(of: "</svg>", options: .backwards) else { return nil }
+        body = String(body[..<end.upperBound])
+        body = body.replacingOccurrences(of: "<svg", with: "<svg aria-hidden=\"true\" focusable=\"false\"", options: [], range: body.range(of: "<svg"))
+        return body.replacingOccurrences(of: " id=\"", with: " id=\"\(idPrefix)-")
+    }
 }
