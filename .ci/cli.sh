@@ -72,6 +72,10 @@ mkdir -p walk && cp p.yaml walk/ && ln -s / walk/root && ln -s /proc walk/proc
 expect 0 "'walk/root' is a link to a folder outside the one searched" -- timeout 10 "$BIN" validate walk
 expect 0 "'walk/proc' is a link to a folder outside the one searched" -- timeout 10 "$BIN" compare p.yaml walk
 
+# validate - reads standard input, named by --stdin-name in messages (issue 16).
+expect 1 "dvt.yaml:" -- bash -c "sed 's/next: leg-ultrasound/next: leg-ultrasund/' '$ROOT/Pathways/suspected-dvt.yaml' | '$BIN' validate - --stdin-name dvt.yaml"
+expect 0 "0 errors, 0 warnings in 1 file" -- bash -c "'$BIN' validate - < '$ROOT/Pathways/suspected-dvt.yaml'"
+
 # format --write rewrites the file a symbolic link names, and the link stays a link; the
 # comments stay (issue 16) and the result is in the canonical layout.
 cp "$ROOT/Pathways/suspected-dvt.yaml" dvt.yaml

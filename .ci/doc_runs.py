@@ -16,7 +16,9 @@ import subprocess
 import sys
 import tempfile
 
-BLOCK = re.compile(r"<!-- run: (carepath [^\n]*?) -->\n```text\n(.*?)```", re.S)
+# A command starts with carepath, or with sed (a mistake made in a copy of a file, piped to
+# `carepath validate - --stdin-name FILE`), so quoted diagnostics are checked like any output.
+BLOCK = re.compile(r"<!-- run: ((?:carepath|sed) [^\n]*?) -->\n```text\n(.*?)```", re.S)
 
 
 def run(binary: str, command: str) -> str:

@@ -9,7 +9,7 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Check pathway files and report every problem, like a compiler.",
         discussion: """
-        PATH is a file or a folder (searched recursively for *.yaml and *.yml).
+        PATH is a file or a folder (searched recursively for *.yaml and *.yml), or - for standard input (named by --stdin-name in messages; an editor or a script can check unsaved text this way).
         Exit status: 0 when clean, 1 when any error (or any warning with --strict), 66 when a path does not exist or cannot be read (a symlink loop, a device), 64 for usage errors.
         """
     )
@@ -26,18 +26,27 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "Colour: auto, always or never.")
     var color: ColourChoice = .auto
 
+    @Option(help: "With the path -, the file name standard input is checked as: the name in messages, and the folder its subpathways and standard are found from.")
+    var stdinName = "stdin.yaml"
+
     @OptionGroup var limits: LimitOptions
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
     func run() throws {
-        let files = try findPathwayFiles(paths)
+        let fromStdin = paths.contains("-")
+        let named = paths.filter { $0 != "-" }
+        var files = named.isEmpty ? [] : try findPathwayFiles(named)
+        if fromStdin { files.insert(stdinName, at: 0) }
         let loader = limits.loader
         var diagnostics: [Diagnostic] = []
         var sources: [String: SourceText] = [:]
         var seen: Set<Diagnostic> = []
-        for file in files {
-            let result = loader.load(file: file)
+        for (index, file) in files.enumerated() {
+            // At most one byte past the limit is read, so the size check can say the file is too big.
+            let result = fromStdin && index == 0
+                ? loader.load(data: FileHandle.standardInput.readData(ofLength: limits.maxFileBytes + 1), file: file)
+                : loader.load(file: file)
             // A subpathway shared by several files is reported once.
             for d in result.diagnostics where seen.insert(d).inserted { diagnostics.append(d) }
             sources.merge(result.sources) { a, _ in a }
