@@ -42,7 +42,7 @@ def main() -> int:
     binary, update = sys.argv[1], "--update" in sys.argv[2:]
     stale = 0
     checked = 0
-    for doc in sorted(pathlib.Path("Docs").glob("*.md")):
+    for doc in sorted(pathlib.Path("Docs").glob("*.md")) + [pathlib.Path("README.md")]:
         text = doc.read_text()
 
         def replace(match: re.Match) -> str:

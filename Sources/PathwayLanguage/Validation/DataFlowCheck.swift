@@ -133,6 +133,7 @@ enum DataFlowCheck {
         // need it (a handoff that drops an item would otherwise give one error per step after
         // it, each walking the route back: thousands of errors, quadratic time).
         var explained: [Int: Int] = [:], unexplained: [Int: (Int, Int)] = [:]  // item → count; item → (index in d, more)
+        var lossReported: [String: Int] = [:]  // "item handoff-step" → index in d of its CP402
         for (j, step) in p.steps.enumerated() where reachable.contains(step.id) {
             for item in step.requires {
                 guard let k = itemIDs[item.name], !inSet[j].contains(k) else { continue }
@@ -153,9 +154,20 @@ enum DataFlowCheck {
                     unexplained[k] = (last.0, last.1 + 1)
                     continue
                 }
+                let (diagnostic, lostAt) = explain(item: item, k: k, at: j, p: p, incoming: edgesInto,
+                                                   inSet: inSet, produces: produces, startIndex: startIndex, orgs: orgs)
+                // One handoff that drops an item is one mistake: later steps that need the item
+                // become notes on its diagnostic, not diagnostics of their own.
+                if let lostAt {
+                    let key = "\(k) \(lostAt)"
+                    if let first = lossReported[key] {
+                        d[first].notes.append(DiagnosticNote("'\(step.id)' needs '\(item.name)' too, and is reached through the same handoff", at: item.location))
+                        continue
+                    }
+                    lossReported[key] = d.count
+                }
                 explained[k, default: 0] += 1
-                d.append(explain(item: item, k: k, at: j, p: p, incoming: edgesInto,
-                                 inSet: inSet, produces: produces, startIndex: startIndex, orgs: orgs))
+                d.append(diagnostic)
                 if explained[k] == 10 { unexplained[k] = (d.count - 1, 0) }
             }
         }
@@ -169,7 +181,7 @@ enum DataFlowCheck {
     /// Walks back from `j` along predecessors where the item is missing, to the handoff that
     /// dropped it or to the start of a route on which nothing produces it.
     private static func explain(item: DataItem, k: Int, at j: Int, p: Pathway, incoming: [[(Int, Bits?)]],
-                                inSet: [Bits], produces: [Bits], startIndex: Int, orgs: [String: String]) -> Diagnostic {
+                                inSet: [Bits], produces: [Bits], startIndex: Int, orgs: [String: String]) -> (Diagnostic, lostAt: Int?) {
         var route = [j]
         var current = j
         var visited: Set<Int> = [j]
@@ -184,12 +196,12 @@ enum DataFlowCheck {
                     let toOrg = orgs[b.id].flatMap { p.organisation($0)?.name } ?? orgs[b.id] ?? "?"
                     let target = p.steps[j]
                     let who = current == j ? "" : " on the way to '\(target.id)'"
-                    return .error(.cp402, "step '\(target.id)' requires '\(item.name)', but it is lost at the handoff from '\(a.id)' (\(fromOrg)) to '\(b.id)' (\(toOrg))\(who): the handoff's `sends` list leaves it out",
+                    return (.error(.cp402, "step '\(target.id)' requires '\(item.name)', but it is lost at the handoff from '\(a.id)' (\(fromOrg)) to '\(b.id)' (\(toOrg))\(who): the handoff's `sends` list leaves it out",
                                   at: item.location,
                                   notes: [DiagnosticNote("the handoff is here; it sends \((a.handoff?.sends ?? []).isEmpty ? "nothing" : (a.handoff?.sends ?? []).joined(separator: ", "))",
                                                          at: a.handoff?.fieldLocations["sends"] ?? a.handoff?.location ?? a.location)],
                                   suggestion: "add '\(item.name)' to the `sends` list of the handoff from '\(a.id)'",
-                                  help: "care fails at handoffs when the receiving team lacks the data it needs; send '\(item.name)' with the patient")
+                                  help: "care fails at handoffs when the receiving team lacks the data it needs; send '\(item.name)' with the patient"), from)
                 }
                 if !out.contains(k), !visited.contains(from) {
                     visited.insert(from)
@@ -218,10 +230,10 @@ enum DataFlowCheck {
             whereProduced = later.isEmpty ? " ('\(name)' produces it, on other routes)" : " ('\(name)' produces it, but only after '\(p.steps[j].id)')"
             notes.append(DiagnosticNote("'\(item.name)' is produced here", at: p.steps[shownProducer].produces.first { $0.name == item.name }?.location ?? p.steps[shownProducer].location))
         }
-        return .error(.cp401, "step '\(p.steps[j].id)' requires '\(item.name)', but some patients reach it without it: on the route \(shown) no step before it produces it\(whereProduced)",
-                      at: item.location,
-                      notes: notes,
-                      help: "produce '\(item.name)' on that route before '\(p.steps[j].id)', or make the requirement apply only where it is produced")
+        return (.error(.cp401, "step '\(p.steps[j].id)' requires '\(item.name)', but some patients reach it without it: on the route \(shown) no step before it produces it\(whereProduced)",
+                       at: item.location,
+                       notes: notes,
+                       help: "produce '\(item.name)' on that route before '\(p.steps[j].id)', or make the requirement apply only where it is produced"), nil)
     }
 
     /// Step indices reachable from step `j` (not counting `j` unless a loop leads back to it).
