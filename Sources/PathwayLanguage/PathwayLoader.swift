@@ -119,7 +119,7 @@ public struct PathwayLoader: Sendable {
 
     private func build(_ source: SourceText, chain: [String], rootFolder: String, state: inout LoadState) -> Pathway? {
         state.sources[source.file] = source
-        if let tab = SourceReader.tabIndentation(in: source) {
+        if let tab = SourceReader.misplacedTab(in: source) {
             state.diagnostics.append(tab)
             return nil
         }

@@ -16,7 +16,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case cp003 = "CP003"
     /// The file is not text.
     case cp004 = "CP004"
-    /// A line is indented with a tab.
+    /// A tab where YAML needs a space: indenting a line, or after `key:` or `- `.
     case cp005 = "CP005"
     /// The file is not valid YAML.
     case cp006 = "CP006"
@@ -26,6 +26,8 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case cp008 = "CP008"
     /// The file expands to too many values.
     case cp009 = "CP009"
+    /// `yes`, `no`, `on` or `off` where `true` or `false` is needed.
+    case cp010 = "CP010"
     /// A key that does not belong here.
     case cp011 = "CP011"
     /// Something required is missing.

@@ -54,8 +54,14 @@ import PathwayModel
     }
     #expect(rules.count == StepKind.allCases.count)
     for (kind, rule) in zip(StepKind.allCases, rules) {
-        let names = strings(rule["if"]?["properties"]?["kind"]?["enum"])
-        #expect(names.first == kind.rawValue)
+        // Each rule is chosen by the kind's name (or an alias) in any case, and by no other kind's.
+        let pattern = try #require(text(rule["if"]?["properties"]?["kind"]?["pattern"]))
+        for name in [kind.rawValue, kind.rawValue.capitalized, kind.rawValue.uppercased()] {
+            #expect(try matches(pattern, name), "\(kind): \(name)")
+        }
+        for other in StepKind.allCases where other != kind {
+            #expect(try !matches(pattern, other.rawValue), "\(kind) rule taken by \(other)")
+        }
         let allowed = strings(rule["then"]?["propertyNames"]?["enum"])
         #expect(Set(allowed) == Set(PathwayBuilder.commonStepKeys + (PathwayBuilder.stepKeysByKind[kind] ?? [])), "\(kind)")
         #expect(strings(rule["then"]?["required"]) == LanguageSchema.requiredStepKeys(kind), "\(kind)")
@@ -64,12 +70,49 @@ import PathwayModel
 
 @Test func enumerationsComeFromTheModel() {
     let defs = LanguageSchema.document["$defs"]
-    #expect(strings(defs?["organisation"]?["properties"]?["type"]?["enum"]) == OrganisationType.allCases.map(\.rawValue))
-    #expect(strings(LanguageSchema.document["properties"]?["status"]?["enum"]) == PathwayStatus.allCases.map(\.rawValue))
-    let kinds = strings(defs?["step"]?["properties"]?["kind"]?["enum"])
+    #expect(strings(offered(defs?["organisation"]?["properties"]?["type"])?["enum"]) == OrganisationType.allCases.map(\.rawValue))
+    #expect(strings(offered(LanguageSchema.document["properties"]?["status"])?["enum"]) == PathwayStatus.allCases.map(\.rawValue))
+    let kinds = strings(offered(defs?["step"]?["properties"]?["kind"])?["enum"])
     #expect(Array(kinds.prefix(StepKind.allCases.count)) == StepKind.allCases.map(\.rawValue))
     #expect(kinds.contains("mdt"))
-    #expect(strings(defs?["step"]?["properties"]?["kind"]?["enumDescriptions"]).count == kinds.count)
+    #expect(strings(offered(defs?["step"]?["properties"]?["kind"])?["enumDescriptions"]).count == kinds.count)
+}
+
+/// The loader reads these words in any case (`status: Active`, `kind: Assessment`, `type: Acute`),
+/// so the schema must accept every spelling of them, or the editor underlines what carepath accepts.
+@Test func wordsFromAFixedListAreAcceptedInAnyCaseAsTheLoaderReadsThem() throws {
+    let defs = LanguageSchema.document["$defs"]
+    let words: [(SchemaValue?, [String])] = [
+        (LanguageSchema.document["properties"]?["status"], PathwayStatus.allCases.map(\.rawValue)),
+        (defs?["step"]?["properties"]?["kind"], StepKind.allCases.map(\.rawValue) + LanguageSchema.stepKindAliases.map(\.0)),
+        (defs?["organisation"]?["properties"]?["type"], OrganisationType.allCases.map(\.rawValue)),
+        (defs?["attribute"]?["properties"]?["type"], ["integer", "number", "boolean", "category"]),
+    ]
+    for (schema, names) in words {
+        let pattern = try #require(text(caseBlind(schema)?["pattern"]), "\(names)")
+        for name in names {
+            for spelling in [name, name.capitalized, name.uppercased(), String(name.enumerated().map { $0.offset % 2 == 0 ? Character($0.element.uppercased()) : $0.element })] {
+                #expect(try matches(pattern, spelling), "\(spelling)")
+            }
+        }
+        for wrong in ["", "actve", "hospital", "assessment ", "x" + names[0]] where !names.contains(wrong) {
+            #expect(try !matches(pattern, wrong), "\(wrong)")
+        }
+    }
+    // And the loader does read them so.
+    let yaml = Samples.valid
+        .replacingOccurrences(of: "status: active", with: "status: Active")
+        .replacingOccurrences(of: "type: acute", with: "type: ACUTE")
+        .replacingOccurrences(of: "kind: assessment", with: "kind: Assessment")
+        .replacingOccurrences(of: "type: boolean, probability: 0.45", with: "type: Boolean, probability: 0.45")
+    #expect(yaml != Samples.valid)
+    let result = load(yaml)
+    #expect(!result.diagnostics.hasErrors, "\(codes(result))")
+}
+
+@Test func capacityHasTheLoadersLargestValue() {
+    let capacity = LanguageSchema.document["$defs"]?["resource"]?["properties"]?["capacity"]
+    #expect(capacity?["maximum"] == .integer(PathwayBuilder.largestCapacity))
 }
 
 /// Hover help in an editor comes from `description`; every key an author can type needs one.
@@ -158,6 +201,23 @@ func durationPatternRejectsWhatTheLoaderRejects(_ text: String) throws {
 
 private func objectKeys(_ value: SchemaValue) -> Set<String>? {
     if case .object(let members) = value { return Set(members.keys) }
+    return nil
+}
+
+/// The `enum` branch of a word schema: the spellings an editor offers.
+private func offered(_ schema: SchemaValue?) -> SchemaValue? {
+    guard case .array(let branches)? = schema?["anyOf"] else { return nil }
+    return branches.first { $0["enum"] != nil }
+}
+
+/// The pattern branch of a word schema: any case.
+private func caseBlind(_ schema: SchemaValue?) -> SchemaValue? {
+    guard case .array(let branches)? = schema?["anyOf"] else { return nil }
+    return branches.first { $0["pattern"] != nil }
+}
+
+private func text(_ value: SchemaValue?) -> String? {
+    if case .string(let s)? = value { return s }
     return nil
 }
 

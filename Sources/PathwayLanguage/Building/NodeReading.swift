@@ -102,6 +102,7 @@ struct NodeReader {
     }
 
     mutating func integer(_ node: YAMLNode, _ what: String) -> Int? {
+        if groupedDigits(node, what) { return nil }
         if case .scalar(let s, false) = node.kind, let v = ValueSyntax.number(s), v == v.rounded(), abs(v) >= 1e12 {
             error(.cp013, "\(what) is \(s), too large: it must be less than 1,000,000,000,000", at: node.location)
             return nil
@@ -114,6 +115,7 @@ struct NodeReader {
     }
 
     mutating func number(_ node: YAMLNode, _ what: String) -> Double? {
+        if groupedDigits(node, what) { return nil }
         guard case .scalar(let s, let quoted) = node.kind, !quoted, let v = ValueSyntax.number(s) else {
             error(.cp013, "\(what) should be a number, but it is \(node.description)", at: node.location)
             return nil
@@ -121,12 +123,39 @@ struct NodeReader {
         return v
     }
 
+    /// `true` or `false`, spelt as YAML 1.2 spells them (`true`, `True`, `TRUE`, and the same for
+    /// false). YAML 1.1's `yes`/`no`/`on`/`off` are refused (CP010), because the YAML 1.2 tools
+    /// editors use read them as text, so the editor's schema would underline what carepath took as
+    /// true or false: a file must mean the same to both. Such a word is an error, but the value
+    /// it meant is returned so that later checks do not report the same slip again.
+    /// Whether `node` is a number with digits grouped by `_` (`1_000`), which is refused: YAML
+    /// 1.1 read it as 1000, but the YAML 1.2 tools editors use read it as text, so the editor's
+    /// schema would underline it. Inside quoted values (`"1_000 min"`) carepath's own syntax reads it.
+    private mutating func groupedDigits(_ node: YAMLNode, _ what: String) -> Bool {
+        guard case .scalar(let s, false) = node.kind, s.contains("_"), ValueSyntax.number(s) != nil else { return false }
+        let plain = s.replacingOccurrences(of: "_", with: "")
+        error(.cp013, "\(what) is written \(s); write \(plain) (YAML 1.2, which editors follow, reads \(s) as text, not as a number)",
+              at: node.location, suggestion: plain)
+        return true
+    }
+
     mutating func boolean(_ node: YAMLNode, _ what: String) -> Bool? {
         if case .scalar(let s, false) = node.kind {
-            switch s.lowercased() {
-            case "true", "yes", "on": return true
-            case "false", "no", "off": return false
+            switch s {
+            case "true", "True", "TRUE": return true
+            case "false", "False", "FALSE": return false
             default: break
+            }
+            let meant: Bool? = switch s.lowercased() {
+            case "true", "yes", "y", "on": true
+            case "false", "no", "n", "off": false
+            default: nil
+            }
+            if let meant {
+                error(.cp010, "\(what) is '\(s)'; write \(meant) (YAML 1.2, which editors follow, reads '\(s)' as text, not as \(meant))",
+                      at: node.location, suggestion: "\(meant)", help: "true and false are the only words for yes and no in a pathway file")
+                // Read as meant, so the error is not followed by others that only repeat it.
+                return meant
             }
         }
         error(.cp013, "\(what) should be true or false, but it is \(node.description)", at: node.location)

@@ -91,7 +91,7 @@ struct VariantResolver {
             return nil
         }
         sources[base.file] = base
-        if let tab = SourceReader.tabIndentation(in: base) {
+        if let tab = SourceReader.misplacedTab(in: base) {
             diagnostics.append(tab)
             return nil
         }

@@ -104,21 +104,83 @@ enum SourceReader {
         return .success(SourceText(file: file, text: text))
     }
 
-    /// Tabs used for indentation: YAML forbids them, and libyaml's own message is cryptic.
-    static func tabIndentation(in source: SourceText) -> Diagnostic? {
-        // Byte scan: only spaces and tabs at the start of a line matter, and both are ASCII.
-        var line = 1, column = 1, atLineStart = true
-        for byte in source.text.utf8 {
-            if byte == 0x0A { line += 1; column = 1; atLineStart = true; continue }
-            if atLineStart {
-                if byte == 0x09 {
-                    return .error(.cp005, "this line is indented with a tab; YAML allows only spaces for indentation",
-                                  at: SourceLocation(file: source.file, line: line, column: column),
-                                  help: "replace the tab with spaces (most editors can convert tabs to spaces)")
-                }
-                if byte != 0x20 { atLineStart = false }
+    /// A tab where YAML needs a space (CP005): indenting a line, or in block-style text outside
+    /// quotes, comments and block scalars (`key:<tab>value`, `-<tab>item`, `value<tab># note`).
+    ///
+    /// YAML forbids tabs for indentation, and libyaml's own message for them is cryptic. libyaml
+    /// (and VS Code's YAML reader) accept a tab after `key:`, but PyYAML and ruamel.yaml (behind
+    /// check-jsonschema, the schema checker of pipelines and pre-commit hooks) refuse a tab
+    /// anywhere in block-style text outside quotes; carepath refuses it too, so that a file is
+    /// good for every tool or for none. Inside `{ … }` and `[ … ]` they all accept tabs, so
+    /// they are left alone there.
+    static func misplacedTab(in source: SourceText) -> Diagnostic? {
+        // Byte scan: every character that matters here is ASCII.
+        let tab: UInt8 = 0x09, space: UInt8 = 0x20, hash = UInt8(ascii: "#")
+        let singleQuote = UInt8(ascii: "'"), doubleQuote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+        let openers: Set<UInt8> = [UInt8(ascii: "["), UInt8(ascii: "{")], closers: Set<UInt8> = [UInt8(ascii: "]"), UInt8(ascii: "}")]
+        let tokenStarts: Set<UInt8> = [space, tab, UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: ",")]
+        var quote: UInt8 = 0
+        var flowDepth = 0
+        // The indentation of the line that opened a block scalar (`|` or `>`); deeper lines are its text.
+        var blockScalarParent: Int?
+        for (index, line) in source.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let bytes = Array(line.utf8)
+            let indent = bytes.prefix { $0 == space }.count
+            let blank = bytes.allSatisfy { $0 == space || $0 == tab || $0 == 0x0D }
+            func at(_ i: Int) -> SourceLocation {
+                let column = String(decoding: bytes[..<i], as: UTF8.self).unicodeScalars.count + 1
+                return SourceLocation(file: source.file, line: index + 1, column: column)
             }
-            column += 1
+            if indent < bytes.count, bytes[indent] == tab {
+                return .error(.cp005, "this line is indented with a tab; YAML allows only spaces for indentation",
+                              at: at(indent), help: "replace the tab with spaces (most editors can convert tabs to spaces)")
+            }
+            if let parent = blockScalarParent {
+                if blank || indent > parent { continue }
+                blockScalarParent = nil
+            }
+            // A key at the start of a line ends any quote or bracket left open by mistake (or by
+            // an apostrophe or bracket in plain text), so one slip cannot hide the rest of the file.
+            if indent == 0, !blank, bytes[0] != hash, quote == 0 || bytes[0] != quote { quote = 0; flowDepth = 0 }
+            var previous: UInt8 = space
+            var contentEnd = bytes.count
+            var i = 0
+            while i < bytes.count {
+                let c = bytes[i]
+                if quote != 0 {
+                    if quote == doubleQuote && c == backslash { i += 2; continue }
+                    if c == quote { quote = 0 }
+                    previous = c; i += 1
+                    continue
+                }
+                if c == hash && (previous == space || previous == tab) { contentEnd = i; break }
+                if (c == singleQuote || c == doubleQuote) && tokenStarts.contains(previous) {
+                    quote = c
+                } else if openers.contains(c) && tokenStarts.contains(previous) {
+                    flowDepth += 1
+                } else if closers.contains(c) && flowDepth > 0 {
+                    flowDepth -= 1
+                } else if c == tab && flowDepth == 0 {
+                    let before = bytes[..<i].last { $0 != space && $0 != tab }
+                    let afterColon = before == UInt8(ascii: ":")
+                    return .error(.cp005, afterColon
+                                  ? "there is a tab after ':' on this line; many YAML tools (PyYAML, ruamel.yaml) refuse a tab there"
+                                  : "there is a tab on this line outside quotes; many YAML tools (PyYAML, ruamel.yaml) refuse it",
+                                  at: at(i),
+                                  help: afterColon ? "replace the tab with a space"
+                                      : "replace the tab with a space, or put the text in quotes if the tab belongs in it")
+                }
+                previous = c
+                i += 1
+            }
+            // `key: |` or `- >-` opens a block scalar: its lines are text, where tabs are allowed.
+            if quote == 0, flowDepth == 0 {
+                let content = String(decoding: bytes[..<contentEnd], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+                if let last = content.split(separator: " ").last, let first = last.first, first == "|" || first == ">",
+                   last.dropFirst().allSatisfy({ $0 == "+" || $0 == "-" || $0.isNumber }) {
+                    blockScalarParent = indent
+                }
+            }
         }
         return nil
     }

@@ -49,12 +49,11 @@ public enum LanguageSchema {
                 "description": "The pathway's own version, such as \"2024.1\". Quote it so that YAML keeps it as text.",
                 "type": ["string", "number"],
             ],
-            "status": [
-                "description": "Whether the pathway is in use: draft (being written), active (in use) or retired (no longer used).",
-                "enum": .array(PathwayStatus.allCases.map { .string($0.rawValue) }),
-                "enumDescriptions": ["Being written or reviewed; not yet in use.", "In use.", "No longer used; kept for reference."],
-                "default": "draft",
-            ],
+            "status": word(
+                "Whether the pathway is in use: draft (being written), active (in use) or retired (no longer used).",
+                PathwayStatus.allCases.map(\.rawValue),
+                help: ["Being written or reviewed; not yet in use.", "In use.", "No longer used; kept for reference."],
+                default: "draft"),
             "description": text("Free text about the pathway: its scope, who it is for, anything a reader should know."),
             "sources": [
                 "description": "The guidelines and standards the pathway implements. Give at least one with a web address for a shipped pathway.",
@@ -237,11 +236,10 @@ public enum LanguageSchema {
                 "type": "object",
                 "properties": [
                     "name": text("The organisation's name as patients and staff know it, such as `GP practice`."),
-                    "type": [
-                        "description": "The kind of organisation, in NHS terms.",
-                        "enum": .array(OrganisationType.allCases.map { .string($0.rawValue) }),
-                        "enumDescriptions": .array(OrganisationType.allCases.map { .string(organisationTypeHelp[$0] ?? $0.rawValue) }),
-                    ],
+                    "type": word(
+                        "The kind of organisation, in NHS terms.",
+                        OrganisationType.allCases.map(\.rawValue),
+                        help: OrganisationType.allCases.map { organisationTypeHelp[$0] ?? $0.rawValue }),
                 ],
                 "required": ["type"],
                 "additionalProperties": false,
@@ -256,6 +254,7 @@ public enum LanguageSchema {
                         "description": "How many patients it serves at once. Default 1.",
                         "type": "integer",
                         "minimum": 1,
+                        "maximum": .integer(PathwayBuilder.largestCapacity),
                         "default": 1,
                     ],
                     "calendar": [
@@ -394,11 +393,9 @@ public enum LanguageSchema {
     /// Each step key's schema. Every key the loader accepts must appear here (a test checks).
     private static var stepProperties: [String: SchemaValue] {
         [
-            "kind": [
-                "description": "What kind of step it is; this decides which other keys it takes.",
-                "enum": .array(stepKinds.map { .string($0.name) }),
-                "enumDescriptions": .array(stepKinds.map { .string($0.help) }),
-            ],
+            "kind": word(
+                "What kind of step it is; this decides which other keys it takes.",
+                stepKinds.map(\.name), help: stepKinds.map(\.help)),
             "title": text("The step's name as clinicians say it, such as `CT chest with contrast`."),
             "description": text("Free text about the step."),
             "organisation": identifier("The id of the organisation where it happens. Decisions, waits, parallel and end steps may leave it out and belong to the organisation of the step before."),
@@ -470,7 +467,7 @@ public enum LanguageSchema {
             let needed = requiredStepKeys(kind)
             if !needed.isEmpty { then["required"] = .array(needed.map { .string($0) }) }
             rules.append([
-                "if": ["properties": ["kind": ["enum": .array(names.map { .string($0) })]], "required": ["kind"]],
+                "if": ["properties": ["kind": ["type": "string", "pattern": .string(SchemaPatterns.oneOf(names))]], "required": ["kind"]],
                 "then": .object(then),
             ])
         }
@@ -535,16 +532,15 @@ public enum LanguageSchema {
             "description": "A typed patient attribute that conditions can read, sampled once per simulated patient.",
             "type": "object",
             "properties": [
-                "type": [
-                    "description": "The attribute's type: integer (whole numbers), number, boolean (yes/no) or category (one of named values).",
-                    "enum": ["integer", "number", "boolean", "category"],
-                    "enumDescriptions": [
+                "type": word(
+                    "The attribute's type: integer (whole numbers), number, boolean (yes/no) or category (one of named values).",
+                    ["integer", "number", "boolean", "category"],
+                    help: [
                         "Whole numbers, such as age in years; needs a `distribution`.",
                         "Real numbers, such as a blood test result; needs a `distribution`.",
                         "Yes/no, such as smoker; needs a `probability`.",
                         "One of several named values, such as risk low/high; needs `values`.",
-                    ],
-                ],
+                    ]),
                 "description": text("What the attribute means, and where its numbers come from."),
                 "distribution": ref("numberDistribution", "For integer and number attributes: how the value varies between patients, such as `normal(mean: 71, sd: 9)`."),
                 "min": ["description": "For integer and number attributes: the smallest value; sampled values are clamped to it.", "type": "number"],
@@ -563,7 +559,7 @@ public enum LanguageSchema {
             "additionalProperties": false,
             "allOf": .array(keysByType.map { entry in
                 [
-                    "if": ["properties": ["type": ["enum": .array(entry.names.map { .string($0) })]], "required": ["type"]],
+                    "if": ["properties": ["type": ["type": "string", "pattern": .string(SchemaPatterns.oneOf(entry.names))]], "required": ["type"]],
                     "then": [
                         "propertyNames": ["enum": .array(entry.keys.map { .string($0) })],
                         "required": .array(entry.required.map { .string($0) }),
@@ -590,6 +586,22 @@ public enum LanguageSchema {
     ]
 
     private static let weekdayName = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+    /// One word of a fixed list, in any case, as the loader reads it (`Active`, `ACUTE`,
+    /// `Assessment`). The `enum` branch gives editors the canonical spellings to complete and
+    /// explain on hover; the pattern branch accepts them in any case, so the editor never
+    /// underlines what `carepath validate` accepts. JSON Schema patterns have no flag for case.
+    private static func word(_ description: String, _ names: [String], help: [String], default: String? = nil) -> SchemaValue {
+        var schema: [String: SchemaValue] = [
+            "description": .string(description),
+            "anyOf": [
+                ["enum": .array(names.map { .string($0) }), "enumDescriptions": .array(help.map { .string($0) })],
+                ["type": "string", "pattern": .string(SchemaPatterns.oneOf(names))],
+            ],
+        ]
+        if let `default` { schema["default"] = .string(`default`) }
+        return .object(schema)
+    }
 
     private static func text(_ description: String) -> SchemaValue {
         ["description": .string(description), "type": "string"]
@@ -650,6 +662,9 @@ enum SchemaPatterns {
     static var growth: String {
         #"^\s*-?"# + number + #"\s*%\s*(?:"# + alternatives(["per", "a"]) + #"\s+"# + alternatives(["year", "annum"]) + #"|/\s*"# + anyCase("year") + #")\s*$"#
     }
+
+    /// The whole text is one of `words`, in any case.
+    static func oneOf(_ words: [String]) -> String { "^" + alternatives(words) + "$" }
 
     /// `(?:a|b)` with each word matched in any case, longest first so that no word is cut short.
     static func alternatives(_ words: [String]) -> String {
