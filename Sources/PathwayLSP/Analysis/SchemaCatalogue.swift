@@ -105,10 +105,9 @@ public struct SchemaCatalogue: Sendable {
             let selector = stepKind.map { ("kind", $0) } ?? attributeType.map { ("type", $0) }
             if let (field, value) = selector {
                 for rule in option["allOf"]?.array ?? [] {
-                    let allowed = rule["if"]?["properties"]?[field]?["enum"]?.array.compactMap(\.string) ?? []
-                    if allowed.contains(value), let only = rule["then"]?["propertyNames"]?["enum"]?.array.compactMap(\.string) {
-                        names = names.filter(only.contains)
-                    }
+                    guard let condition = rule["if"]?["properties"]?[field], Self.matches(value, condition),
+                          let only = rule["then"]?["propertyNames"]?["enum"]?.array.compactMap(\.string) else { continue }
+                    names = names.filter(only.contains)
                 }
             }
             return names.map { Key(name: $0, description: properties[$0].flatMap { $0["description"]?.string ?? resolve($0)["description"]?.string }) }
@@ -120,9 +119,20 @@ public struct SchemaCatalogue: Sendable {
     /// organisation's `type`, a target's `starts`), with their explanations.
     public func values(at shape: [String]) -> [Value] {
         guard let n = node(at: shape) else { return [] }
-        let resolved = resolve(n)
-        let names = resolved["enum"]?.array.compactMap(\.string) ?? []
-        let help = resolved["enumDescriptions"]?.array.compactMap(\.string) ?? []
+        // The words are listed in one alternative; another may accept their other spellings
+        // (`Active`) by a pattern, which offers nothing to complete.
+        guard let listed = alternatives(n).first(where: { $0["enum"] != nil }) else { return [] }
+        let names = listed["enum"]?.array.compactMap(\.string) ?? []
+        let help = listed["enumDescriptions"]?.array.compactMap(\.string) ?? []
         return names.enumerated().map { Value(name: $1, description: $0 < help.count ? help[$0] : nil) }
+    }
+
+    /// Whether `value` meets a schema condition written as an `enum` or a `pattern` (the schema
+    /// writes a step kind's rule as a pattern that accepts any capitalisation).
+    static func matches(_ value: String, _ condition: Node) -> Bool {
+        if let listed = condition["enum"]?.array.compactMap(\.string) { return listed.contains(value) }
+        guard let pattern = condition["pattern"]?.string,
+              let regex = try? NSRegularExpression(pattern: pattern) else { return false }
+        return regex.firstMatch(in: value, range: NSRange(value.startIndex..., in: value)) != nil
     }
 }
