@@ -397,3 +397,36 @@ func longPathway(_ n: Int) -> Pathway {
     #expect(start.form.map(\.id) == ["anticoagulated", "residence"])
     #expect(start.form.last?.values.map(\.id) == ["home", "carehome"])
 }
+
+/// A parallel path with a decision on it whose branches both reach the join (one straight, one
+/// through more steps) brings one token to the converging gateway: its flows meet at an exclusive
+/// merge first. Without it, the join waited for a token per flow and a stock engine (SpiffWorkflow)
+/// stopped there.
+@Test func aParallelPathThatReachesItsJoinTwoWaysMergesBeforeTheJoin() throws {
+    let yaml = """
+    carepath: 1
+    id: two-ways
+    title: Two ways to the join
+    organisations:
+      acute: { name: Acute trust, type: acute }
+    start: split
+    steps:
+      split: { kind: parallel, organisation: acute, paths: [bloods, offer], join: review }
+      bloods: { kind: test, organisation: acute, duration: 5 min, next: review }
+      offer: { kind: assessment, organisation: acute, duration: 5 min, next: accepted }
+      accepted:
+        kind: decision
+        branches:
+          - { to: rehab, probability: 0.6, label: accepted }
+          - { to: review, otherwise: true, label: declined }
+      rehab: { kind: treatment, organisation: acute, duration: 1 hour, next: review }
+      review: { kind: assessment, organisation: acute, duration: 10 min, next: done }
+      done: { kind: end }
+    """
+    let pathway = try #require(PathwayLoader().load(yaml: yaml, file: "two-ways.yaml").pathway)
+    let xml = BPMNExporter().export(pathway)
+    // Every flow into the join comes from a different path: two paths, two flows.
+    let intoJoin = xml.components(separatedBy: "targetRef=\"Join_split\"").count - 1
+    #expect(intoJoin == 2, "\(intoJoin) flows into the join")
+    #expect(xml.contains("<bpmn:exclusiveGateway id=\"Merge_Join_split_2\""))
+}

@@ -187,9 +187,23 @@ struct BPMNProcessModel {
         var joinGateway: [String: String] = [:]  // "sourceStep->joinStep" -> gateway id
         let predecessors = pathway.predecessors
         var gatewaysToFill: [(region: Int, join: String, gateway: String)] = []
+        for (stepID, node) in stepNode { nodeStep[node] = stepID }
+        for (stepID, node) in gatewayOf { nodeStep[node] = stepID }
         for step in facts.order where step.kind == .parallel {
             guard let join = step.join, stepNode[join] != nil else { continue }
             let gateway = ids.id(for: "join:" + step.id, proposed: "Join_" + Identifiers.ncName("", step.id))
+            // Which path each step of the block is on, so that a path reaching the join by two
+            // ways (a decision on it with a branch straight to the join) brings one token, not two.
+            var pathOf: [String: Int] = [:]
+            for (index, first) in step.paths.enumerated() where first != join {
+                var stack = [first]
+                while let id = stack.popLast() {
+                    guard id != join, id != step.id, pathOf[id] == nil, let s = facts.step(id) else { continue }
+                    pathOf[id] = index
+                    stack += StepOrder.outgoing(of: s)
+                }
+            }
+            joinPaths.append((gateway, pathOf))
             addNode(Node(id: gateway, kind: .parallelGateway, name: nil,
                          documentation: "All paths of \(step.title ?? step.id) meet here", pool: pool(of: join)))
             joinGateways.insert(gateway)
@@ -270,6 +284,7 @@ struct BPMNProcessModel {
             referralRoutes[entryPool, default: []].insert((key, first, "Start of the pathway"), at: 0)
         }
         finishReferrals()
+        mergeEachPathBeforeItsJoin()
         insertMerges()
         if let start = startNode, let n = nodeIndex[start] {
             nodes[n].form = Self.patientForm(pathway)
@@ -286,6 +301,12 @@ struct BPMNProcessModel {
     /// BPMN files at once (SpiffWorkflow) keep one table of messages for all of them.
     private var slug = ""
     private var joinGateways: Set<String> = []
+    /// Exclusive gateways that already merge the ways of one parallel path into its join.
+    private var mergeGateways: Set<String> = []
+    /// Each parallel join gateway, with the path (by index) of each step of its block.
+    private var joinPaths: [(gateway: String, pathOf: [String: Int])] = []
+    /// The step each step node (and decision gateway) stands for.
+    private var nodeStep: [String: String] = [:]
 
     /// A parallel split, where its paths join, and the pool of the join.
     private struct ParallelRegion {
@@ -486,12 +507,46 @@ struct BPMNProcessModel {
         return timer
     }
 
+    /// A converging parallel gateway waits for one token on each incoming flow. A parallel path
+    /// that reaches the join by more than one flow (a decision on it with one branch straight to
+    /// the join and another through more steps) sends one token down one of them, so the flows of
+    /// each such path meet at an exclusive merge first: otherwise the join waits for ever (a stock
+    /// engine, SpiffWorkflow, stopped there on the heart failure and lower GI pathways).
+    private mutating func mergeEachPathBeforeItsJoin() {
+        func stepBehind(_ node: String) -> String? {
+            var current = node
+            for _ in 0..<16 {
+                if let step = nodeStep[current] { return step }
+                guard let flow = flows.first(where: { $0.target == current }) else { return nil }
+                current = flow.source
+            }
+            return nil
+        }
+        for (gateway, pathOf) in joinPaths {
+            guard let pool = nodeIndex[gateway].map({ nodes[$0].pool }) else { continue }
+            var byPath: [Int: [Int]] = [:]
+            for i in flows.indices where flows[i].target == gateway {
+                guard let step = stepBehind(flows[i].source), let path = pathOf[step] else { continue }
+                byPath[path, default: []].append(i)
+            }
+            for (path, incoming) in byPath.sorted(by: { $0.key < $1.key }) where incoming.count > 1 {
+                let merge = ids.id(for: "pathmerge:\(gateway):\(path)", proposed: "Merge_\(gateway)_\(path + 1)")
+                addNode(Node(id: merge, kind: .exclusiveGateway, name: nil,
+                             documentation: "Path \(path + 1) reaches the join one way or another", pool: pool))
+                mergeGateways.insert(merge)
+                for i in incoming { flows[i].target = merge }
+                flows.append(Flow(id: ids.id(for: "flow:pathmerge:\(gateway):\(path)", proposed: "Flow_\(merge)_\(gateway)"),
+                                  source: merge, target: gateway))
+            }
+        }
+    }
+
     /// Every node with more than one incoming sequence flow (other than a parallel join) gets an
     /// exclusive merge gateway in front of it, so each task has exactly one way in.
     private mutating func insertMerges() {
         var incoming: [String: [Int]] = [:]
         for (i, flow) in flows.enumerated() { incoming[flow.target, default: []].append(i) }
-        for node in nodes where (incoming[node.id]?.count ?? 0) > 1 && !joinGateways.contains(node.id) {
+        for node in nodes where (incoming[node.id]?.count ?? 0) > 1 && !joinGateways.contains(node.id) && !mergeGateways.contains(node.id) {
             let merge = ids.id(for: "merge:" + node.id, proposed: "Merge_" + node.id)
             addNode(Node(id: merge, kind: .exclusiveGateway, name: nil, documentation: nil, pool: node.pool))
             for i in incoming[node.id] ?? [] { flows[i].target = merge }
