@@ -192,18 +192,7 @@ struct BPMNProcessModel {
         for step in facts.order where step.kind == .parallel {
             guard let join = step.join, stepNode[join] != nil else { continue }
             let gateway = ids.id(for: "join:" + step.id, proposed: "Join_" + Identifiers.ncName("", step.id))
-            // Which path each step of the block is on, so that a path reaching the join by two
-            // ways (a decision on it with a branch straight to the join) brings one token, not two.
-            var pathOf: [String: Int] = [:]
-            for (index, first) in step.paths.enumerated() where first != join {
-                var stack = [first]
-                while let id = stack.popLast() {
-                    guard id != join, id != step.id, pathOf[id] == nil, let s = facts.step(id) else { continue }
-                    pathOf[id] = index
-                    stack += StepOrder.outgoing(of: s)
-                }
-            }
-            joinPaths.append((gateway, pathOf))
+            joinPaths.append((gateway, step))
             addNode(Node(id: gateway, kind: .parallelGateway, name: nil,
                          documentation: "All paths of \(step.title ?? step.id) meet here", pool: pool(of: join)))
             joinGateways.insert(gateway)
@@ -284,7 +273,7 @@ struct BPMNProcessModel {
             referralRoutes[entryPool, default: []].insert((key, first, "Start of the pathway"), at: 0)
         }
         finishReferrals()
-        mergeEachPathBeforeItsJoin()
+        mergeEachPathBeforeItsJoin(facts)
         insertMerges()
         if let start = startNode, let n = nodeIndex[start] {
             nodes[n].form = Self.patientForm(pathway)
@@ -303,8 +292,8 @@ struct BPMNProcessModel {
     private var joinGateways: Set<String> = []
     /// Exclusive gateways that already merge the ways of one parallel path into its join.
     private var mergeGateways: Set<String> = []
-    /// Each parallel join gateway, with the path (by index) of each step of its block.
-    private var joinPaths: [(gateway: String, pathOf: [String: Int])] = []
+    /// Each parallel join gateway with its split step.
+    private var joinPaths: [(gateway: String, split: Step)] = []
     /// The step each step node (and decision gateway) stands for.
     private var nodeStep: [String: String] = [:]
 
@@ -512,20 +501,35 @@ struct BPMNProcessModel {
     /// the join and another through more steps) sends one token down one of them, so the flows of
     /// each such path meet at an exclusive merge first: otherwise the join waits for ever (a stock
     /// engine, SpiffWorkflow, stopped there on the heart failure and lower GI pathways).
-    private mutating func mergeEachPathBeforeItsJoin() {
+    private mutating func mergeEachPathBeforeItsJoin(_ facts: PathwayFacts) {
+        var incoming: [String: [Int]] = [:]
+        for (i, flow) in flows.enumerated() { incoming[flow.target, default: []].append(i) }
         func stepBehind(_ node: String) -> String? {
             var current = node
             for _ in 0..<16 {
                 if let step = nodeStep[current] { return step }
-                guard let flow = flows.first(where: { $0.target == current }) else { return nil }
-                current = flow.source
+                guard let i = incoming[current]?.first else { return nil }
+                current = flows[i].source
             }
             return nil
         }
-        for (gateway, pathOf) in joinPaths {
-            guard let pool = nodeIndex[gateway].map({ nodes[$0].pool }) else { continue }
+        for (gateway, split) in joinPaths {
+            guard let pool = nodeIndex[gateway].map({ nodes[$0].pool }), let join = split.join else { continue }
+            let into = incoming[gateway] ?? []
+            // One flow per path is the usual case, and needs no walk of the block (a file of
+            // thousands of nested blocks would make that walk quadratic).
+            guard into.count > split.paths.count else { continue }
+            var pathOf: [String: Int] = [:]
+            for (index, first) in split.paths.enumerated() where first != join {
+                var stack = [first]
+                while let id = stack.popLast() {
+                    guard id != join, id != split.id, pathOf[id] == nil, let s = facts.step(id) else { continue }
+                    pathOf[id] = index
+                    stack += StepOrder.outgoing(of: s)
+                }
+            }
             var byPath: [Int: [Int]] = [:]
-            for i in flows.indices where flows[i].target == gateway {
+            for i in into {
                 guard let step = stepBehind(flows[i].source), let path = pathOf[step] else { continue }
                 byPath[path, default: []].append(i)
             }
