@@ -28,14 +28,7 @@ enum HTMLText {
     }
 
     /// A number for people: at most `decimals` decimals, locale independent.
-    static func number(_ value: Double, decimals: Int = 1) -> String {
-        guard value.isFinite else { return "–" }
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        let rounded = (value * scale).rounded() / scale
-        if rounded == rounded.rounded(), abs(rounded) < 1e15 { return String(Int(rounded)) }
-        return NumberText.format3(rounded)
-    }
+    static func number(_ value: Double, decimals: Int = 1) -> String { NumberText.readable(value, decimals: decimals) }
 
     /// A share (0...1) as a percentage: `72.4%`.
     static func percent(_ share: Double, decimals: Int = 1) -> String {
@@ -43,12 +36,7 @@ enum HTMLText {
     }
 
     /// A time in minutes in the unit that reads best: `45 min`, `6.5 hours`, `12.3 days`.
-    static func time(minutes m: Double) -> String {
-        guard m.isFinite else { return "–" }
-        if abs(m) < 120 { return number(m, decimals: m < 10 ? 1 : 0) + " min" }
-        if abs(m) < 2880 { return number(m / 60, decimals: 1) + " hours" }
-        return number(m / 1440, decimals: 1) + " days"
-    }
+    static func time(minutes m: Double) -> String { NumberText.readableTime(minutes: m) }
 }
 
 /// Short, unique `id` attributes for sections and charts; never built from user text, so no

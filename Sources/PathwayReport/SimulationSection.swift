@@ -165,7 +165,7 @@ struct SimulationSection {
             out += "<p>No step kept patients waiting: every resource and meeting was free when patients reached it.</p>\n"
         } else {
             let maxWait = waited.map { $0.meanWaitMinutes.halfWidth == nil ? $0.meanWaitMinutes.mean : $0.meanWaitMinutes.high }.max() ?? 1
-            let unit: (name: String, minutes: Double) = maxWait >= 2880 ? ("days", 1440) : maxWait >= 120 ? ("hours", 60) : ("min", 1)
+            let unit = TimeUnit.reading(maxWait)
             let bars = waited.map { s in
                 Charts.Bar(label: s.title, value: s.meanWaitMinutes.mean / unit.minutes,
                            low: s.meanWaitMinutes.halfWidth == nil ? nil : s.meanWaitMinutes.low / unit.minutes,

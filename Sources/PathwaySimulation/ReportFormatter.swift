@@ -145,10 +145,8 @@ public enum ReportFormatter {
 
     /// Picks a unit for a time in minutes: minutes under 2 hours, hours under 2 days, else days.
     private static func unit(_ minutes: Double) -> (divisor: Double, name: String) {
-        let m = abs(minutes)
-        if m < 120 { return (1, "min") }
-        if m < 2880 { return (60, "hours") }
-        return (1440, "days")
+        let u = TimeUnit.reading(minutes)
+        return (u.minutes, u.name)
     }
     private static func time(_ minutes: Double?) -> String {
         guard let minutes, minutes.isFinite else { return "-" }

@@ -294,10 +294,8 @@ public enum ConformanceRenderer {
     /// A time in minutes in the unit that reads best: `45.0 min`, `6.5 hours`, `12.3 days`.
     static func time(_ minutes: Double) -> String {
         guard minutes.isFinite else { return "-" }
-        let m = abs(minutes)
-        if m < 120 { return fixed(minutes, 1) + " min" }
-        if m < 2880 { return fixed(minutes / 60, 1) + " hours" }
-        return fixed(minutes / 1440, 1) + " days"
+        let unit = TimeUnit.reading(minutes)
+        return fixed(minutes / unit.minutes, 1) + " " + unit.name
     }
 
     /// Minutes since 1970-01-01T00:00Z as ISO 8601 UTC with milliseconds.

@@ -63,9 +63,9 @@ public enum InspectionReport {
         out += "\nJourney times to each end (no queueing; condition branches taken as equally likely):\n"
         // One unit for every ending, so they can be compared at a glance.
         let longest = times.endings.map(\.expected.minutes).filter(\.isFinite).max() ?? 0
-        let (divisor, unit): (Double, String) = longest < 120 ? (1, "min") : longest < 2880 ? (60, "hours") : (1440, "days")
+        let unit = TimeUnit.reading(longest)
         func inUnit(_ t: TimeSpan) -> String {
-            t.minutes.isFinite ? "\(NumberText.fixed(t.minutes / divisor, 1)) \(unit)" : "never"
+            t.minutes.isFinite ? "\(NumberText.fixed(t.minutes / unit.minutes, 1)) \(unit.name)" : "never"
         }
         for e in times.endings {
             out += "  \(e.step): \(NumberText.format3(e.share * 100))% of patients; shortest \(inUnit(e.shortest)), expected \(inUnit(e.expected))\n"
