@@ -61,8 +61,20 @@ steps:
   done: {{ kind: end, outcome: ok }}
 """)
 
+def commented(n):
+    # Every step with a comment above it and one at the end of its line: format puts each back
+    # (issue 16), and must not look each one up by scanning the whole file.
+    lines = ["carepath: 1", "id: commented", "title: Commented", "organisations:",
+             "  a: { name: A, type: acute }", "start: s0", "steps:"]
+    for i in range(n):
+        lines.append(f"  # step {i}")
+        lines.append(f"  s{i}: {{ kind: assessment, organisation: a, duration: 5 min, next: {'s%d' % (i + 1) if i < n - 1 else 'done'} }} # end of line {i}")
+    lines.append("  done: { kind: end }")
+    open("commented.yaml", "w").write("\n".join(lines) + "\n")
+
 import os
 nested(int(os.environ.get("NESTING", "2000")), "nested")
+commented(10000)
 same_titles(3000, "s")
 same_titles(3000, "t")
 in_list(10000)
@@ -122,6 +134,7 @@ echo "${NESTING:-2000} nested parallel blocks across two organisations:"
 within "0" -- "$BIN" validate nested.yaml
 within "0" -- "$BIN" inspect nested.yaml
 within "0" -- "$BIN" format nested.yaml
+within "0" -- "$BIN" format commented.yaml
 for format in fhir bpmn dot mermaid buildsheet; do within "0" -- "$BIN" export "$format" nested.yaml; done
 within "0" -- "$BIN" diff nested.yaml nested.yaml
 within "0|1" -- "$BIN" simulate nested.yaml --patients 200 --replications 2

@@ -58,12 +58,13 @@ public struct PathwayComments: Sendable, Equatable {
         let hadFinalNewline = lines.last == ""
         if hadFinalNewline { lines.removeLast() }
         let outline = YAMLOutline(lines.joined(separator: "\n")).lines
+        let firstLine = Self.firstLines(of: outline)
 
         var before: [Int: [String]] = [:]
         var after: [Int: [String]] = [:]
         var closing = self.closing.map { $0.map { "#" + $0 } ?? "" }
         for anchor in anchors {
-            guard let index = Self.line(for: anchor.path, in: outline) else {
+            guard let index = Self.line(for: anchor.path, in: firstLine) else {
                 closing = anchor.leading.map { $0.map { "#" + $0 } ?? "" } + (anchor.trailing.map { ["#" + $0] } ?? []) + closing
                 continue
             }
@@ -90,15 +91,27 @@ public struct PathwayComments: Sendable, Equatable {
     }
 
     /// The first line that writes the node at `path` or something inside it; failing that, the
-    /// nearest enclosing node's.
-    static func line(for path: [String], in outline: [YAMLOutline.Line]) -> Int? {
+    /// nearest enclosing node's. `firstLine` maps each path (joined by `\u{1}`) to the first
+    /// content line at or under it (`firstLines(of:)`), so each lookup costs the path's depth,
+    /// not a scan of the file.
+    static func line(for path: [String], in firstLine: [String: Int]) -> Int? {
         var path = path
         while true {
-            if let index = outline.firstIndex(where: { $0.kind == .content && $0.path.starts(with: path) }) {
-                return index
-            }
+            if let index = firstLine[path.joined(separator: "\u{1}")] { return index }
             if path.isEmpty { return nil }
             path.removeLast()
         }
+    }
+
+    /// For every path, the first content line that writes it or something inside it.
+    static func firstLines(of outline: [YAMLOutline.Line]) -> [String: Int] {
+        var first: [String: Int] = [:]
+        for (index, line) in outline.enumerated() where line.kind == .content {
+            for depth in 0...line.path.count {
+                let key = line.path.prefix(depth).joined(separator: "\u{1}")
+                if first[key] == nil { first[key] = index }
+            }
+        }
+        return first
     }
 }
